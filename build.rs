@@ -1,0 +1,109 @@
+//! Finds the CPython that pyo3 embeds and wires it into the binary.
+//!
+//! * Fails early, with a message that says what to install, when Python has no
+//!   shared library (pyo3 embedding needs `libpython3.X.so`).
+//! * Adds an rpath to that library's directory, so the binary loads the
+//!   libpython it was built against rather than the first one the loader finds.
+//! * Records the interpreter's `sys.base_prefix` as `PYINTERVIEW_PYTHON_HOME`:
+//!   the embedded interpreter runs isolated (ignoring `PYTHON*` variables and
+//!   user site-packages) and is pointed at this home explicitly.
+
+use std::process::Command;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+    let config = pyo3_build_config::get();
+    if !config.shared() {
+        fail(
+            "the Python found by pyo3 has no shared library (libpython3.X.so).\n\
+             Install one (Debian: `apt-get install libpython3-dev`; pyenv: \
+             `PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install 3.11`) or point \
+             PYO3_PYTHON at a Python built with --enable-shared.",
+        );
+    }
+    let version = config.version();
+    if version.major != 3 || version.minor < 9 {
+        fail(&format!("Python 3.9 or newer is needed, found {version}"));
+    }
+    if let Some(dir) = config.lib_dir() {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+    }
+    let executable = config
+        .executable()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| fail("pyo3 found no Python executable; set PYO3_PYTHON"));
+    // Clear PYTHON* so a user's environment cannot move the home we record.
+    let mut probe = Command::new(&executable);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PYTHON") {
+            probe.env_remove(key);
+        }
+    }
+    let output = probe
+        .args(["-I", "-c", "import sys; print(sys.base_prefix)"])
+        .output()
+        .unwrap_or_else(|err| fail(&format!("could not run {executable}: {err}")));
+    if !output.status.success() {
+        fail(&format!(
+            "{executable} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let home = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    println!("cargo:rustc-env=PYINTERVIEW_PYTHON_HOME={home}");
+    println!("cargo:rustc-env=PYINTERVIEW_PYTHON_VERSION={version}");
+    embed_catalog();
+}
+
+/// Writes `$OUT_DIR/catalog.rs`: every `exercises/<id>/` folder's files as
+/// `include_str!`s, so the binary alone carries the catalogue. A file that does
+/// not exist yet (a new exercise's snapshot) is embedded as `None`, so the
+/// consistency test, not the compiler, reports what is missing.
+fn embed_catalog() {
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let exercises = root.join("exercises");
+    println!("cargo:rerun-if-changed={}", exercises.display());
+    let mut ids: Vec<String> = std::fs::read_dir(&exercises)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    let include = |path: std::path::PathBuf| -> String {
+        if path.is_file() {
+            format!("Some(include_str!({:?}))", path.display().to_string())
+        } else {
+            "None".to_string()
+        }
+    };
+    let mut out = String::from(
+        "/// The exercise folders found under `exercises/` at build time.\n\
+         pub static EMBEDDED: &[EmbeddedExercise] = &[\n",
+    );
+    for id in &ids {
+        let dir = exercises.join(id);
+        out.push_str(&format!(
+            "    EmbeddedExercise {{ id: {id:?}, info: {}, stub: {}, snapshot: {} }},\n",
+            include(dir.join("info.toml")),
+            include(dir.join("stub.py")),
+            include(dir.join("snapshots").join("fixed.snap")),
+        ));
+    }
+    out.push_str("];\n");
+    out.push_str(&format!(
+        "/// The question bank.\npub static QUESTIONS: Option<&str> = {};\n",
+        include(exercises.join("questions.toml"))
+    ));
+    let dest = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("catalog.rs");
+    std::fs::write(dest, out).expect("write catalog.rs");
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("\npyinterview build: {message}\n");
+    std::process::exit(1);
+}

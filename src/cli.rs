@@ -1,0 +1,112 @@
+//! Command-line interface. The doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::report::Format;
+
+/// A command-line companion for Python interviews.
+///
+/// Candidates: `init` a take-home workspace, read a task with `show`, ask for
+/// a `hint`, and `check` your work until every check passes.
+///
+/// Interviewers: `grade` a submission with fresh hidden cases, browse the
+/// question bank with `questions`, and read rubrics with `show --rubric`.
+///
+/// Candidate code always runs in a separate sandboxed process: a submission
+/// that hangs or crashes costs only its own checks.
+#[derive(Debug, Parser)]
+#[command(name = "pyinterview", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the runnable exercises.
+    List,
+    /// Print the question bank, by section, with what a strong answer covers.
+    Questions,
+    /// Print an exercise's task as the candidate reads it.
+    Show {
+        /// Exercise id (see `pyinterview list`).
+        id: String,
+        /// Also print the rubric and follow-up questions (for interviewers).
+        #[arg(long)]
+        rubric: bool,
+    },
+    /// Print a hint for an exercise.
+    Hint {
+        /// Exercise id.
+        id: String,
+        /// Which hint: 1 is a nudge, higher numbers say more.
+        #[arg(long, default_value_t = 1)]
+        level: usize,
+    },
+    /// Write a take-home workspace: one stub per exercise, a README, a manifest.
+    ///
+    /// Refuses to overwrite existing files.
+    Init {
+        /// Directory to create (or an empty one to fill).
+        dir: PathBuf,
+        /// Seed for the visible generated checks (random by default).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Run the checks on your workspace (or one exercise of it).
+    ///
+    /// Exits 0 only when every check passes.
+    Check {
+        /// Exercise id; all exercises of the workspace when omitted.
+        id: Option<String>,
+        /// The workspace directory (default: the one containing the current directory).
+        #[arg(long, short)]
+        workspace: Option<PathBuf>,
+        /// Wall-clock limit per exercise, in seconds.
+        #[arg(long, default_value_t = 10.0, value_parser = parse_timeout)]
+        timeout: f64,
+    },
+    /// Grade a submission directory with fresh hidden cases (interviewers).
+    ///
+    /// Exits 0 whenever grading ran, whatever the score.
+    Grade {
+        /// The submission: a directory with `<exercise>.py` files.
+        dir: PathBuf,
+        /// Seed for the generated checks; give the seed a report shows to repeat it.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Wall-clock limit per exercise, in seconds.
+        #[arg(long, default_value_t = 10.0, value_parser = parse_timeout)]
+        timeout: f64,
+        /// Grade only these exercises (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        exercises: Vec<String>,
+    },
+    /// Internal: the sandbox worker process.
+    #[command(name = "__worker", hide = true)]
+    Worker,
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 {
+        Ok(seconds)
+    } else {
+        Err("the timeout must be between 0 and 3600 seconds".into())
+    }
+}
+
+/// Where a command's work went, for `main` to turn into an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// `check` ran and something did not pass.
+    ChecksFailed,
+}

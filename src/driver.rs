@@ -1,0 +1,210 @@
+//! What every exercise driver uses inside the sandboxed child: the candidate's
+//! module, strict extraction of what it returns, inputs built from [`Value`]s,
+//! and the harness's own Python helpers (counting iterators, fake clocks).
+//!
+//! Everything here runs in the forked child, next to untrusted code, so it only
+//! *observes*: the verdicts are decided by the grader from the [`Value`]s sent back.
+
+use std::ffi::{CStr, CString};
+
+use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
+use pyo3::prelude::*;
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
+};
+
+use crate::value::{MAX_DEPTH, MAX_NODES, Value};
+
+/// Python helpers shared by the drivers (fake clock, counting iterator, …).
+const HARNESS_SOURCE: &str = include_str!("../python/harness.py");
+
+/// Why a driver could not finish observing one call.
+#[derive(Debug)]
+pub enum Fault {
+    /// The stub's name is missing from the candidate's module.
+    Missing(String),
+    /// The candidate's code raised (including `NotImplementedError`).
+    Raised(PyErr),
+}
+
+impl From<PyErr> for Fault {
+    fn from(err: PyErr) -> Self {
+        Fault::Raised(err)
+    }
+}
+
+pub type Observed = Result<Value, Fault>;
+
+/// The candidate's imported module plus the harness helpers.
+pub struct Candidate<'py> {
+    pub py: Python<'py>,
+    module: Bound<'py, PyAny>,
+    harness: Bound<'py, PyModule>,
+}
+
+impl<'py> Candidate<'py> {
+    pub fn new(module: Bound<'py, PyAny>, harness: Bound<'py, PyModule>) -> Self {
+        Candidate {
+            py: module.py(),
+            module,
+            harness,
+        }
+    }
+
+    /// A public name of the candidate's module; [`Fault::Missing`] when absent.
+    pub fn get(&self, name: &str) -> Result<Bound<'py, PyAny>, Fault> {
+        match self.module.getattr(name) {
+            Ok(obj) => Ok(obj),
+            Err(err) if err.is_instance_of::<PyAttributeError>(self.py) => {
+                Err(Fault::Missing(name.to_string()))
+            }
+            Err(err) => Err(Fault::Raised(err)),
+        }
+    }
+
+    /// A helper object from `python/harness.py`.
+    pub fn harness(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.harness.getattr(name)
+    }
+}
+
+/// Loads `python/harness.py` as a private module (not in `sys.modules`).
+pub fn load_harness(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let code = CString::new(HARNESS_SOURCE).expect("harness source has no NUL");
+    PyModule::from_code(py, &code, c"<pyinterview-harness>", c"_pyinterview_harness")
+}
+
+/// Runs `f`, turning an exception it raises into [`Value::Raised`] — for
+/// behaviour where raising is the expected observation. `NotImplementedError`
+/// still propagates, so an untouched stub reads as "not attempted".
+pub fn capture<'py>(py: Python<'py>, f: impl FnOnce() -> PyResult<Value>) -> Result<Value, Fault> {
+    match f() {
+        Ok(value) => Ok(value),
+        Err(err) if err.is_instance_of::<PyNotImplementedError>(py) => Err(Fault::Raised(err)),
+        Err(err) => Ok(Value::Raised(exception_type_name(py, &err))),
+    }
+}
+
+/// The exception's class name, read from the type object (not `__name__`).
+pub fn exception_type_name(py: Python<'_>, err: &PyErr) -> String {
+    type_name(&err.get_type(py).into_any())
+}
+
+/// The C-level name of an object's type: cannot be faked by a metaclass property.
+pub fn object_type_name(obj: &Bound<'_, PyAny>) -> String {
+    unsafe { tp_name(obj.get_type_ptr()) }
+}
+
+fn type_name(ty: &Bound<'_, PyAny>) -> String {
+    unsafe { tp_name(ty.as_ptr().cast()) }
+}
+
+unsafe fn tp_name(ty: *mut pyo3::ffi::PyTypeObject) -> String {
+    // SAFETY: every type object has a NUL-terminated tp_name for its lifetime.
+    let raw = unsafe { CStr::from_ptr((*ty).tp_name) };
+    let name = raw.to_string_lossy();
+    // Builtins carry their module ("collections.OrderedDict"); keep the last part.
+    name.rsplit('.').next().unwrap_or(&name).to_string()
+}
+
+/// Extracts `obj` strictly: exact builtin types only, read through the C API.
+pub fn extract(obj: &Bound<'_, PyAny>) -> Value {
+    let mut budget = MAX_NODES;
+    extract_inner(obj, 0, &mut budget)
+}
+
+fn extract_inner(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut usize) -> Value {
+    if depth > MAX_DEPTH || *budget == 0 {
+        return Value::TooLarge;
+    }
+    *budget -= 1;
+    let mut items = |seq: &mut dyn Iterator<Item = Bound<'_, PyAny>>| -> Option<Vec<Value>> {
+        let mut out = Vec::new();
+        for item in seq {
+            let v = extract_inner(&item, depth + 1, budget);
+            if v == Value::TooLarge {
+                return None;
+            }
+            out.push(v);
+        }
+        Some(out)
+    };
+    if obj.is_none() {
+        Value::None
+    } else if obj.is_exact_instance_of::<PyBool>() {
+        Value::Bool(obj.is_truthy().unwrap_or(false))
+    } else if obj.is_exact_instance_of::<PyInt>() {
+        match obj.extract::<i64>() {
+            Ok(i) => Value::Int(i),
+            // An exact int's str() is the builtin one.
+            Err(_) => Value::BigInt(obj.str().map(|s| s.to_string()).unwrap_or_default()),
+        }
+    } else if obj.is_exact_instance_of::<PyFloat>() {
+        Value::Float(obj.extract::<f64>().unwrap_or(f64::NAN))
+    } else if let Ok(s) = obj.cast_exact::<PyString>() {
+        Value::Str(s.to_string_lossy().into_owned())
+    } else if let Ok(b) = obj.cast_exact::<PyBytes>() {
+        Value::Bytes(b.as_bytes().to_vec())
+    } else if let Ok(list) = obj.cast_exact::<PyList>() {
+        items(&mut list.iter()).map_or(Value::TooLarge, Value::List)
+    } else if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
+        items(&mut tuple.iter()).map_or(Value::TooLarge, Value::Tuple)
+    } else if let Ok(set) = obj.cast_exact::<PySet>() {
+        items(&mut set.iter()).map_or(Value::TooLarge, Value::Set)
+    } else if let Ok(set) = obj.cast_exact::<PyFrozenSet>() {
+        items(&mut set.iter()).map_or(Value::TooLarge, Value::FrozenSet)
+    } else if let Ok(dict) = obj.cast_exact::<PyDict>() {
+        let mut entries = Vec::new();
+        for (k, v) in dict.iter() {
+            let key = extract_inner(&k, depth + 1, budget);
+            let value = extract_inner(&v, depth + 1, budget);
+            if key == Value::TooLarge || value == Value::TooLarge {
+                return Value::TooLarge;
+            }
+            entries.push((key, value));
+        }
+        Value::Dict(entries)
+    } else {
+        Value::Other(object_type_name(obj))
+    }
+}
+
+/// Builds a fresh Python object from a value (inputs for the candidate's code).
+pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::None => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::BigInt(digits) => py.get_type::<PyInt>().call1((digits.as_str(),))?,
+        Value::Float(f) => PyFloat::new(py, *f).into_any(),
+        Value::Str(s) => PyString::new(py, s).into_any(),
+        Value::Bytes(b) => PyBytes::new(py, b).into_any(),
+        Value::List(items) => PyList::new(py, seq(py, items)?)?.into_any(),
+        Value::Tuple(items) => PyTuple::new(py, seq(py, items)?)?.into_any(),
+        Value::Set(items) => PySet::new(py, seq(py, items)?)?.into_any(),
+        Value::FrozenSet(items) => PyFrozenSet::new(py, seq(py, items)?)?.into_any(),
+        Value::Dict(entries) => {
+            let dict = PyDict::new(py);
+            for (k, v) in entries {
+                dict.set_item(to_python(py, k)?, to_python(py, v)?)?;
+            }
+            dict.into_any()
+        }
+        Value::Record(_) | Value::Raised(_) | Value::Other(_) | Value::TooLarge => {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "internal: {} is not an input value",
+                value.repr()
+            )));
+        }
+    })
+}
+
+fn seq<'py>(py: Python<'py>, items: &[Value]) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    items.iter().map(|v| to_python(py, v)).collect()
+}
+
+/// Reads an attribute of a candidate object strictly (e.g. `wrapper.calls`);
+/// a missing attribute is observed as `<raises AttributeError>`.
+pub fn attr(obj: &Bound<'_, PyAny>, name: &str) -> Observed {
+    capture(obj.py(), || Ok(extract(&obj.getattr(name)?)))
+}

@@ -1,0 +1,174 @@
+//! The contract between an exercise and the grader.
+//!
+//! An exercise (one file under `src/exercises/`) implements [`Exercise`]: its
+//! checks (fixed ones, snapshotted, and ones generated from a seed), the Rust
+//! reference that computes what each call must observe, and the driver that
+//! makes the same call on the candidate's Python inside the sandbox. The
+//! object-safe [`Graded`] wraps it so the grader can hold every exercise in one
+//! registry and ship calls to the child as JSON.
+
+use pyo3::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::driver::{Candidate, Fault, Observed};
+use crate::value::Value;
+
+/// The random source for generated checks.
+pub type Rng = ChaCha8Rng;
+
+/// A named group of calls that pass or fail together, with a weight.
+#[derive(Debug, Clone)]
+pub struct Check<C> {
+    pub name: String,
+    pub weight: u32,
+    pub calls: Vec<C>,
+}
+
+impl<C> Check<C> {
+    pub fn new(name: impl Into<String>, weight: u32, calls: Vec<C>) -> Self {
+        Check {
+            name: name.into(),
+            weight,
+            calls,
+        }
+    }
+}
+
+/// One exercise: checks, Rust reference, and driver.
+pub trait Exercise: Send + Sync + 'static {
+    /// One observable call; travels to the sandboxed child as JSON.
+    type Call: Serialize + DeserializeOwned + Clone;
+
+    /// The exercise id: the `exercises/<id>/` folder and the module `<id>.py`.
+    fn id(&self) -> &'static str;
+
+    /// Checks whose expected observations are insta snapshots.
+    fn fixed(&self) -> Vec<Check<Self::Call>>;
+
+    /// Checks drawn from `rng`; their expectations come from [`Exercise::expect`].
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Self::Call>>;
+
+    /// The Rust reference: what a correct solution makes `call` observe.
+    fn expect(&self, call: &Self::Call) -> Value;
+
+    /// The call as a candidate reads it, in Python syntax where it can be.
+    fn describe(&self, call: &Self::Call) -> String;
+
+    /// Runs in the child before the candidate's module is imported
+    /// (e.g. to disable a forbidden shortcut).
+    fn prepare(&self, _py: Python<'_>) -> PyResult<()> {
+        Ok(())
+    }
+
+    /// The driver: makes `call` on the candidate's code and observes it.
+    fn drive(&self, candidate: &Candidate<'_>, call: &Self::Call) -> Observed;
+}
+
+/// Where a check's expectations come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Fixed inputs; expectations read from the embedded snapshot.
+    Fixed,
+    /// Inputs drawn from the seed; expectations from the Rust reference.
+    Generated,
+}
+
+/// A call ready to run: its input for the child and, for the grader only,
+/// what it must observe.
+#[derive(Debug, Clone)]
+pub struct PlannedCall {
+    pub input: serde_json::Value,
+    pub description: String,
+    pub expected: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedCheck {
+    pub name: String,
+    pub weight: u32,
+    pub origin: Origin,
+    pub calls: Vec<PlannedCall>,
+}
+
+/// The object-safe face of an [`Exercise`].
+pub trait Graded: Send + Sync {
+    fn id(&self) -> &'static str;
+    /// Fixed checks with expectations from the Rust reference (what the
+    /// snapshots must hold).
+    fn reference_fixed(&self) -> Vec<PlannedCheck>;
+    /// Generated checks for `seed`, with expectations from the Rust reference.
+    fn generated_plan(&self, seed: u64) -> Vec<PlannedCheck>;
+    fn prepare(&self, py: Python<'_>) -> PyResult<()>;
+    fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed;
+}
+
+impl<E: Exercise> Graded for E {
+    fn id(&self) -> &'static str {
+        Exercise::id(self)
+    }
+
+    fn reference_fixed(&self) -> Vec<PlannedCheck> {
+        self.fixed()
+            .into_iter()
+            .map(|c| self.plan(c, Origin::Fixed))
+            .collect()
+    }
+
+    fn generated_plan(&self, seed: u64) -> Vec<PlannedCheck> {
+        let mut rng = rng_for(seed, Exercise::id(self));
+        self.generated(&mut rng)
+            .into_iter()
+            .map(|c| self.plan(c, Origin::Generated))
+            .collect()
+    }
+
+    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
+        Exercise::prepare(self, py)
+    }
+
+    fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed {
+        let call: E::Call = serde_json::from_value(input.clone()).map_err(|err| {
+            Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                "internal: bad call for {}: {err}",
+                Exercise::id(self)
+            )))
+        })?;
+        self.drive(candidate, &call)
+    }
+}
+
+trait Plan: Exercise {
+    fn plan(&self, check: Check<Self::Call>, origin: Origin) -> PlannedCheck {
+        PlannedCheck {
+            name: check.name,
+            weight: check.weight,
+            origin,
+            calls: check
+                .calls
+                .iter()
+                .map(|call| PlannedCall {
+                    input: serde_json::to_value(call).expect("calls serialise"),
+                    description: self.describe(call),
+                    expected: self.expect(call).repr(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<E: Exercise> Plan for E {}
+
+/// A random stream per (seed, exercise), so adding an exercise never changes
+/// the cases another exercise draws from the same seed.
+pub fn rng_for(seed: u64, exercise_id: &str) -> Rng {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in exercise_id.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    ChaCha8Rng::seed_from_u64(seed ^ hash)
+}

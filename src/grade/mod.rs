@@ -1,0 +1,205 @@
+//! Grading a submission: plan the checks, run them in the sandbox, judge.
+//!
+//! Fixed checks take their expectations from the embedded snapshots; generated
+//! checks draw inputs from the seed and take expectations from the Rust
+//! reference. Only inputs go to the sandbox. Points: every exercise is worth
+//! [`model::EXERCISE_POINTS`], shared among its checks by weight.
+
+pub mod model;
+mod verdict;
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::catalog::{Catalog, CatalogEntry};
+use crate::exercise::{Graded, PlannedCheck};
+use crate::exercises;
+use crate::sandbox::Sandbox;
+use crate::sandbox::protocol::RunRequest;
+use model::{CheckResult, EXERCISE_POINTS, ExerciseResult, SubmissionResult, round_points};
+
+/// How to grade.
+#[derive(Debug, Clone)]
+pub struct GradeOptions {
+    pub seed: u64,
+    /// Wall-clock limit for one exercise's run.
+    pub timeout: Duration,
+    /// Bytes of stdout, and of stderr, kept per exercise.
+    pub output_limit: usize,
+    /// Which exercises; all of them when empty.
+    pub exercises: Vec<String>,
+}
+
+impl Default for GradeOptions {
+    fn default() -> Self {
+        GradeOptions {
+            seed: 0,
+            timeout: Duration::from_secs(10),
+            output_limit: 64 * 1024,
+            exercises: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    #[error("unknown exercise `{0}` (see `pyinterview list`)")]
+    UnknownExercise(String),
+    #[error("{0} is not a directory")]
+    NotADirectory(String),
+    #[error(
+        "the embedded snapshot of `{exercise}` has no expectation for check `{check}`; run `cargo test` and review the snapshots"
+    )]
+    MissingSnapshot { exercise: String, check: String },
+}
+
+/// Grades the `<id>.py` files in `dir`.
+pub fn grade_submission(
+    sandbox: &mut Sandbox,
+    dir: &Path,
+    options: &GradeOptions,
+) -> Result<SubmissionResult, GradeError> {
+    if !dir.is_dir() {
+        return Err(GradeError::NotADirectory(dir.display().to_string()));
+    }
+    let catalog = Catalog::get();
+    let ids: Vec<String> = if options.exercises.is_empty() {
+        exercises::ids().into_iter().map(String::from).collect()
+    } else {
+        options.exercises.clone()
+    };
+    let mut results = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let exercise =
+            exercises::find(id).ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
+        let entry = catalog
+            .exercise(id)
+            .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
+        results.push(grade_exercise(sandbox, dir, exercise, entry, options)?);
+    }
+    let score = round_points(results.iter().map(|e| e.score).sum());
+    let max_score = round_points(results.iter().map(|e| e.max_score).sum());
+    Ok(SubmissionResult {
+        score,
+        max_score,
+        seed: options.seed,
+        submission: dir.display().to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        exercises: results,
+    })
+}
+
+/// The checks of one exercise for a seed: fixed ones with snapshot
+/// expectations, then generated ones.
+pub fn plan(
+    exercise: &dyn Graded,
+    entry: &CatalogEntry,
+    seed: u64,
+) -> Result<Vec<PlannedCheck>, GradeError> {
+    let mut checks = Vec::new();
+    for mut check in exercise.reference_fixed() {
+        let recorded = entry.fixed.get(&check.name);
+        for (i, call) in check.calls.iter_mut().enumerate() {
+            let snap = recorded
+                .and_then(|calls| calls.get(i))
+                .filter(|snap| snap.call == call.description)
+                .ok_or_else(|| GradeError::MissingSnapshot {
+                    exercise: entry.info.id.clone(),
+                    check: check.name.clone(),
+                })?;
+            call.expected = snap.expected.clone();
+        }
+        checks.push(check);
+    }
+    checks.extend(exercise.generated_plan(seed));
+    Ok(checks)
+}
+
+fn grade_exercise(
+    sandbox: &mut Sandbox,
+    dir: &Path,
+    exercise: &dyn Graded,
+    entry: &CatalogEntry,
+    options: &GradeOptions,
+) -> Result<ExerciseResult, GradeError> {
+    let checks = plan(exercise, entry, options.seed)?;
+    let file = format!("{}.py", entry.info.id);
+    let module = dir.join(&file);
+    let total_weight: u32 = checks.iter().map(|c| c.weight).sum::<u32>().max(1);
+    let points =
+        |check: &PlannedCheck| EXERCISE_POINTS * f64::from(check.weight) / f64::from(total_weight);
+    let timeout_secs = options.timeout.as_secs_f64();
+
+    let mut result = ExerciseResult {
+        id: entry.info.id.clone(),
+        title: entry.info.title.clone(),
+        score: 0.0,
+        max_score: EXERCISE_POINTS,
+        checks: Vec::new(),
+        stdout: String::new(),
+        stderr: String::new(),
+        output_truncated_bytes: 0,
+        elapsed_ms: 0,
+    };
+    let verdicts: Vec<CheckResult> = if !module.is_file() {
+        checks
+            .iter()
+            .map(|c| verdict::missing_module(&file).into_result(c, points(c)))
+            .collect()
+    } else {
+        let request = RunRequest {
+            exercise: entry.info.id.clone(),
+            module: std::path::absolute(&module).unwrap_or(module.clone()),
+            checks: checks
+                .iter()
+                .map(|c| c.calls.iter().map(|call| call.input.clone()).collect())
+                .collect(),
+            timeout_ms: options.timeout.as_millis() as u64,
+            output_limit: options.output_limit,
+        };
+        match sandbox.run(&request) {
+            Ok(report) if report.slots.len() == checks.len() => {
+                result.stdout = report.stdout.text;
+                result.stderr = report.stderr.text;
+                result.output_truncated_bytes =
+                    report.stdout.truncated_bytes + report.stderr.truncated_bytes;
+                result.elapsed_ms = report.elapsed_ms;
+                checks
+                    .iter()
+                    .zip(&report.slots)
+                    .map(|(check, slot)| {
+                        verdict::judge(
+                            check,
+                            slot,
+                            report.import_failure.as_ref(),
+                            &file,
+                            timeout_secs,
+                        )
+                        .into_result(check, points(check))
+                    })
+                    .collect()
+            }
+            Ok(_) => checks
+                .iter()
+                .map(|c| {
+                    verdict::sandbox_failure("the sandbox answered for the wrong checks")
+                        .into_result(c, points(c))
+                })
+                .collect(),
+            Err(err) => checks
+                .iter()
+                .map(|c| verdict::sandbox_failure(&err.to_string()).into_result(c, points(c)))
+                .collect(),
+        }
+    };
+    result.score = round_points(verdicts.iter().map(|c| c.score).sum());
+    result.checks = verdicts
+        .into_iter()
+        .map(|mut c| {
+            c.score = round_points(c.score);
+            c.max_score = round_points(c.max_score);
+            c
+        })
+        .collect();
+    Ok(result)
+}

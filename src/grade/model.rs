@@ -1,0 +1,107 @@
+//! The results of grading: plain data, serialised as the stable JSON report.
+//!
+//! Shape (documented in the README; fields are only ever added):
+//! `{"score", "max_score", "seed", "exercises": [{"id", "score", "max_score",
+//! "checks": [{"name", "status", "score", "max_score", "message", …}], …}], …}`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exercise::Origin;
+
+/// Points an exercise is worth: every exercise counts the same, whatever its
+/// number of checks; its checks share the points by weight.
+pub const EXERCISE_POINTS: f64 = 10.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionResult {
+    pub score: f64,
+    pub max_score: f64,
+    pub seed: u64,
+    /// The submission as given on the command line.
+    pub submission: String,
+    pub tool_version: String,
+    pub exercises: Vec<ExerciseResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseResult {
+    pub id: String,
+    pub title: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub checks: Vec<CheckResult>,
+    /// What the candidate's code printed, capped.
+    pub stdout: String,
+    pub stderr: String,
+    /// Bytes of output beyond the cap that were dropped.
+    pub output_truncated_bytes: u64,
+    /// Wall time of the sandboxed run, import included.
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub name: String,
+    pub status: Status,
+    pub score: f64,
+    pub max_score: f64,
+    /// One line saying what happened; empty when passed.
+    pub message: String,
+    /// `fixed` (snapshotted, same for everyone) or `generated` (from the seed).
+    pub origin: Origin,
+    /// The call that failed, in Python syntax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// Traceback lines inside the candidate's file, innermost last.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub traceback: Vec<String>,
+}
+
+/// A check's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Passed,
+    /// Ran, observed something else than expected.
+    Failed,
+    /// The candidate's code raised.
+    Error,
+    Timeout,
+    /// The process died (signal, `os._exit`, a malformed result).
+    Crashed,
+    /// The candidate's code ran out of memory.
+    Memory,
+    /// The stub's `NotImplementedError`, or the name is missing.
+    NotAttempted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+            Status::Crashed => "crashed",
+            Status::Memory => "memory",
+            Status::NotAttempted => "not_attempted",
+        }
+    }
+}
+
+impl SubmissionResult {
+    pub fn all_passed(&self) -> bool {
+        self.exercises
+            .iter()
+            .all(|e| e.checks.iter().all(|c| c.status == Status::Passed))
+    }
+}
+
+/// Rounds points to hundredths, as reports show them.
+pub fn round_points(points: f64) -> f64 {
+    (points * 100.0).round() / 100.0
+}

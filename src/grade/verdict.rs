@@ -1,0 +1,163 @@
+//! Turning what the worker reported into verdicts. Only the grader decides:
+//! the child's report is data, compared here with expectations it never saw.
+
+use super::model::{CheckResult, Status};
+use crate::exercise::PlannedCheck;
+use crate::sandbox::protocol::{FaultInfo, Slot};
+
+/// What became of one check, before points are attached.
+pub struct Verdict {
+    pub status: Status,
+    pub message: String,
+    pub call: Option<String>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub traceback: Vec<String>,
+}
+
+impl Verdict {
+    fn new(status: Status, message: impl Into<String>) -> Verdict {
+        Verdict {
+            status,
+            message: message.into(),
+            call: None,
+            expected: None,
+            actual: None,
+            traceback: vec![],
+        }
+    }
+
+    pub fn into_result(self, check: &PlannedCheck, max_score: f64) -> CheckResult {
+        let score = if self.status == Status::Passed {
+            max_score
+        } else {
+            0.0
+        };
+        CheckResult {
+            name: check.name.clone(),
+            status: self.status,
+            score,
+            max_score,
+            message: self.message,
+            origin: check.origin,
+            call: self.call,
+            expected: self.expected,
+            actual: self.actual,
+            traceback: self.traceback,
+        }
+    }
+}
+
+/// Every check of a submission whose module file is missing.
+pub fn missing_module(file: &str) -> Verdict {
+    Verdict::new(
+        Status::NotAttempted,
+        format!("{file} is not in the submission"),
+    )
+}
+
+/// The sandbox itself failed (never the candidate's fault alone).
+pub fn sandbox_failure(why: &str) -> Verdict {
+    Verdict::new(Status::Crashed, format!("grading stopped: {why}"))
+}
+
+/// The verdict for one check from its worker slot.
+pub fn judge(
+    check: &PlannedCheck,
+    slot: &Slot,
+    import_failure: Option<&FaultInfo>,
+    file: &str,
+    timeout_secs: f64,
+) -> Verdict {
+    if let Some(fault) = import_failure {
+        return fault_verdict(fault, &format!("importing {file}"));
+    }
+    match slot {
+        Slot::Finished(outcome) => {
+            if outcome.returned.len() > check.calls.len() {
+                return Verdict::new(
+                    Status::Crashed,
+                    "the sandbox returned more observations than calls",
+                );
+            }
+            for (call, observed) in check.calls.iter().zip(&outcome.returned) {
+                let actual = observed.repr();
+                if actual != call.expected {
+                    return Verdict {
+                        status: Status::Failed,
+                        message: format!("{} gave a different result", call.description),
+                        call: Some(call.description.clone()),
+                        expected: Some(call.expected.clone()),
+                        actual: Some(actual),
+                        traceback: vec![],
+                    };
+                }
+            }
+            match (&outcome.fault, check.calls.get(outcome.returned.len())) {
+                (None, None) => Verdict::new(Status::Passed, ""),
+                (Some(fault), Some(call)) => {
+                    let mut verdict = fault_verdict(fault, &call.description);
+                    verdict.call = Some(call.description.clone());
+                    verdict
+                }
+                (None, Some(_)) => {
+                    Verdict::new(Status::Crashed, "the check stopped without a result")
+                }
+                (Some(_), None) => {
+                    Verdict::new(Status::Crashed, "a fault was reported after the last call")
+                }
+            }
+        }
+        Slot::Crashed(why) => Verdict::new(Status::Crashed, capitalise(why)),
+        Slot::TimedOut => Verdict::new(
+            Status::Timeout,
+            format!(
+                "did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
+            ),
+        ),
+        Slot::NotRun => Verdict::new(
+            Status::Timeout,
+            "not run: the time limit ran out during an earlier check",
+        ),
+    }
+}
+
+fn fault_verdict(fault: &FaultInfo, during: &str) -> Verdict {
+    match fault {
+        FaultInfo::NotImplemented => Verdict::new(
+            Status::NotAttempted,
+            format!("{during} raised NotImplementedError: not attempted yet"),
+        ),
+        FaultInfo::Missing { name } => {
+            Verdict::new(Status::NotAttempted, format!("`{name}` is not defined"))
+        }
+        FaultInfo::Raised {
+            type_name,
+            message,
+            traceback,
+        } => {
+            let status = if type_name == "MemoryError" {
+                Status::Memory
+            } else {
+                Status::Error
+            };
+            let text = if message.is_empty() {
+                format!("{during} raised {type_name}")
+            } else {
+                format!("{during} raised {type_name}: {message}")
+            };
+            Verdict {
+                traceback: traceback.clone(),
+                ..Verdict::new(status, text)
+            }
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

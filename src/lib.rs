@@ -1,0 +1,32 @@
+//! # pyinterview
+//!
+//! A command-line companion for Python interviews. It ships a bank of 50
+//! interview questions and, for the questions with a code answer, runnable
+//! exercises: a Python stub the candidate completes, a Rust reference
+//! implementation of the same concept, and insta snapshots of the expected
+//! behaviour. Candidates check their work locally; interviewers grade
+//! submissions with fresh hidden cases.
+//!
+//! ## Layers
+//!
+//! * [`catalog`] — exercise metadata, stubs, snapshots and the question bank,
+//!   embedded at build time.
+//! * [`exercise`] — the contract every exercise implements; [`exercises`]
+//!   holds one module per exercise (Rust reference + driver).
+//! * [`driver`] and [`value`] — strict observation of Python values.
+//! * [`sandbox`] — the worker/child processes that run candidate code.
+//! * [`grade`] — planning checks, judging what the sandbox observed, scores.
+//! * [`report`] — one renderer per output format; [`workspace`] — take-home
+//!   workspaces. Only [`cli`] and [`commands`] print.
+
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod driver;
+pub mod exercise;
+pub mod exercises;
+pub mod grade;
+pub mod report;
+pub mod sandbox;
+pub mod value;
+pub mod workspace;

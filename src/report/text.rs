@@ -1,0 +1,159 @@
+//! The terminal report: a line per check, details under each one that did
+//! not pass (the call, a diff of expected and actual, the exception and the
+//! traceback lines in the candidate's file), then the total.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use similar::{ChangeTag, TextDiff};
+
+use super::Audience;
+use crate::grade::model::{CheckResult, ExerciseResult, Status, SubmissionResult};
+use crate::value::pretty;
+
+const WIDTH: usize = 78;
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const MAGENTA: Style = AnsiColor::Magenta.on_default();
+/// Output shown per exercise before it is cut (the JSON report has all of it).
+const OUTPUT_LINES: usize = 20;
+
+pub fn render(result: &SubmissionResult, audience: Audience) -> String {
+    let mut out = String::new();
+    for exercise in &result.exercises {
+        render_exercise(&mut out, exercise, audience);
+    }
+    let percent = if result.max_score > 0.0 {
+        100.0 * result.score / result.max_score
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        out,
+        "{BOLD}Total: {} / {} ({percent:.0}%){BOLD:#}   {DIM}seed {}{DIM:#}",
+        points(result.score),
+        points(result.max_score),
+        result.seed
+    );
+    out
+}
+
+fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audience) {
+    let passed = exercise
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Passed)
+        .count();
+    let _ = writeln!(
+        out,
+        "{BOLD}{}{BOLD:#} — {}   {BOLD}{} / {}{BOLD:#}  {DIM}({passed}/{} checks){DIM:#}",
+        exercise.id,
+        exercise.title,
+        points(exercise.score),
+        points(exercise.max_score),
+        exercise.checks.len()
+    );
+    for check in &exercise.checks {
+        render_check(out, check);
+    }
+    if audience == Audience::Interviewer
+        || exercise.checks.iter().any(|c| c.status != Status::Passed)
+    {
+        render_output(out, "stdout", &exercise.stdout);
+        render_output(out, "stderr", &exercise.stderr);
+        if exercise.output_truncated_bytes > 0 {
+            let _ = writeln!(
+                out,
+                "    {DIM}({} more bytes of output were dropped){DIM:#}",
+                exercise.output_truncated_bytes
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn render_check(out: &mut String, check: &CheckResult) {
+    let (mark, style) = match check.status {
+        Status::Passed => ("✓", GREEN),
+        Status::Failed => ("✗", RED),
+        Status::Error | Status::Crashed | Status::Memory => ("!", RED),
+        Status::Timeout => ("⧗", MAGENTA),
+        Status::NotAttempted => ("·", YELLOW),
+    };
+    if check.status == Status::Passed {
+        let _ = writeln!(out, "  {style}{mark}{style:#} {}", check.name);
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {style}{mark} {}{style:#}  {DIM}[{}]{DIM:#}",
+        check.name,
+        check.status.as_str()
+    );
+    if !check.message.is_empty() {
+        let _ = writeln!(out, "      {}", check.message);
+    }
+    if let (Some(expected), Some(actual)) = (&check.expected, &check.actual) {
+        render_diff(out, expected, actual);
+    }
+    for line in &check.traceback {
+        let _ = writeln!(out, "      {DIM}│{DIM:#} {line}");
+    }
+}
+
+/// Expected vs actual: two labelled lines when short, a line diff when long.
+fn render_diff(out: &mut String, expected: &str, actual: &str) {
+    let indent = "      ";
+    let width = WIDTH - indent.len() - 2;
+    let (expected, actual) = (pretty(expected, width), pretty(actual, width));
+    if !expected.contains('\n') && !actual.contains('\n') {
+        let _ = writeln!(out, "{indent}{GREEN}expected: {expected}{GREEN:#}");
+        let _ = writeln!(out, "{indent}{RED}actual:   {actual}{RED:#}");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{indent}{GREEN}- expected{GREEN:#} {RED}+ actual{RED:#}"
+    );
+    let diff = TextDiff::from_lines(&expected, &actual);
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end_matches('\n');
+        match change.tag() {
+            ChangeTag::Equal => {
+                let _ = writeln!(out, "{indent}  {line}");
+            }
+            ChangeTag::Delete => {
+                let _ = writeln!(out, "{indent}{GREEN}- {line}{GREEN:#}");
+            }
+            ChangeTag::Insert => {
+                let _ = writeln!(out, "{indent}{RED}+ {line}{RED:#}");
+            }
+        }
+    }
+}
+
+fn render_output(out: &mut String, name: &str, text: &str) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "    {DIM}{name} of the candidate's code:{DIM:#}");
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(OUTPUT_LINES) {
+        let _ = writeln!(out, "    {DIM}│{DIM:#} {line}");
+    }
+    if lines.len() > OUTPUT_LINES {
+        let _ = writeln!(
+            out,
+            "    {DIM}│ … {} more lines{DIM:#}",
+            lines.len() - OUTPUT_LINES
+        );
+    }
+}
+
+fn points(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}

@@ -1,0 +1,241 @@
+//! The forked child: the only process that runs candidate code.
+//!
+//! It rewires its descriptors (stdin from /dev/null, stdout and stderr into
+//! capture pipes, results on fd 3, nothing else open), imports the candidate's
+//! module, runs the driver for each check and streams what it observed. It
+//! never decides a verdict and never sees an expected value.
+
+use std::fs::File;
+use std::os::fd::{FromRawFd, RawFd};
+use std::path::Path;
+use std::time::Instant;
+
+use pyo3::exceptions::{PyNotImplementedError, PySyntaxError};
+use pyo3::prelude::*;
+
+use super::protocol::{CheckOutcome, ChildMessage, FaultInfo, RunRequest, write_frame};
+use crate::driver::{Candidate, Fault, exception_type_name, load_harness};
+use crate::exercise::Graded;
+
+/// The descriptor the child writes its results to.
+pub const RESULT_FD: i32 = 3;
+/// Traceback lines kept from the candidate's file (the innermost ones).
+const TRACEBACK_LINES: usize = 6;
+const MESSAGE_CHARS: usize = 2000;
+
+/// The write ends the worker created for this child (raw: the child rewires them).
+pub struct ChildPipes {
+    pub result: RawFd,
+    pub stdout: RawFd,
+    pub stderr: RawFd,
+}
+
+/// Runs checks `start..` of `request` and exits. Never returns.
+pub fn run(
+    py: Python<'_>,
+    exercise: &dyn Graded,
+    request: &RunRequest,
+    start: usize,
+    pipes: ChildPipes,
+) -> ! {
+    // SAFETY: called right after fork in a single-threaded child; only
+    // descriptor syscalls and then Python, which PyOS_AfterFork_Child reset.
+    unsafe {
+        libc::setpgid(0, 0);
+        rewire_descriptors(&pipes);
+    }
+    // SAFETY: RESULT_FD was just set up by rewire_descriptors and is ours alone.
+    let mut results = unsafe { File::from_raw_fd(RESULT_FD) };
+    let mut send = |message: &ChildMessage| {
+        if write_frame(&mut results, message).is_err() {
+            // The worker is gone or the pipe was tampered with: nothing to report to.
+            unsafe { libc::_exit(3) };
+        }
+    };
+
+    let module_path = request.module.clone();
+    match import_candidate(py, exercise, &module_path) {
+        Err(fault) => send(&ChildMessage::ImportFailed(fault_info(
+            py,
+            fault,
+            &module_path,
+        ))),
+        Ok(candidate) => {
+            send(&ChildMessage::Imported);
+            for (index, calls) in request.checks.iter().enumerate().skip(start) {
+                let began = Instant::now();
+                let mut returned = Vec::with_capacity(calls.len());
+                let mut fault = None;
+                for call in calls {
+                    match exercise.drive_json(&candidate, call) {
+                        Ok(value) => returned.push(value),
+                        Err(err) => {
+                            fault = Some(fault_info(py, err, &module_path));
+                            break;
+                        }
+                    }
+                }
+                let micros = began.elapsed().as_micros() as u64;
+                send(&ChildMessage::Check {
+                    index,
+                    outcome: CheckOutcome {
+                        returned,
+                        fault,
+                        micros,
+                    },
+                });
+            }
+        }
+    }
+    let _ = py.run(c"import sys\nfor s in (sys.stdout, sys.stderr):\n    try: s.flush()\n    except BaseException: pass", None, None);
+    send(&ChildMessage::Done);
+    // No interpreter finalisation: atexit handlers and lingering threads of
+    // the candidate's must not run or block after the results are sent.
+    unsafe { libc::_exit(0) }
+}
+
+/// stdin ← /dev/null, stdout/stderr → capture pipes, results → fd 3, and
+/// every other descriptor (the worker's protocol pipes included) closed.
+unsafe fn rewire_descriptors(pipes: &ChildPipes) {
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+        // Move the pipes above the low numbers first, so dup2 cannot clobber one.
+        let result = libc::fcntl(pipes.result, libc::F_DUPFD, 10);
+        let out = libc::fcntl(pipes.stdout, libc::F_DUPFD, 10);
+        let err = libc::fcntl(pipes.stderr, libc::F_DUPFD, 10);
+        libc::dup2(null, 0);
+        libc::dup2(out, 1);
+        libc::dup2(err, 2);
+        libc::dup2(result, RESULT_FD);
+        if libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32) != 0 {
+            for fd in 4..4096 {
+                libc::close(fd);
+            }
+        }
+    }
+}
+
+fn import_candidate<'py>(
+    py: Python<'py>,
+    exercise: &dyn Graded,
+    path: &Path,
+) -> Result<Candidate<'py>, Fault> {
+    let sys = py.import("sys")?;
+    // Output reaches the capture pipe line by line, so a crash loses little.
+    for stream in ["stdout", "stderr"] {
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("line_buffering", true)?;
+        sys.getattr(stream)?
+            .call_method("reconfigure", (), Some(&kwargs))?;
+    }
+    if let Some(dir) = path.parent() {
+        let _ = std::env::set_current_dir(dir);
+        sys.getattr("path")?.call_method1("insert", (0, dir))?;
+    }
+    exercise.prepare(py)?;
+    let harness = load_harness(py)?;
+    let util = py.import("importlib.util")?;
+    let name = exercise.id();
+    let spec = util.call_method1("spec_from_file_location", (name, path))?;
+    let module = util.call_method1("module_from_spec", (&spec,))?;
+    sys.getattr("modules")?.set_item(name, &module)?;
+    spec.getattr("loader")?
+        .call_method1("exec_module", (&module,))?;
+    Ok(Candidate::new(module, harness))
+}
+
+/// Describes a fault for the grader: type, message, and the traceback lines
+/// that are in the candidate's own file.
+fn fault_info(py: Python<'_>, fault: Fault, path: &Path) -> FaultInfo {
+    let err = match fault {
+        Fault::Missing(name) => return FaultInfo::Missing { name },
+        Fault::Raised(err) => err,
+    };
+    if err.is_instance_of::<PyNotImplementedError>(py) {
+        return FaultInfo::NotImplemented;
+    }
+    let type_name = exception_type_name(py, &err);
+    // str() of the exception may run the candidate's code; it is only text.
+    let mut message = err
+        .value(py)
+        .str()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "<the exception's str() failed>".into());
+    truncate(&mut message, MESSAGE_CHARS);
+    let mut traceback = candidate_frames(py, &err, path);
+    if err.is_instance_of::<PySyntaxError>(py) {
+        traceback.extend(syntax_location(py, &err));
+    }
+    FaultInfo::Raised {
+        type_name,
+        message,
+        traceback,
+    }
+}
+
+/// `line 12, in count_visits: counts[p] += 1` for each frame in the candidate's file.
+fn candidate_frames(py: Python<'_>, err: &PyErr, path: &Path) -> Vec<String> {
+    let Some(tb) = err.traceback(py) else {
+        return Vec::new();
+    };
+    let file = path.to_string_lossy();
+    let frames = py
+        .import("traceback")
+        .and_then(|m| m.call_method1("extract_tb", (tb,)))
+        .and_then(|list| list.try_iter().map(|it| it.flatten().collect::<Vec<_>>()));
+    let Ok(frames) = frames else {
+        return Vec::new();
+    };
+    let mut lines: Vec<String> = frames
+        .iter()
+        .filter(|f| f.getattr("filename").is_ok_and(|n| n.to_string() == file))
+        .map(|f| {
+            let get = |attr: &str| f.getattr(attr).map(|v| v.to_string()).unwrap_or_default();
+            let code = get("line");
+            let code = code.trim();
+            if code.is_empty() {
+                format!("line {}, in {}", get("lineno"), get("name"))
+            } else {
+                format!("line {}, in {}: {code}", get("lineno"), get("name"))
+            }
+        })
+        .collect();
+    if lines.len() > TRACEBACK_LINES {
+        let dropped = lines.len() - TRACEBACK_LINES;
+        lines.drain(..dropped);
+        lines.insert(0, format!("… {dropped} earlier lines"));
+    }
+    lines
+}
+
+/// For a SyntaxError: `line 3, column 9: def f(:` and a caret under the column.
+fn syntax_location(py: Python<'_>, err: &PyErr) -> Vec<String> {
+    let value = err.value(py);
+    let get = |attr: &str| value.getattr(attr).ok().filter(|v| !v.is_none());
+    let line = get("lineno")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "?".into());
+    let column = get("offset")
+        .and_then(|v| v.extract::<usize>().ok())
+        .unwrap_or(0);
+    let text = get("text").map(|v| v.to_string()).unwrap_or_default();
+    let text = text.trim_end();
+    let mut out = vec![format!(
+        "line {line}, column {column}: {}",
+        text.trim_start()
+    )];
+    if column > 0 && !text.is_empty() {
+        let indent = text.len() - text.trim_start().len();
+        let caret_at = column.saturating_sub(1).saturating_sub(indent);
+        let prefix = format!("line {line}, column {column}: ").len();
+        out.push(format!("{}^", " ".repeat(prefix + caret_at)));
+    }
+    out
+}
+
+fn truncate(text: &mut String, max_chars: usize) {
+    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(cut);
+        text.push_str(" …");
+    }
+}

@@ -1,0 +1,47 @@
+//! Starts the embedded CPython isolated from the user's environment.
+//!
+//! `PyConfig_InitIsolatedConfig` ignores `PYTHON*` variables and user
+//! site-packages; `home` is pinned to the `sys.base_prefix` of the Python the
+//! binary was built against (recorded by `build.rs`), so the standard library
+//! comes from the same installation as the linked libpython. `site` is not
+//! imported (exercises use the standard library only) and no bytecode is
+//! written into submissions.
+
+use std::ffi::CString;
+
+use pyo3::ffi;
+
+/// Initialises the interpreter once, in the worker process. Returns with the
+/// GIL released (callers use `Python::attach`).
+pub fn initialize() -> Result<(), String> {
+    let home = CString::new(env!("PYINTERVIEW_PYTHON_HOME")).map_err(|e| e.to_string())?;
+    // SAFETY: the PyConfig API is used as documented: initialised, filled,
+    // consumed by Py_InitializeFromConfig, then cleared; all before any other
+    // Python call in this process.
+    unsafe {
+        if ffi::Py_IsInitialized() != 0 {
+            return Ok(());
+        }
+        let mut config: ffi::PyConfig = std::mem::zeroed();
+        ffi::PyConfig_InitIsolatedConfig(&mut config);
+        config.site_import = 0;
+        config.write_bytecode = 0;
+        config.install_signal_handlers = 0;
+        config.parse_argv = 0;
+        let status = ffi::PyConfig_SetBytesString(&mut config, &mut config.home, home.as_ptr());
+        if ffi::PyStatus_Exception(status) != 0 {
+            ffi::PyConfig_Clear(&mut config);
+            return Err("could not set the Python home".into());
+        }
+        let status = ffi::Py_InitializeFromConfig(&config);
+        ffi::PyConfig_Clear(&mut config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            return Err(format!(
+                "the embedded Python (home {}) failed to start",
+                env!("PYINTERVIEW_PYTHON_HOME")
+            ));
+        }
+        ffi::PyEval_SaveThread();
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Runs candidate code away from the grader.
+//!
+//! ```text
+//!  grader (holds expected values)          worker (`pyinterview __worker`)        child (fork)
+//!  Sandbox::run(RunRequest) ── frame ──▶   Python initialised once          ──▶   imports <id>.py, drives
+//!                          ◀── frame ──    supervises: deadline, output cap ◀──   streams observations (fd 3)
+//! ```
+//!
+//! The worker is a separate executable image (spawned, not forked), so the
+//! grader's memory — expected values included — never exists in a process that
+//! runs candidate code. The grader guards the worker with its own deadline and
+//! replaces it if it dies, so one submission can at worst cost its own checks.
+//!
+//! Resource limits and filesystem/network confinement slot into the child's
+//! start-up (`child::run`) — see the sandboxing issue.
+
+mod child;
+mod interpreter;
+pub mod protocol;
+pub mod worker;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use protocol::{MAX_FRAME, RunReport, RunRequest, write_frame};
+
+/// The hidden subcommand that turns the binary into a worker.
+pub const WORKER_ARG: &str = "__worker";
+/// How long the grader waits for a worker beyond the exercise's own deadline.
+const WORKER_GRACE: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("could not start the grading worker {program}: {source}")]
+    Spawn { program: PathBuf, source: io::Error },
+    #[error("the grading worker failed: {0}")]
+    Worker(String),
+}
+
+/// A connection to one worker process, restarted on demand.
+pub struct Sandbox {
+    program: PathBuf,
+    worker: Option<Worker>,
+}
+
+struct Worker {
+    process: Child,
+    requests: ChildStdin,
+    replies: ChildStdout,
+}
+
+impl Sandbox {
+    /// A sandbox whose worker is `program __worker` (normally this executable).
+    pub fn new(program: impl Into<PathBuf>) -> Sandbox {
+        Sandbox {
+            program: program.into(),
+            worker: None,
+        }
+    }
+
+    /// A sandbox using the running executable as its worker.
+    pub fn from_current_exe() -> io::Result<Sandbox> {
+        Ok(Sandbox::new(std::env::current_exe()?))
+    }
+
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// Runs one request; on any worker failure the worker is killed and the
+    /// next call starts a fresh one.
+    pub fn run(&mut self, request: &RunRequest) -> Result<RunReport, SandboxError> {
+        let deadline = Instant::now() + Duration::from_millis(request.timeout_ms) + WORKER_GRACE;
+        let result = self.exchange(request, deadline);
+        if result.is_err() {
+            self.stop();
+        }
+        result
+    }
+
+    fn exchange(
+        &mut self,
+        request: &RunRequest,
+        deadline: Instant,
+    ) -> Result<RunReport, SandboxError> {
+        if self.worker.is_none() {
+            self.worker = Some(self.spawn()?);
+        }
+        let worker = self.worker.as_mut().expect("worker just started");
+        write_frame(&mut worker.requests, request)
+            .map_err(|e| SandboxError::Worker(format!("sending the request: {e}")))?;
+        read_reply(&mut worker.replies, deadline)
+    }
+
+    fn spawn(&self) -> Result<Worker, SandboxError> {
+        let mut process = Command::new(&self.program)
+            .arg(WORKER_ARG)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|source| SandboxError::Spawn {
+                program: self.program.clone(),
+                source,
+            })?;
+        let requests = process.stdin.take().expect("piped stdin");
+        let replies = process.stdout.take().expect("piped stdout");
+        Ok(Worker {
+            process,
+            requests,
+            replies,
+        })
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut worker) = self.worker.take() {
+            let _ = worker.process.kill();
+            let _ = worker.process.wait();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(mut worker) = self.worker.take() {
+            // Closing its stdin ends the worker's loop; kill it if it lingers.
+            drop(worker.requests);
+            let stop_at = Instant::now() + Duration::from_secs(2);
+            loop {
+                match worker.process.try_wait() {
+                    Ok(Some(_)) => break,
+                    Ok(None) if Instant::now() < stop_at => {
+                        std::thread::sleep(Duration::from_millis(5))
+                    }
+                    _ => {
+                        let _ = worker.process.kill();
+                        let _ = worker.process.wait();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads one framed reply, waiting no later than `deadline`.
+fn read_reply(replies: &mut ChildStdout, deadline: Instant) -> Result<RunReport, SandboxError> {
+    let mut header = [0u8; 4];
+    read_exact_by(replies, &mut header, deadline)?;
+    let len = u32::from_be_bytes(header) as usize;
+    if len > MAX_FRAME * 4 {
+        return Err(SandboxError::Worker(format!("a reply of {len} bytes")));
+    }
+    let mut body = vec![0u8; len];
+    read_exact_by(replies, &mut body, deadline)?;
+    serde_json::from_slice(&body)
+        .map_err(|e| SandboxError::Worker(format!("a malformed reply: {e}")))
+}
+
+fn read_exact_by(
+    replies: &mut ChildStdout,
+    mut buf: &mut [u8],
+    deadline: Instant,
+) -> Result<(), SandboxError> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::io::Read;
+    use std::os::fd::AsFd;
+    while !buf.is_empty() {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(SandboxError::Worker("no reply before the deadline".into()));
+        }
+        let wait = (deadline - now).as_millis().min(u128::from(u16::MAX)) as u16;
+        let mut fds = [PollFd::new(replies.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::from(wait)) {
+            Ok(0) => continue,
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(SandboxError::Worker(format!("waiting for a reply: {e}"))),
+        }
+        let n = replies
+            .read(buf)
+            .map_err(|e| SandboxError::Worker(format!("reading a reply: {e}")))?;
+        if n == 0 {
+            return Err(SandboxError::Worker("it exited unexpectedly".into()));
+        }
+        buf = &mut buf[n..];
+    }
+    Ok(())
+}

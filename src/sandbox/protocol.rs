@@ -1,0 +1,199 @@
+//! What crosses process boundaries, and how it is framed.
+//!
+//! Every message is a 4-byte big-endian length and a JSON body, read with a
+//! size cap. The grader sends a [`RunRequest`] to the worker (inputs only: the
+//! expected values never leave the grader); the child streams
+//! [`ChildMessage`]s to the worker over a dedicated pipe; the worker answers
+//! the grader with a [`RunReport`]. The grader treats the report as data to
+//! validate, never as a verdict.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::value::Value;
+
+/// The largest frame accepted from any process.
+pub const MAX_FRAME: usize = 16 << 20;
+
+/// Run some checks of one exercise on one candidate module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRequest {
+    pub exercise: String,
+    /// The candidate's `<id>.py`.
+    pub module: PathBuf,
+    /// The calls of each check, as the exercise's JSON call values.
+    pub checks: Vec<Vec<serde_json::Value>>,
+    /// Wall-clock budget for the whole exercise.
+    pub timeout_ms: u64,
+    /// Bytes of stdout and of stderr kept; the rest is counted, not kept.
+    pub output_limit: usize,
+}
+
+/// What the worker saw of one exercise's run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunReport {
+    /// One slot per requested check.
+    pub slots: Vec<Slot>,
+    /// Importing the module failed: every check shares this fault.
+    pub import_failure: Option<FaultInfo>,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Slot {
+    Finished(CheckOutcome),
+    /// The child died while running this check (signal, exit, bad message).
+    Crashed(String),
+    /// The deadline passed while this check ran.
+    TimedOut,
+    /// Not reached: an earlier check used up the time, or the import failed.
+    NotRun,
+}
+
+/// What the driver observed for one check's calls, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    /// The observations of the calls that completed.
+    pub returned: Vec<Value>,
+    /// Why the next call did not complete, if one did not.
+    pub fault: Option<FaultInfo>,
+    pub micros: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FaultInfo {
+    /// A name the stub defines is missing.
+    Missing { name: String },
+    /// The stub's `NotImplementedError` is still there.
+    NotImplemented,
+    /// The candidate's code raised.
+    Raised {
+        type_name: String,
+        message: String,
+        traceback: Vec<String>,
+    },
+}
+
+/// Captured output with a size cap.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Captured {
+    pub text: String,
+    /// Bytes written beyond the cap and dropped.
+    pub truncated_bytes: u64,
+}
+
+/// Child → worker, over the result pipe.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ChildMessage {
+    Imported,
+    ImportFailed(FaultInfo),
+    Check { index: usize, outcome: CheckOutcome },
+    Done,
+}
+
+pub fn write_frame(out: &mut impl Write, message: &impl Serialize) -> io::Result<()> {
+    let body = serde_json::to_vec(message).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len()).map_err(io::Error::other)?;
+    out.write_all(&len.to_be_bytes())?;
+    out.write_all(&body)?;
+    out.flush()
+}
+
+/// Reads one frame; `Ok(None)` on a clean end of stream before a frame starts.
+pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(err) => return Err(err),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(io::Error::other(format!(
+            "frame of {len} bytes exceeds the cap"
+        )));
+    }
+    let mut body = vec![0u8; len];
+    input.read_exact(&mut body)?;
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(io::Error::other)
+}
+
+/// Splits a byte stream into frames as it arrives (the worker reads the
+/// child's pipe without blocking).
+#[derive(Default)]
+pub struct FrameBuffer {
+    bytes: Vec<u8>,
+}
+
+impl FrameBuffer {
+    pub fn push(&mut self, data: &[u8]) {
+        self.bytes.extend_from_slice(data);
+    }
+
+    /// The next complete frame, `Ok(None)` if more bytes are needed.
+    pub fn next_frame<T: DeserializeOwned>(&mut self) -> Result<Option<T>, String> {
+        if self.bytes.len() < 4 {
+            return Ok(None);
+        }
+        let len = u32::from_be_bytes(self.bytes[..4].try_into().expect("4 bytes")) as usize;
+        if len > MAX_FRAME {
+            return Err(format!("a result frame of {len} bytes exceeds the cap"));
+        }
+        if self.bytes.len() < 4 + len {
+            return Ok(None);
+        }
+        let parsed = serde_json::from_slice(&self.bytes[4..4 + len])
+            .map_err(|e| format!("a malformed result frame ({e})"));
+        self.bytes.drain(..4 + len);
+        parsed.map(Some)
+    }
+
+    /// Bytes received that do not form a complete frame.
+    pub fn pending(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_split_anywhere() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &ChildMessage::Imported).unwrap();
+        write_frame(&mut wire, &ChildMessage::Done).unwrap();
+        let mut buffer = FrameBuffer::default();
+        let mut seen = Vec::new();
+        for byte in &wire {
+            buffer.push(&[*byte]);
+            while let Some(msg) = buffer.next_frame::<ChildMessage>().unwrap() {
+                seen.push(msg);
+            }
+        }
+        assert!(matches!(
+            seen.as_slice(),
+            [ChildMessage::Imported, ChildMessage::Done]
+        ));
+        assert_eq!(buffer.pending(), 0);
+    }
+
+    #[test]
+    fn oversized_or_garbled_frames_are_refused() {
+        let mut buffer = FrameBuffer::default();
+        buffer.push(&u32::MAX.to_be_bytes());
+        assert!(buffer.next_frame::<ChildMessage>().is_err());
+        let mut buffer = FrameBuffer::default();
+        buffer.push(&3u32.to_be_bytes());
+        buffer.push(b"{{{");
+        assert!(buffer.next_frame::<ChildMessage>().is_err());
+        let mut cursor = io::Cursor::new(vec![0xff, 0xff, 0xff, 0xff]);
+        assert!(read_frame::<ChildMessage>(&mut cursor).is_err());
+    }
+}

@@ -1,0 +1,467 @@
+//! The worker process (`pyinterview __worker`): starts CPython once, then forks a
+//! fresh child per request, supervises it and reports what it saw.
+//!
+//! The worker is single-threaded, so forking its initialised interpreter is
+//! safe and costs about a millisecond instead of tens for a fresh interpreter.
+//! It never holds expected values: requests carry inputs only.
+//!
+//! Supervision: the child's result pipe, stdout and stderr are drained together
+//! (output past the cap is counted and dropped, so a flood cannot block the
+//! child or fill memory); at the deadline the child's whole process group is
+//! killed. If the child dies mid-exercise, the check it was running is marked
+//! crashed and a new child continues with the next one, within the same deadline.
+
+use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use nix::fcntl::OFlag;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{Pid, pipe2};
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+use super::child::{self, ChildPipes};
+use super::interpreter;
+use super::protocol::{
+    Captured, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, Slot, read_frame,
+    write_frame,
+};
+use crate::exercise::Graded;
+use crate::exercises;
+
+/// Modules imported once in the worker so that every child inherits them.
+const PRELOAD: &[&str] = &[
+    "importlib.util",
+    "traceback",
+    "threading",
+    "functools",
+    "itertools",
+    "collections",
+    "time",
+    "inspect",
+    "typing",
+];
+/// Most result bytes a child may send for one exercise.
+const MAX_RESULT_BYTES: usize = 64 << 20;
+
+/// Entry point of `pyinterview __worker`: serves requests on stdin/stdout
+/// until stdin closes.
+pub fn main() -> i32 {
+    // Move the protocol off fds 0 and 1 so that nothing Python prints can
+    // corrupt it; the children close these copies.
+    let (mut requests, mut replies) = match protocol_files() {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("pyinterview worker: {err}");
+            return 3;
+        }
+    };
+    // Orphans of candidate code are re-parented here and reaped, not leaked to init.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    if let Err(err) = interpreter::initialize() {
+        eprintln!("pyinterview worker: {err}");
+        return 3;
+    }
+    let preload = Python::attach(|py| -> PyResult<()> {
+        for module in PRELOAD {
+            py.import(*module)?;
+        }
+        Ok(())
+    });
+    if let Err(err) = preload {
+        eprintln!("pyinterview worker: preloading the standard library failed: {err}");
+        return 3;
+    }
+    loop {
+        let request: RunRequest = match read_frame(&mut requests) {
+            Ok(Some(request)) => request,
+            Ok(None) => return 0,
+            Err(err) => {
+                eprintln!("pyinterview worker: bad request: {err}");
+                return 3;
+            }
+        };
+        let report = serve(&request);
+        if write_frame(&mut replies, &report).is_err() {
+            return 0; // the grader has gone away
+        }
+    }
+}
+
+fn protocol_files() -> std::io::Result<(File, File)> {
+    let dup = |fd: i32| -> std::io::Result<File> {
+        let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+        if copy < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(unsafe { File::from_raw_fd(copy) })
+    };
+    let requests = dup(0)?;
+    let replies = dup(1)?;
+    let null = File::options().read(true).write(true).open("/dev/null")?;
+    unsafe {
+        libc::dup2(null.as_raw_fd(), 0);
+        libc::dup2(null.as_raw_fd(), 1);
+    }
+    Ok((requests, replies))
+}
+
+/// Runs one request to the end, forking again after a crash.
+pub fn serve(request: &RunRequest) -> RunReport {
+    let began = Instant::now();
+    let deadline = began + Duration::from_millis(request.timeout_ms);
+    let total = request.checks.len();
+    let mut report = RunReport {
+        slots: vec![Slot::NotRun; total],
+        import_failure: None,
+        stdout: Captured::default(),
+        stderr: Captured::default(),
+        elapsed_ms: 0,
+    };
+    let Some(exercise) = exercises::find(&request.exercise) else {
+        report.import_failure = Some(FaultInfo::Raised {
+            type_name: "InternalError".into(),
+            message: format!("unknown exercise {}", request.exercise),
+            traceback: vec![],
+        });
+        return report;
+    };
+    let mut start = 0;
+    while start < total {
+        let attempt = match run_child(exercise, request, start, deadline) {
+            Ok(attempt) => attempt,
+            Err(err) => {
+                for slot in &mut report.slots[start..] {
+                    *slot = Slot::Crashed(format!("the sandbox could not start a child: {err}"));
+                }
+                break;
+            }
+        };
+        append(&mut report.stdout, &attempt.stdout, request.output_limit);
+        append(&mut report.stderr, &attempt.stderr, request.output_limit);
+        let mut imported = false;
+        for message in attempt.messages {
+            match message {
+                ChildMessage::Imported => imported = true,
+                ChildMessage::ImportFailed(fault) => report.import_failure = Some(fault),
+                ChildMessage::Check { index, outcome } => {
+                    // Only slots this child was asked for, once each.
+                    if index >= start && index < total && report.slots[index] == Slot::NotRun {
+                        report.slots[index] = Slot::Finished(outcome);
+                    }
+                }
+                ChildMessage::Done => {}
+            }
+        }
+        if report.import_failure.is_some() {
+            break;
+        }
+        let culprit = report
+            .slots
+            .iter()
+            .skip(start)
+            .position(|s| *s == Slot::NotRun)
+            .map(|i| i + start);
+        match (attempt.ending, culprit) {
+            (_, None) => break,
+            (Ending::TimedOut, Some(index)) => {
+                report.slots[index] = Slot::TimedOut;
+                break;
+            }
+            (ending, Some(index)) if !imported => {
+                // Died while importing: no check can run.
+                let why = ending.describe("while importing the module");
+                for slot in &mut report.slots[index..] {
+                    *slot = Slot::Crashed(why.clone());
+                }
+                break;
+            }
+            (ending, Some(index)) => {
+                report.slots[index] = Slot::Crashed(ending.describe("during this check"));
+                start = index + 1;
+                if Instant::now() >= deadline {
+                    break;
+                }
+            }
+        }
+    }
+    report.elapsed_ms = began.elapsed().as_millis() as u64;
+    report
+}
+
+fn append(into: &mut Captured, from: &Captured, limit: usize) {
+    let room = limit.saturating_sub(into.text.len());
+    if from.text.len() <= room {
+        into.text.push_str(&from.text);
+    } else {
+        let mut cut = room;
+        while !from.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        into.text.push_str(&from.text[..cut]);
+        into.truncated_bytes += (from.text.len() - cut) as u64;
+    }
+    into.truncated_bytes += from.truncated_bytes;
+}
+
+/// How one child's run ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Ending {
+    Exited(i32),
+    Signalled(Signal),
+    TimedOut,
+    Malformed(String),
+}
+
+impl Ending {
+    fn describe(&self, when: &str) -> String {
+        match self {
+            Ending::Exited(code) => {
+                format!("the process exited with status {code} {when} (os._exit or a stray exit)")
+            }
+            Ending::Signalled(Signal::SIGSEGV) => {
+                format!("the process crashed with a segmentation fault {when}")
+            }
+            Ending::Signalled(Signal::SIGKILL) => format!("the process was killed {when}"),
+            Ending::Signalled(Signal::SIGABRT) => format!(
+                "the interpreter aborted {when} (a fatal Python error, e.g. a C stack overflow)"
+            ),
+            Ending::Signalled(signal) => format!("the process died from {signal} {when}"),
+            Ending::TimedOut => format!("the time limit ran out {when}"),
+            Ending::Malformed(why) => format!("the process sent {why} {when}"),
+        }
+    }
+}
+
+struct Attempt {
+    messages: Vec<ChildMessage>,
+    ending: Ending,
+    stdout: Captured,
+    stderr: Captured,
+}
+
+/// Forks a child for checks `start..` and supervises it until it ends or the deadline.
+fn run_child(
+    exercise: &'static dyn Graded,
+    request: &RunRequest,
+    start: usize,
+    deadline: Instant,
+) -> nix::Result<Attempt> {
+    let (result_r, result_w) = pipe2(OFlag::O_CLOEXEC)?;
+    let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC)?;
+    let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC)?;
+    let pid = Python::attach(|py| {
+        // SAFETY: the worker has exactly one thread; the fork hooks keep the
+        // interpreter's locks consistent on both sides.
+        let pid = unsafe {
+            ffi::PyOS_BeforeFork();
+            let pid = libc::fork();
+            if pid == 0 {
+                ffi::PyOS_AfterFork_Child();
+            } else {
+                ffi::PyOS_AfterFork_Parent();
+            }
+            pid
+        };
+        if pid == 0 {
+            let pipes = ChildPipes {
+                result: result_w.as_raw_fd(),
+                stdout: out_w.as_raw_fd(),
+                stderr: err_w.as_raw_fd(),
+            };
+            child::run(py, exercise, request, start, pipes);
+        }
+        pid
+    });
+    if pid < 0 {
+        return Err(nix::Error::last());
+    }
+    let pid = Pid::from_raw(pid);
+    // Also set here, so the group exists before we could need to kill it.
+    let _ = nix::unistd::setpgid(pid, pid);
+    drop((result_w, out_w, err_w));
+    Ok(supervise(
+        pid,
+        [result_r, out_r, err_r],
+        deadline,
+        request.output_limit,
+    ))
+}
+
+fn supervise(pid: Pid, pipes: [OwnedFd; 3], deadline: Instant, output_limit: usize) -> Attempt {
+    let [result_r, out_r, err_r] = pipes;
+    let mut frames = FrameBuffer::default();
+    let mut messages = Vec::new();
+    let mut result_bytes = 0usize;
+    let mut malformed: Option<String> = None;
+    let mut output = [Capture::new(output_limit), Capture::new(output_limit)];
+    let mut open = [true, true, true];
+    let mut status: Option<WaitStatus> = None;
+    let mut timed_out = false;
+    let mut buf = vec![0u8; 64 * 1024];
+
+    loop {
+        if status.is_none() {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) | Err(_) => {}
+                Ok(other) => status = Some(other),
+            }
+        }
+        if (status.is_some() && !open[0]) || malformed.is_some() {
+            break;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            timed_out = status.is_none();
+            break;
+        }
+        // Once the child has exited, only wait briefly for the pipes to drain.
+        let cap = if status.is_some() || !open.iter().any(|o| *o) {
+            5
+        } else {
+            50
+        };
+        let wait_ms = (deadline - now).as_millis().min(cap) as u16;
+        let fds = [&result_r, &out_r, &err_r];
+        let watched: Vec<usize> = (0..3).filter(|i| open[*i]).collect();
+        if watched.is_empty() {
+            std::thread::sleep(Duration::from_millis(u64::from(wait_ms)));
+            continue;
+        }
+        let mut polled: Vec<PollFd> = watched
+            .iter()
+            .map(|i| PollFd::new(fds[*i].as_fd(), PollFlags::POLLIN))
+            .collect();
+        if poll(&mut polled, PollTimeout::from(wait_ms)).is_err() {
+            continue;
+        }
+        let ready: Vec<usize> = watched
+            .iter()
+            .zip(&polled)
+            .filter(|(_, p)| p.revents().is_some_and(|e| !e.is_empty()))
+            .map(|(i, _)| *i)
+            .collect();
+        drop(polled);
+        for index in ready {
+            let fd = fds[index].as_raw_fd();
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                open[index] = false;
+                continue;
+            }
+            let data = &buf[..n as usize];
+            match index {
+                0 => {
+                    result_bytes += data.len();
+                    if result_bytes > MAX_RESULT_BYTES {
+                        malformed = Some("more result data than allowed".into());
+                        break;
+                    }
+                    frames.push(data);
+                    loop {
+                        match frames.next_frame::<ChildMessage>() {
+                            Ok(Some(message)) => messages.push(message),
+                            Ok(None) => break,
+                            Err(why) => {
+                                malformed = Some(why);
+                                break;
+                            }
+                        }
+                    }
+                }
+                i => output[i - 1].push(data),
+            }
+        }
+    }
+
+    // Whatever happened, nothing of this child's group survives it.
+    let _ = killpg(pid, Signal::SIGKILL);
+    if status.is_none() {
+        status = waitpid(pid, None).ok();
+    }
+    drain_nonblocking(&out_r, &mut output[0]);
+    drain_nonblocking(&err_r, &mut output[1]);
+    reap_orphans();
+
+    let finished = messages.iter().any(|m| matches!(m, ChildMessage::Done));
+    let ending = if let Some(why) = malformed {
+        Ending::Malformed(why)
+    } else if timed_out {
+        Ending::TimedOut
+    } else if frames.pending() > 0 {
+        Ending::Malformed("an incomplete result frame".into())
+    } else {
+        match status {
+            Some(WaitStatus::Signaled(_, signal, _)) => Ending::Signalled(signal),
+            Some(WaitStatus::Exited(_, code)) if finished && code == 0 => Ending::Exited(0),
+            Some(WaitStatus::Exited(_, code)) => Ending::Exited(code),
+            _ => Ending::Signalled(Signal::SIGKILL),
+        }
+    };
+    let [stdout, stderr] = output.map(Capture::finish);
+    Attempt {
+        messages,
+        ending,
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads what is left in a pipe without waiting for writers that may never close it.
+fn drain_nonblocking(fd: &OwnedFd, into: &mut Capture) {
+    let raw = fd.as_raw_fd();
+    unsafe {
+        let flags = libc::fcntl(raw, libc::F_GETFL);
+        libc::fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+    let mut buf = [0u8; 16 * 1024];
+    for _ in 0..256 {
+        let n = unsafe { libc::read(raw, buf.as_mut_ptr().cast(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        into.push(&buf[..n as usize]);
+    }
+}
+
+fn reap_orphans() {
+    while let Ok(status) = waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+        if status == WaitStatus::StillAlive {
+            break;
+        }
+    }
+}
+
+/// Output kept up to a cap; the rest only counted.
+struct Capture {
+    kept: Vec<u8>,
+    limit: usize,
+    dropped: u64,
+}
+
+impl Capture {
+    fn new(limit: usize) -> Self {
+        Capture {
+            kept: Vec::new(),
+            limit,
+            dropped: 0,
+        }
+    }
+
+    fn push(&mut self, data: &[u8]) {
+        let room = self.limit.saturating_sub(self.kept.len());
+        let keep = room.min(data.len());
+        self.kept.extend_from_slice(&data[..keep]);
+        self.dropped += (data.len() - keep) as u64;
+    }
+
+    fn finish(self) -> Captured {
+        Captured {
+            text: String::from_utf8_lossy(&self.kept).into_owned(),
+            truncated_bytes: self.dropped,
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The binary as a user runs it: exit statuses, output, refusals.
+
+use pyinterview::exercises;
+
+use crate::support::*;
+
+#[test]
+fn help_teaches_the_commands() {
+    let out = run(["--help"]).output().expect_code(0).stdout();
+    for command in [
+        "list",
+        "questions",
+        "show",
+        "hint",
+        "init",
+        "check",
+        "grade",
+    ] {
+        assert!(out.contains(command), "--help mentions {command}");
+    }
+    assert!(!out.contains("__worker"), "the worker stays hidden");
+}
+
+#[test]
+fn list_shows_every_exercise_with_its_questions_and_level() {
+    let out = run(["list"]).output().expect_code(0).stdout();
+    for id in exercises::ids() {
+        assert!(
+            out.lines().any(|l| l.starts_with(id)),
+            "{id} listed:\n{out}"
+        );
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("list_tuple") && l.contains("1, 9") && l.contains("junior"))
+    );
+}
+
+#[test]
+fn questions_prints_all_fifty_by_section() {
+    let out = run(["questions"]).output().expect_code(0).stdout();
+    for number in 1..=50 {
+        assert!(out.contains(&format!("{number:>2}. ")), "question {number}");
+    }
+    let junior = out.find("Junior").unwrap();
+    let senior = out.find("Senior").unwrap();
+    assert!(junior < senior, "sections in order");
+}
+
+#[test]
+fn show_prints_the_task_and_the_rubric_only_on_request() {
+    let plain = run(["show", "list_tuple"]).output().expect_code(0).stdout();
+    assert!(plain.contains("count_visits") && plain.contains("extend_unique"));
+    assert!(!plain.contains("Rubric"));
+    let rubric = run(["show", "list_tuple", "--rubric"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(rubric.contains("Rubric") && rubric.contains("Follow-up questions"));
+    assert!(
+        rubric.contains("Question 9"),
+        "the bank's questions for the exercise"
+    );
+}
+
+#[test]
+fn unknown_exercises_are_usage_errors_that_list_the_valid_ids() {
+    let out = run(["show", "nope"]).output().expect_code(2);
+    assert!(out.stderr().contains("unknown exercise `nope`"));
+    assert!(out.stderr().contains("list_tuple"));
+    run(["hint", "nope"]).output().expect_code(2);
+}
+
+#[test]
+fn hints_go_from_a_nudge_to_more() {
+    let first = run(["hint", "list_tuple"]).output().expect_code(0).stdout();
+    assert!(first.starts_with("Hint 1 of"));
+    assert!(first.contains("--level 2"));
+    let second = run(["hint", "list_tuple", "--level", "2"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert_ne!(first, second);
+    run(["hint", "list_tuple", "--level", "99"])
+        .output()
+        .expect_code(2);
+}
+
+#[test]
+fn init_writes_a_workspace_and_refuses_to_overwrite_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    let ws_arg = ws.to_str().unwrap();
+    run(["init", ws_arg, "--seed", "9"]).output().expect_code(0);
+    for id in exercises::ids() {
+        let stub = std::fs::read_to_string(ws.join(format!("{id}.py"))).unwrap();
+        assert_eq!(
+            stub,
+            std::fs::read_to_string(crate::support::stub(id)).unwrap()
+        );
+    }
+    assert!(
+        std::fs::read_to_string(ws.join("README.md"))
+            .unwrap()
+            .contains("pyinterview check")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["seed"], 9);
+    assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
+
+    // The candidate's work is never overwritten.
+    std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
+    let again = run(["init", ws_arg]).output().expect_code(2);
+    assert!(
+        again.stderr().contains("already holds work"),
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("list_tuple.py")).unwrap(),
+        "# my work\n"
+    );
+}
+
+#[test]
+fn check_fails_on_stubs_and_passes_once_solved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run(["init", ws.to_str().unwrap(), "--seed", "3"])
+        .output()
+        .expect_code(0);
+    let out = run(["check", "list_tuple"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(1)
+        .stdout();
+    assert!(out.contains("not_attempted"), "{out}");
+
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    // From a subdirectory too: the workspace is found upwards.
+    let sub = ws.join("notes");
+    std::fs::create_dir(&sub).unwrap();
+    let out = run(["check", "list_tuple"])
+        .in_dir(&sub)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(out.contains("Total: 10 / 10"), "{out}");
+
+    // A broken answer shows the call and both values.
+    let broken = std::fs::read_to_string(solution("list_tuple"))
+        .unwrap()
+        .replace("return dict(Counter((x, y) for x, y in path))", "return {}");
+    std::fs::write(ws.join("list_tuple.py"), broken).unwrap();
+    let out = run(["check", "list_tuple", "--workspace", ws.to_str().unwrap()])
+        .output()
+        .expect_code(1)
+        .stdout();
+    assert!(
+        out.contains("count_visits([[0, 0], [1, 2], [0, 0]]) gave a different result"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected: <result={(0, 0): 2, (1, 2): 1}"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}'), "no colour when NO_COLOR is set");
+}
+
+#[test]
+fn check_outside_a_workspace_says_how_to_make_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(["check"]).in_dir(tmp.path()).output().expect_code(2);
+    assert!(
+        out.stderr().contains("pyinterview init"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn grade_prints_a_stable_json_report_and_exits_zero_whatever_the_score() {
+    let dir = submission_with("list_tuple", &crate::support::stub("list_tuple"));
+    let out = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--seed",
+        "11",
+    ])
+    .output()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    assert_eq!(report["seed"], 11);
+    assert_eq!(report["score"], 0.0);
+    assert_eq!(report["max_score"], 10.0 * exercises::ids().len() as f64);
+    let exercises_json = report["exercises"].as_array().unwrap();
+    assert_eq!(exercises_json.len(), exercises::ids().len());
+    for exercise in exercises_json {
+        for key in ["id", "score", "max_score", "checks"] {
+            assert!(exercise.get(key).is_some(), "exercise has {key}");
+        }
+        for check in exercise["checks"].as_array().unwrap() {
+            for key in ["name", "status", "score", "max_score", "message"] {
+                assert!(check.get(key).is_some(), "check has {key}");
+            }
+        }
+    }
+    let first = &exercises_json[0]["checks"][0];
+    assert_eq!(first["status"], "not_attempted");
+}
+
+#[test]
+fn grade_repeats_exactly_with_the_same_seed() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let path = dir.path().to_str().unwrap();
+    let one = run(["grade", path, "--format", "json", "--seed", "5"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    let two = run(["grade", path, "--format", "json", "--seed", "5"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    let strip = |s: &str| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
+        for e in v["exercises"].as_array_mut().unwrap() {
+            e["elapsed_ms"] = 0.into();
+        }
+        v
+    };
+    assert_eq!(strip(&one), strip(&two));
+}
+
+#[test]
+fn grade_of_a_missing_directory_is_a_usage_error() {
+    let out = run(["grade", "/no/such/submission"])
+        .output()
+        .expect_code(2);
+    assert!(out.stderr().contains("is not a directory"));
+}

@@ -1,0 +1,298 @@
+//! Grading through the real sandbox: the reference solutions score full
+//! marks, untouched stubs are "not attempted", every planted bug loses
+//! points, and misbehaving code costs only its own checks.
+
+use pyinterview::exercises;
+use pyinterview::grade::model::Status;
+
+use crate::support::*;
+
+const SEEDS: [u64; 4] = [1, 7, 42, 20_261_124];
+
+#[test]
+fn reference_solutions_score_full_marks_under_several_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in exercises::ids() {
+        std::fs::copy(solution(id), dir.path().join(format!("{id}.py"))).unwrap();
+    }
+    let mut sandbox = sandbox();
+    for seed in SEEDS {
+        let result = grade(&mut sandbox, dir.path(), &[], seed);
+        assert_eq!(failures(&result), Vec::<String>::new(), "seed {seed}");
+        assert_eq!(result.score, result.max_score);
+        assert_eq!(result.exercises.len(), exercises::ids().len());
+    }
+}
+
+#[test]
+fn untouched_stubs_are_not_attempted_never_crashed() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in exercises::ids() {
+        std::fs::copy(stub(id), dir.path().join(format!("{id}.py"))).unwrap();
+    }
+    let mut sandbox = sandbox();
+    for seed in SEEDS {
+        let result = grade(&mut sandbox, dir.path(), &[], seed);
+        for exercise in &result.exercises {
+            for check in &exercise.checks {
+                assert_eq!(
+                    check.status,
+                    Status::NotAttempted,
+                    "{}: {} — {}",
+                    exercise.id,
+                    check.name,
+                    check.message
+                );
+            }
+        }
+        assert_eq!(result.score, 0.0);
+    }
+}
+
+#[test]
+fn every_planted_bug_loses_points() {
+    let mut sandbox = sandbox();
+    for id in exercises::ids() {
+        let planted = root().join("tests/planted").join(id);
+        let mut files: Vec<_> = std::fs::read_dir(&planted)
+            .unwrap_or_else(|_| panic!("{} exists", planted.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 3, "{id}: at least three planted bugs");
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                source.starts_with("# planted bug:"),
+                "{} says what it plants",
+                file.display()
+            );
+            let dir = submission_with(id, &file);
+            for seed in [1, 2] {
+                let result = grade(&mut sandbox, dir.path(), &[id], seed);
+                let exercise = &result.exercises[0];
+                assert!(
+                    exercise.score < exercise.max_score,
+                    "{} (seed {seed}) scored full marks",
+                    file.display()
+                );
+                // A planted bug breaks a clause, not the whole exercise.
+                assert!(
+                    exercise.score > 0.0,
+                    "{} scored nothing: {:?}",
+                    file.display(),
+                    failures(&result)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_module_is_not_attempted() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let check = &result.exercises[0].checks[0];
+    assert_eq!(check.status, Status::NotAttempted);
+    assert_eq!(check.message, "list_tuple.py is not in the submission");
+}
+
+#[test]
+fn a_syntax_error_points_at_the_line() {
+    let dir = submission_source(
+        "list_tuple",
+        "def count_visits(path):\n    return {\n\ndef freeze(v): pass\n",
+    );
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let check = &result.exercises[0].checks[0];
+    assert_eq!(check.status, Status::Error);
+    assert!(
+        check
+            .message
+            .starts_with("importing list_tuple.py raised SyntaxError"),
+        "{}",
+        check.message
+    );
+    assert!(
+        check
+            .traceback
+            .iter()
+            .any(|l| l.starts_with("line 2, column")),
+        "{:?}",
+        check.traceback
+    );
+}
+
+#[test]
+fn an_exception_shows_the_candidates_traceback_lines() {
+    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+        "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:",
+        "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:\n    return {p: 1 for p in path}",
+    );
+    let dir = submission_source("list_tuple", &source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let check = result.exercises[0]
+        .checks
+        .iter()
+        .find(|c| c.name == "count_visits counts repeated points")
+        .unwrap();
+    assert_eq!(check.status, Status::Error);
+    assert!(
+        check
+            .message
+            .contains("raised TypeError: unhashable type: 'list'"),
+        "{}",
+        check.message
+    );
+    assert_eq!(
+        check.call.as_deref(),
+        Some("count_visits([[0, 0], [1, 2], [0, 0]])")
+    );
+    assert!(
+        check
+            .traceback
+            .iter()
+            .any(|l| l.contains("in count_visits: return {p: 1 for p in path}")),
+        "{:?}",
+        check.traceback
+    );
+    // The other functions of the exercise are unaffected.
+    assert!(
+        result.exercises[0]
+            .checks
+            .iter()
+            .filter(|c| c.name.starts_with("freeze"))
+            .all(|c| c.status == Status::Passed)
+    );
+}
+
+#[test]
+fn a_crash_costs_only_the_check_that_crashed() {
+    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+        "def freeze(value: Any) -> Hashable:",
+        "def freeze(value: Any) -> Hashable:\n    import os\n    if isinstance(value, float):\n        os._exit(7)",
+    );
+    let dir = submission_source("list_tuple", &source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let checks = &result.exercises[0].checks;
+    let keeps = checks
+        .iter()
+        .find(|c| c.name == "freeze keeps other values as they are")
+        .unwrap();
+    assert_eq!(keeps.status, Status::Crashed);
+    assert!(
+        keeps.message.contains("exited with status 7"),
+        "{}",
+        keeps.message
+    );
+    // Every check after the crash ran in a fresh child and passed.
+    let others: Vec<_> = checks.iter().filter(|c| c.name != keeps.name).collect();
+    assert!(
+        others.iter().all(|c| c.status == Status::Passed),
+        "{:?}",
+        failures(&result)
+    );
+}
+
+#[test]
+fn a_segfault_is_reported_as_a_crash() {
+    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+        "def freeze(value: Any) -> Hashable:",
+        "def freeze(value: Any) -> Hashable:\n    import ctypes\n    ctypes.string_at(0)",
+    );
+    let dir = submission_source("list_tuple", &source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let freeze: Vec<_> = result.exercises[0]
+        .checks
+        .iter()
+        .filter(|c| c.name.starts_with("freeze"))
+        .collect();
+    assert!(!freeze.is_empty());
+    for check in freeze {
+        assert_eq!(check.status, Status::Crashed, "{}", check.name);
+        assert!(
+            check.message.contains("segmentation fault"),
+            "{}",
+            check.message
+        );
+    }
+}
+
+#[test]
+fn an_endless_loop_times_out_and_the_next_exercise_still_runs() {
+    let dir = submission_source(
+        "list_tuple",
+        "def count_visits(path):\n    while True:\n        pass\n",
+    );
+    let options = pyinterview::grade::GradeOptions {
+        seed: 1,
+        timeout: std::time::Duration::from_millis(700),
+        exercises: vec!["list_tuple".into()],
+        ..Default::default()
+    };
+    let mut sandbox = sandbox();
+    let started = std::time::Instant::now();
+    let result = pyinterview::grade::grade_submission(&mut sandbox, dir.path(), &options).unwrap();
+    let checks = &result.exercises[0].checks;
+    assert_eq!(checks[0].status, Status::Timeout);
+    assert!(
+        checks[0].message.contains("did not finish within"),
+        "{}",
+        checks[0].message
+    );
+    assert!(checks[1..].iter().all(|c| c.status == Status::Timeout));
+    assert!(started.elapsed().as_secs() < 10, "the deadline is enforced");
+    // The same worker grades the next submission normally.
+    let good = submission_with("list_tuple", &solution("list_tuple"));
+    let result = grade(&mut sandbox, good.path(), &["list_tuple"], 1);
+    assert_eq!(failures(&result), Vec::<String>::new());
+}
+
+#[test]
+fn lying_objects_do_not_pass() {
+    // A dict subclass that claims equality with anything, and a list subclass
+    // whose iteration lies: strict extraction sees their real types.
+    let source = "class Yes(dict):\n    def __eq__(self, other): return True\n    __hash__ = None\n\
+                  def count_visits(path): return Yes()\n\
+                  class L(list):\n    def __iter__(self): return iter([])\n\
+                  def freeze(value): return L()\n";
+    let dir = submission_source("list_tuple", source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let checks = &result.exercises[0].checks;
+    let counts = checks
+        .iter()
+        .find(|c| c.name == "count_visits counts repeated points")
+        .unwrap();
+    assert_eq!(counts.status, Status::Failed);
+    assert!(
+        counts.actual.as_deref().unwrap().contains("<Yes object>"),
+        "{:?}",
+        counts.actual
+    );
+    assert!(
+        checks
+            .iter()
+            .filter(|c| c.name.starts_with("freeze"))
+            .all(|c| c.status == Status::Failed)
+    );
+}
+
+#[test]
+fn output_is_captured_and_capped() {
+    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+        "def freeze(value: Any) -> Hashable:",
+        "def freeze(value: Any) -> Hashable:\n    print('x' * 100_000)\n    import sys; print('to stderr', file=sys.stderr)",
+    );
+    let dir = submission_source("list_tuple", &source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let exercise = &result.exercises[0];
+    assert_eq!(
+        failures(&result),
+        Vec::<String>::new(),
+        "printing does not change results"
+    );
+    assert_eq!(exercise.stdout.len(), 64 * 1024);
+    assert!(exercise.output_truncated_bytes > 0);
+    assert!(exercise.stderr.contains("to stderr"));
+}

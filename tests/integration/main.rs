@@ -1,0 +1,8 @@
+//! The one integration test binary (as in `just`): every module below drives
+//! the real `pyinterview` executable or the library against it.
+
+mod cli;
+mod consistency;
+mod grading;
+mod snapshots;
+mod support;
