@@ -208,3 +208,25 @@ fn seq<'py>(py: Python<'py>, items: &[Value]) -> PyResult<Vec<Bound<'py, PyAny>>
 pub fn attr(obj: &Bound<'_, PyAny>, name: &str) -> Observed {
     capture(obj.py(), || Ok(extract(&obj.getattr(name)?)))
 }
+
+/// Loads an exercise's own Python fixtures (functions to decorate, flaky
+/// callables, …) as a private module, once per child.
+pub fn fixtures<'py>(
+    py: Python<'py>,
+    name: &'static str,
+    source: &'static str,
+) -> PyResult<Bound<'py, PyModule>> {
+    use std::sync::Mutex;
+    static LOADED: Mutex<Vec<(&'static str, Py<PyModule>)>> = Mutex::new(Vec::new());
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, module)) = loaded.iter().find(|(n, _)| *n == name) {
+        return Ok(module.bind(py).clone());
+    }
+    let code =
+        CString::new(source).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let file = CString::new(format!("<pyinterview-{name}-fixtures>")).expect("no NUL");
+    let module_name = CString::new(format!("_pyinterview_{name}_fixtures")).expect("no NUL");
+    let module = PyModule::from_code(py, &code, &file, &module_name)?;
+    loaded.push((name, module.clone().unbind()));
+    Ok(module)
+}
