@@ -23,6 +23,13 @@ const OUTPUT_LINES: usize = 20;
 
 pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     let mut out = String::new();
+    if audience == Audience::Interviewer {
+        let _ = writeln!(
+            out,
+            "{BOLD}Submission {}{BOLD:#}  {DIM}(pyinterview {}, seed {}){DIM:#}\n",
+            result.submission, result.tool_version, result.seed
+        );
+    }
     for exercise in &result.exercises {
         render_exercise(&mut out, exercise, audience);
     }

@@ -242,3 +242,38 @@ fn grade_of_a_missing_directory_is_a_usage_error() {
         .expect_code(2);
     assert!(out.stderr().contains("is not a directory"));
 }
+
+#[test]
+fn the_binary_alone_is_enough_and_ignores_python_environment_variables() {
+    // A copy of the binary, away from the source tree, with a hostile
+    // environment: the catalogue is embedded, libpython is found through the
+    // rpath, and the interpreter ignores PYTHON* variables.
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("pyinterview");
+    std::fs::copy(BIN, &copy).unwrap();
+    let submission = submission_with("list_tuple", &solution("list_tuple"));
+    let out = std::process::Command::new(&copy)
+        .args([
+            "grade",
+            submission.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--seed",
+            "4",
+        ])
+        .args(["--exercises", "list_tuple"])
+        .current_dir(tmp.path())
+        .env("PYTHONHOME", "/nonexistent")
+        .env("PYTHONPATH", "/nonexistent")
+        .env("PYTHONSTARTUP", "/nonexistent/startup.py")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["score"], 10.0);
+}

@@ -1,0 +1,38 @@
+# pyinterview — developer recipes. `just` itself: `cargo install just --locked`.
+# The two README commands (`cargo run … grade samples/submission`, `cargo test`)
+# need nothing but cargo and Python's shared library; these recipes add checks.
+
+# List the recipes.
+default:
+    @just --list
+
+# Grade the bundled sample submission (the README's demo).
+demo:
+    cargo run --release --quiet -- grade samples/submission
+
+# The whole test suite.
+test:
+    cargo test
+
+# What CI runs: formatting, lints, the test suite.
+ci:
+    bash .ci/run
+
+# Lints only.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets -- -D warnings
+
+# Grading a full correct submission vs pytest running one trivial test, as a ratio.
+bench:
+    cargo bench --bench grade
+
+# Review changed snapshots (installs cargo-insta on first use).
+snapshots:
+    @command -v cargo-insta >/dev/null || cargo install cargo-insta --locked
+    cargo insta test --review --test integration -- snapshots
+
+# Build the release binary: target/release/pyinterview is all a user needs
+# (plus the libpython it was built against).
+build:
+    cargo build --release
