@@ -14,9 +14,12 @@ use std::time::Duration;
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::exercise::{Graded, PlannedCheck};
 use crate::exercises;
-use crate::sandbox::Sandbox;
+use crate::sandbox::Confinement;
 use crate::sandbox::protocol::RunRequest;
-use model::{CheckResult, EXERCISE_POINTS, ExerciseResult, SubmissionResult, round_points};
+use crate::sandbox::{Limits, Sandbox};
+use model::{
+    CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, SubmissionResult, round_points,
+};
 
 /// How to grade.
 #[derive(Debug, Clone)]
@@ -24,8 +27,8 @@ pub struct GradeOptions {
     pub seed: u64,
     /// Wall-clock limit for one exercise's run.
     pub timeout: Duration,
-    /// Bytes of stdout, and of stderr, kept per exercise.
-    pub output_limit: usize,
+    /// What each sandboxed child may use.
+    pub limits: Limits,
     /// Which exercises; all of them when empty.
     pub exercises: Vec<String>,
 }
@@ -35,7 +38,7 @@ impl Default for GradeOptions {
         GradeOptions {
             seed: 0,
             timeout: Duration::from_secs(10),
-            output_limit: 64 * 1024,
+            limits: Limits::default(),
             exercises: Vec::new(),
         }
     }
@@ -69,13 +72,16 @@ pub fn grade_submission(
         options.exercises.clone()
     };
     let mut results = Vec::with_capacity(ids.len());
+    let mut confinement = None;
     for id in &ids {
         let exercise =
             exercises::find(id).ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
         let entry = catalog
             .exercise(id)
             .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
-        results.push(grade_exercise(sandbox, dir, exercise, entry, options)?);
+        let (result, confined) = grade_exercise(sandbox, dir, exercise, entry, options)?;
+        confinement = confinement.or(confined);
+        results.push(result);
     }
     let score = round_points(results.iter().map(|e| e.score).sum());
     let max_score = round_points(results.iter().map(|e| e.max_score).sum());
@@ -85,6 +91,13 @@ pub fn grade_submission(
         seed: options.seed,
         submission: dir.display().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        sandbox: SandboxSummary {
+            timeout_seconds: options.timeout.as_secs_f64(),
+            limits: options.limits,
+            confinement: confinement
+                .map(|c: Confinement| c.measures)
+                .unwrap_or_default(),
+        },
         exercises: results,
     })
 }
@@ -121,8 +134,9 @@ fn grade_exercise(
     exercise: &dyn Graded,
     entry: &CatalogEntry,
     options: &GradeOptions,
-) -> Result<ExerciseResult, GradeError> {
+) -> Result<(ExerciseResult, Option<Confinement>), GradeError> {
     let checks = plan(exercise, entry, options.seed)?;
+    let mut confinement = None;
     let file = format!("{}.py", entry.info.id);
     let module = dir.join(&file);
     let total_weight: u32 = checks.iter().map(|c| c.weight).sum::<u32>().max(1);
@@ -149,13 +163,14 @@ fn grade_exercise(
     } else {
         let request = RunRequest {
             exercise: entry.info.id.clone(),
-            module: std::path::absolute(&module).unwrap_or(module.clone()),
+            submission: std::path::absolute(dir).unwrap_or(dir.to_path_buf()),
+            module: file.clone(),
             checks: checks
                 .iter()
                 .map(|c| c.calls.iter().map(|call| call.input.clone()).collect())
                 .collect(),
             timeout_ms: options.timeout.as_millis() as u64,
-            output_limit: options.output_limit,
+            limits: options.limits,
         };
         match sandbox.run(&request) {
             Ok(report) if report.slots.len() == checks.len() => {
@@ -164,6 +179,7 @@ fn grade_exercise(
                 result.output_truncated_bytes =
                     report.stdout.truncated_bytes + report.stderr.truncated_bytes;
                 result.elapsed_ms = report.elapsed_ms;
+                confinement = report.confinement;
                 checks
                     .iter()
                     .zip(&report.slots)
@@ -201,5 +217,5 @@ fn grade_exercise(
             c
         })
         .collect();
-    Ok(result)
+    Ok((result, confinement))
 }

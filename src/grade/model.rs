@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::exercise::Origin;
+use crate::sandbox::limits::{Limits, Measure};
 
 /// Points an exercise is worth: every exercise counts the same, whatever its
 /// number of checks; its checks share the points by weight.
@@ -20,7 +21,19 @@ pub struct SubmissionResult {
     /// The submission as given on the command line.
     pub submission: String,
     pub tool_version: String,
+    /// The limits every child ran under and the confinement obtained.
+    pub sandbox: SandboxSummary,
     pub exercises: Vec<ExerciseResult>,
+}
+
+/// How the candidate's code was contained, as the report states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxSummary {
+    pub timeout_seconds: f64,
+    pub limits: Limits,
+    /// Each confinement mechanism and whether this machine enforced it
+    /// (empty when no code ran).
+    pub confinement: Vec<Measure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

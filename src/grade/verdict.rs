@@ -115,6 +115,10 @@ pub fn judge(
                 "did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
             ),
         ),
+        Slot::CpuLimit => Verdict::new(
+            Status::Timeout,
+            "used up the CPU time limit (an endless or very slow computation?)",
+        ),
         Slot::NotRun => Verdict::new(
             Status::Timeout,
             "not run: the time limit ran out during an earlier check",

@@ -13,6 +13,7 @@ use std::time::Instant;
 use pyo3::exceptions::{PyNotImplementedError, PySyntaxError};
 use pyo3::prelude::*;
 
+use super::confine;
 use super::protocol::{CheckOutcome, ChildMessage, FaultInfo, RunRequest, write_frame};
 use crate::driver::{Candidate, Fault, exception_type_name, load_harness};
 use crate::exercise::Graded;
@@ -30,6 +31,14 @@ pub struct ChildPipes {
     pub stderr: RawFd,
 }
 
+/// How the worker created this child.
+pub struct ChildSetup<'a> {
+    /// In new PID, network and mount namespaces.
+    pub namespaces: bool,
+    /// The (empty) directory to copy the submission into and work in.
+    pub scratch: &'a Path,
+}
+
 /// Runs checks `start..` of `request` and exits. Never returns.
 pub fn run(
     py: Python<'_>,
@@ -37,6 +46,7 @@ pub fn run(
     request: &RunRequest,
     start: usize,
     pipes: ChildPipes,
+    setup: &ChildSetup<'_>,
 ) -> ! {
     // SAFETY: called right after fork in a single-threaded child; only
     // descriptor syscalls and then Python, which PyOS_AfterFork_Child reset.
@@ -53,7 +63,21 @@ pub fn run(
         }
     };
 
-    let module_path = request.module.clone();
+    let plan = confine::Plan {
+        namespaces: setup.namespaces,
+        submission: &request.submission,
+        scratch: setup.scratch,
+        python_home: Path::new(env!("PYINTERVIEW_PYTHON_HOME")),
+        limits: &request.limits,
+    };
+    match confine::confine(&plan) {
+        Ok(confinement) => send(&ChildMessage::Ready(confinement)),
+        Err(why) => {
+            send(&ChildMessage::SandboxFailed(why));
+            unsafe { libc::_exit(4) };
+        }
+    }
+    let module_path = setup.scratch.join(&request.module);
     match import_candidate(py, exercise, &module_path) {
         Err(fault) => send(&ChildMessage::ImportFailed(fault_info(
             py,
@@ -129,8 +153,15 @@ fn import_candidate<'py>(
             .call_method("reconfigure", (), Some(&kwargs))?;
     }
     if let Some(dir) = path.parent() {
-        let _ = std::env::set_current_dir(dir);
         sys.getattr("path")?.call_method1("insert", (0, dir))?;
+        // A clean environment pointing into the scratch directory.
+        let environ = py.import("os")?.getattr("environ")?;
+        environ.call_method0("clear")?;
+        for (key, value) in [("HOME", dir.as_os_str()), ("TMPDIR", dir.as_os_str())] {
+            environ.set_item(key, value)?;
+        }
+        environ.set_item("PATH", "/usr/bin:/bin")?;
+        py.import("tempfile")?.setattr("tempdir", dir)?;
     }
     exercise.prepare(py)?;
     let harness = load_harness(py)?;

@@ -11,13 +11,20 @@
 //! runs candidate code. The grader guards the worker with its own deadline and
 //! replaces it if it dies, so one submission can at worst cost its own checks.
 //!
-//! Resource limits and filesystem/network confinement slot into the child's
-//! start-up (`child::run`) — see the sandboxing issue.
+//! Each child is confined before any candidate code runs (`confine`): its own
+//! PID, network and mount namespaces where the platform allows, a scratch copy
+//! of the submission, resource limits ([`Limits`]), an unprivileged user when
+//! the grader is root, and Landlock. What was obtained is reported back
+//! ([`Confinement`]) and printed in the report.
 
 mod child;
+mod confine;
 mod interpreter;
+pub mod limits;
 pub mod protocol;
 pub mod worker;
+
+pub use limits::{Confinement, Limits};
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
+use super::limits::{Confinement, Limits};
 use crate::value::Value;
 
 /// The largest frame accepted from any process.
@@ -21,14 +22,16 @@ pub const MAX_FRAME: usize = 16 << 20;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunRequest {
     pub exercise: String,
-    /// The candidate's `<id>.py`.
-    pub module: PathBuf,
+    /// The submission directory; its files are copied into a scratch
+    /// directory, and the candidate code only ever sees the copy.
+    pub submission: PathBuf,
+    /// The module's file name in the submission (`<id>.py`).
+    pub module: String,
     /// The calls of each check, as the exercise's JSON call values.
     pub checks: Vec<Vec<serde_json::Value>>,
     /// Wall-clock budget for the whole exercise.
     pub timeout_ms: u64,
-    /// Bytes of stdout and of stderr kept; the rest is counted, not kept.
-    pub output_limit: usize,
+    pub limits: Limits,
 }
 
 /// What the worker saw of one exercise's run.
@@ -41,6 +44,8 @@ pub struct RunReport {
     pub stdout: Captured,
     pub stderr: Captured,
     pub elapsed_ms: u64,
+    /// What confined the (first) child, as it reported before running code.
+    pub confinement: Option<Confinement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +55,8 @@ pub enum Slot {
     Crashed(String),
     /// The deadline passed while this check ran.
     TimedOut,
+    /// The CPU-time limit killed the process during this check.
+    CpuLimit,
     /// Not reached: an earlier check used up the time, or the import failed.
     NotRun,
 }
@@ -89,9 +96,16 @@ pub struct Captured {
 /// Child → worker, over the result pipe.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ChildMessage {
+    /// Sent before any candidate code runs: what confines this child.
+    Ready(Confinement),
+    /// The sandbox could not be set up; no candidate code ran.
+    SandboxFailed(String),
     Imported,
     ImportFailed(FaultInfo),
-    Check { index: usize, outcome: CheckOutcome },
+    Check {
+        index: usize,
+        outcome: CheckOutcome,
+    },
     Done,
 }
 

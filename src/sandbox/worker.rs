@@ -13,6 +13,8 @@
 
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::OFlag;
@@ -23,7 +25,7 @@ use nix::unistd::{Pid, pipe2};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use super::child::{self, ChildPipes};
+use super::child::{self, ChildPipes, ChildSetup};
 use super::interpreter;
 use super::protocol::{
     Captured, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, Slot, read_frame,
@@ -46,6 +48,8 @@ const PRELOAD: &[&str] = &[
 ];
 /// Most result bytes a child may send for one exercise.
 const MAX_RESULT_BYTES: usize = 64 << 20;
+/// Set once creating namespaces has failed, so later children just fork.
+static NO_NAMESPACES: AtomicBool = AtomicBool::new(false);
 
 /// Entry point of `pyinterview __worker`: serves requests on stdin/stdout
 /// until stdin closes.
@@ -120,6 +124,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
         stdout: Captured::default(),
         stderr: Captured::default(),
         elapsed_ms: 0,
+        confinement: None,
     };
     let Some(exercise) = exercises::find(&request.exercise) else {
         report.import_failure = Some(FaultInfo::Raised {
@@ -140,11 +145,20 @@ pub fn serve(request: &RunRequest) -> RunReport {
                 break;
             }
         };
-        append(&mut report.stdout, &attempt.stdout, request.output_limit);
-        append(&mut report.stderr, &attempt.stderr, request.output_limit);
+        let limit = request.limits.output_bytes();
+        append(&mut report.stdout, &attempt.stdout, limit);
+        append(&mut report.stderr, &attempt.stderr, limit);
         let mut imported = false;
+        let mut sandbox_failure = None;
         for message in attempt.messages {
             match message {
+                // Only the first message of this kind counts: later ones could
+                // come from candidate code writing to the result pipe.
+                ChildMessage::Ready(confinement) if !imported => {
+                    report.confinement.get_or_insert(confinement);
+                }
+                ChildMessage::SandboxFailed(why) if !imported => sandbox_failure = Some(why),
+                ChildMessage::Ready(_) | ChildMessage::SandboxFailed(_) => {}
                 ChildMessage::Imported => imported = true,
                 ChildMessage::ImportFailed(fault) => report.import_failure = Some(fault),
                 ChildMessage::Check { index, outcome } => {
@@ -155,6 +169,12 @@ pub fn serve(request: &RunRequest) -> RunReport {
                 }
                 ChildMessage::Done => {}
             }
+        }
+        if let Some(why) = sandbox_failure {
+            for slot in &mut report.slots[start..] {
+                *slot = Slot::Crashed(format!("the sandbox could not be set up: {why}"));
+            }
+            break;
         }
         if report.import_failure.is_some() {
             break;
@@ -170,6 +190,11 @@ pub fn serve(request: &RunRequest) -> RunReport {
             (Ending::TimedOut, Some(index)) => {
                 report.slots[index] = Slot::TimedOut;
                 break;
+            }
+            (Ending::Signalled(Signal::SIGXCPU), Some(index)) if imported => {
+                // Out of CPU time: a fresh child, with a fresh budget, goes on.
+                report.slots[index] = Slot::CpuLimit;
+                start = index + 1;
             }
             (ending, Some(index)) if !imported => {
                 // Died while importing: no check can run.
@@ -253,18 +278,34 @@ fn run_child(
     let (result_r, result_w) = pipe2(OFlag::O_CLOEXEC)?;
     let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC)?;
     let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC)?;
-    let pid = Python::attach(|py| {
+    let scratch = tempfile::Builder::new()
+        .prefix("pyinterview-")
+        .tempdir()
+        .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    let want_namespaces = unsafe { libc::geteuid() } == 0 && !NO_NAMESPACES.load(Ordering::Relaxed);
+    let (pid, namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
         // interpreter's locks consistent on both sides.
-        let pid = unsafe {
+        let (pid, namespaces) = unsafe {
             ffi::PyOS_BeforeFork();
-            let pid = libc::fork();
+            let mut namespaces = false;
+            let mut pid = -1;
+            if want_namespaces {
+                pid = clone_into_namespaces();
+                namespaces = pid >= 0;
+                if pid < 0 {
+                    NO_NAMESPACES.store(true, Ordering::Relaxed);
+                }
+            }
+            if !namespaces {
+                pid = libc::fork();
+            }
             if pid == 0 {
                 ffi::PyOS_AfterFork_Child();
             } else {
                 ffi::PyOS_AfterFork_Parent();
             }
-            pid
+            (pid, namespaces)
         };
         if pid == 0 {
             let pipes = ChildPipes {
@@ -272,9 +313,13 @@ fn run_child(
                 stdout: out_w.as_raw_fd(),
                 stderr: err_w.as_raw_fd(),
             };
-            child::run(py, exercise, request, start, pipes);
+            let setup = ChildSetup {
+                namespaces,
+                scratch: scratch.path(),
+            };
+            child::run(py, exercise, request, start, pipes, &setup);
         }
-        pid
+        (pid, namespaces)
     });
     if pid < 0 {
         return Err(nix::Error::last());
@@ -283,12 +328,93 @@ fn run_child(
     // Also set here, so the group exists before we could need to kill it.
     let _ = nix::unistd::setpgid(pid, pid);
     drop((result_w, out_w, err_w));
-    Ok(supervise(
+    let attempt = supervise(
         pid,
         [result_r, out_r, err_r],
         deadline,
-        request.output_limit,
-    ))
+        request.limits.output_bytes(),
+    );
+    if !namespaces {
+        // Without a PID namespace, processes that left the group (setsid)
+        // were re-parented to this subreaper: end them too.
+        sweep_orphans();
+    }
+    drop(scratch);
+    Ok(attempt)
+}
+
+/// `clone3` into new PID, network and mount namespaces (fork semantics
+/// otherwise): the child is PID 1 of its namespace, so killing it ends every
+/// process the candidate's code started. Returns -1 where not permitted.
+unsafe fn clone_into_namespaces() -> libc::pid_t {
+    #[repr(C)]
+    struct CloneArgs {
+        flags: u64,
+        pidfd: u64,
+        child_tid: u64,
+        parent_tid: u64,
+        exit_signal: u64,
+        stack: u64,
+        stack_size: u64,
+        tls: u64,
+        set_tid: u64,
+        set_tid_size: u64,
+        cgroup: u64,
+    }
+    let args = CloneArgs {
+        flags: (libc::CLONE_NEWPID | libc::CLONE_NEWNET | libc::CLONE_NEWNS) as u64,
+        pidfd: 0,
+        child_tid: 0,
+        parent_tid: 0,
+        exit_signal: libc::SIGCHLD as u64,
+        stack: 0,
+        stack_size: 0,
+        tls: 0,
+        set_tid: 0,
+        set_tid_size: 0,
+        cgroup: 0,
+    };
+    // SAFETY: clone3 without CLONE_VM and with no stack duplicates the
+    // process like fork; the worker is single-threaded.
+    unsafe {
+        libc::syscall(
+            libc::SYS_clone3,
+            &args as *const CloneArgs,
+            std::mem::size_of::<CloneArgs>(),
+        ) as libc::pid_t
+    }
+}
+
+/// Kills and reaps the worker's remaining children (orphans it adopted as a
+/// subreaper), repeating as their own children are re-parented in turn.
+fn sweep_orphans() {
+    let me = std::process::id().to_string();
+    for _ in 0..8 {
+        let mut found = false;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(Path::new("/proc").join(&name).join("stat"))
+            else {
+                continue;
+            };
+            // The fields after the ")" that closes the command name: state, ppid, …
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1));
+            if ppid == Some(me.as_str()) {
+                found = true;
+                let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+            }
+        }
+        reap_orphans();
+        if !found {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 fn supervise(pid: Pid, pipes: [OwnedFd; 3], deadline: Instant, output_limit: usize) -> Attempt {

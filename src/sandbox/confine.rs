@@ -1,0 +1,354 @@
+//! Confining a freshly forked child before any candidate code runs.
+//!
+//! In order, in the child:
+//! 1. *Namespaces* (when the worker could create them, i.e. as root): the
+//!    child is PID 1 of its own PID namespace (everything it starts, `setsid`
+//!    or not, dies with it), has a network namespace with no interfaces, and a
+//!    private mount namespace where the scratch directory is a size-limited
+//!    tmpfs, `/proc` shows only the sandbox, and directories the sandbox user
+//!    could not traverse (e.g. a Python under `/root`) are hidden behind a
+//!    tmpfs that exposes just the Python installation.
+//! 2. The submission's files are copied into the scratch directory (regular
+//!    files only: links are never followed out of the submission).
+//! 3. Resource limits (see [`Limits`]); no core dumps; `SIGXFSZ` ignored so an
+//!    oversized write fails with an `OSError` instead of killing the process.
+//! 4. As root: drop to the unprivileged sandbox user (a root process ignores
+//!    RLIMIT_NPROC).
+//! 5. `no_new_privs`, then Landlock: reads only below the Python installation
+//!    and system directories, writes only below the scratch directory, no TCP,
+//!    no signals or abstract sockets outside the sandbox.
+//!
+//! Every step records in [`Confinement`] whether it is enforced here.
+
+use std::ffi::CString;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, Ruleset, RulesetAttr,
+    RulesetCreatedAttr, RulesetStatus, Scope, path_beneath_rules,
+};
+
+use super::limits::{Confinement, Limits};
+
+/// The unprivileged user and group the child becomes when the grader is root.
+pub const SANDBOX_ID: u32 = 65534;
+/// Files copied from a submission at most.
+const MAX_FILES: usize = 256;
+
+/// What the child needs to confine itself.
+pub struct Plan<'a> {
+    /// The child was created in new PID, network and mount namespaces.
+    pub namespaces: bool,
+    pub submission: &'a Path,
+    pub scratch: &'a Path,
+    pub python_home: &'a Path,
+    pub limits: &'a Limits,
+}
+
+/// Applies every step; an `Err` means the child must not run candidate code.
+pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
+    let mut report = Confinement::default();
+    let root = unsafe { libc::geteuid() } == 0;
+    if plan.namespaces {
+        private_mounts(plan)?;
+        report.add(
+            "processes",
+            true,
+            "own PID namespace: everything the code starts dies with it",
+        );
+        report.add("network", true, "own network namespace with no interfaces");
+    } else {
+        report.add(
+            "processes",
+            false,
+            "no PID namespace here (not root): the process group is killed and orphans are swept",
+        );
+        report.add(
+            "network",
+            false,
+            "no network namespace here (not root): only TCP is blocked, by Landlock",
+        );
+    }
+    let copied = copy_submission(plan.submission, plan.scratch, plan.limits)?;
+    if root {
+        chown_tree(plan.scratch, &copied)?;
+    }
+    set_limits(plan.limits)?;
+    if root {
+        drop_privileges()?;
+        report.add("user", true, format!("runs as uid {SANDBOX_ID}, not root"));
+    } else {
+        report.add("user", true, "runs as the grading user (not root)");
+    }
+    std::env::set_current_dir(plan.scratch)
+        .map_err(|e| format!("chdir to the scratch directory: {e}"))?;
+    landlock(plan, &mut report)?;
+    Ok(report)
+}
+
+fn cstr(path: &Path) -> CString {
+    CString::new(path.as_os_str().as_encoded_bytes()).unwrap_or_default()
+}
+
+fn check(rc: libc::c_int, what: &str) -> Result<(), String> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(format!("{what}: {}", std::io::Error::last_os_error()))
+    }
+}
+
+fn mount(
+    source: &str,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> Result<(), String> {
+    let source = CString::new(source).expect("no NUL");
+    let target_c = cstr(target);
+    let fstype = fstype.map(|f| CString::new(f).expect("no NUL"));
+    let data = data.map(|d| CString::new(d).expect("no NUL"));
+    let rc = unsafe {
+        libc::mount(
+            source.as_ptr(),
+            target_c.as_ptr(),
+            fstype.as_ref().map_or(std::ptr::null(), |f| f.as_ptr()),
+            flags,
+            data.as_ref()
+                .map_or(std::ptr::null(), |d| d.as_ptr().cast()),
+        )
+    };
+    check(rc, &format!("mount {}", target.display()))
+}
+
+/// The mount namespace: private propagation, a tmpfs scratch directory, the
+/// Python installation reachable, a `/proc` of the sandbox's own.
+fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
+    let none = std::ptr::null();
+    check(
+        unsafe {
+            libc::mount(
+                none,
+                c"/".as_ptr(),
+                none,
+                libc::MS_REC | libc::MS_PRIVATE,
+                none.cast(),
+            )
+        },
+        "make mounts private",
+    )?;
+    let size = format!(
+        "size={}m,mode=0700,uid={SANDBOX_ID},gid={SANDBOX_ID}",
+        plan.limits.file_size_mb.max(1) * 4
+    );
+    mount(
+        "pyinterview-scratch",
+        plan.scratch,
+        Some("tmpfs"),
+        libc::MS_NOSUID | libc::MS_NODEV,
+        Some(&size),
+    )?;
+    expose_python_home(plan.python_home)?;
+    mount(
+        "proc",
+        Path::new("/proc"),
+        Some("proc"),
+        libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+        None,
+    )
+}
+
+/// If an ancestor of the Python home is closed to others (e.g. `/root` is
+/// 0700), covers it with a tmpfs holding only a bind mount of the Python home,
+/// so the unprivileged sandbox user can import the standard library while the
+/// rest of that directory stays invisible.
+fn expose_python_home(home: &Path) -> Result<(), String> {
+    let Some(closed) = home
+        .ancestors()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|dir| std::fs::metadata(dir).is_ok_and(|m| m.mode() & 0o001 == 0))
+    else {
+        return Ok(());
+    };
+    if closed == home {
+        return Ok(()); // the home itself is closed: nothing sensible to expose
+    }
+    let keep = std::fs::File::open(home).map_err(|e| format!("open {}: {e}", home.display()))?;
+    use std::os::fd::AsRawFd;
+    let keep_path = PathBuf::from(format!("/proc/self/fd/{}", keep.as_raw_fd()));
+    mount(
+        "pyinterview-mask",
+        closed,
+        Some("tmpfs"),
+        libc::MS_NOSUID | libc::MS_NODEV,
+        Some("mode=0755,size=1m"),
+    )?;
+    std::fs::create_dir_all(home).map_err(|e| format!("mkdir {}: {e}", home.display()))?;
+    mount(
+        keep_path.to_str().unwrap_or_default(),
+        home,
+        None,
+        libc::MS_BIND | libc::MS_REC,
+        None,
+    )?;
+    // Read-only: the sandbox must not change the interpreter it shares.
+    mount(
+        "none",
+        home,
+        None,
+        libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | libc::MS_REC,
+        None,
+    )
+}
+
+/// Copies the submission's regular files (not links, not directories) into
+/// the scratch directory. Returns the names copied.
+fn copy_submission(from: &Path, to: &Path, limits: &Limits) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))?;
+    let max_bytes = limits.file_size_mb * 1024 * 1024;
+    let mut copied = Vec::new();
+    for entry in entries.flatten().take(MAX_FILES) {
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.file_type().is_file() || meta.len() > max_bytes {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        std::fs::copy(entry.path(), &target)
+            .map_err(|e| format!("copy {}: {e}", entry.path().display()))?;
+        copied.push(target);
+    }
+    Ok(copied)
+}
+
+fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {
+    for path in std::iter::once(scratch).chain(files.iter().map(PathBuf::as_path)) {
+        let rc = unsafe { libc::chown(cstr(path).as_ptr(), SANDBOX_ID, SANDBOX_ID) };
+        check(rc, &format!("chown {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn set_limits(limits: &Limits) -> Result<(), String> {
+    let mib = 1024 * 1024;
+    let set = |resource, soft: u64, hard: u64, what: &str| {
+        let limit = libc::rlimit {
+            rlim_cur: soft,
+            rlim_max: hard,
+        };
+        check(unsafe { libc::setrlimit(resource, &limit) }, what)
+    };
+    set(libc::RLIMIT_CORE, 0, 0, "RLIMIT_CORE")?;
+    set(
+        libc::RLIMIT_CPU,
+        limits.cpu_seconds,
+        limits.cpu_seconds + 1,
+        "RLIMIT_CPU",
+    )?;
+    set(
+        libc::RLIMIT_AS,
+        limits.memory_mb * mib,
+        limits.memory_mb * mib,
+        "RLIMIT_AS",
+    )?;
+    set(
+        libc::RLIMIT_FSIZE,
+        limits.file_size_mb * mib,
+        limits.file_size_mb * mib,
+        "RLIMIT_FSIZE",
+    )?;
+    set(
+        libc::RLIMIT_NOFILE,
+        limits.open_files,
+        limits.open_files,
+        "RLIMIT_NOFILE",
+    )?;
+    set(
+        libc::RLIMIT_NPROC,
+        limits.processes,
+        limits.processes,
+        "RLIMIT_NPROC",
+    )?;
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+    Ok(())
+}
+
+fn drop_privileges() -> Result<(), String> {
+    unsafe {
+        check(libc::setgroups(0, std::ptr::null()), "setgroups")?;
+        check(
+            libc::setresgid(SANDBOX_ID, SANDBOX_ID, SANDBOX_ID),
+            "setresgid",
+        )?;
+        check(
+            libc::setresuid(SANDBOX_ID, SANDBOX_ID, SANDBOX_ID),
+            "setresuid",
+        )?;
+        if libc::setuid(0) == 0 {
+            return Err("privileges could be regained after dropping them".into());
+        }
+    }
+    Ok(())
+}
+
+fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<(), String> {
+    let abi = ABI::V6;
+    let read = AccessFs::from_read(abi);
+    let mut readable: Vec<&Path> = [
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/bin",
+        "/sbin",
+        "/etc",
+        "/dev/urandom",
+        "/dev/random",
+    ]
+    .iter()
+    .map(Path::new)
+    .collect();
+    readable.push(plan.python_home);
+    if plan.namespaces {
+        readable.push(Path::new("/proc")); // the sandbox's own /proc only
+    }
+    let status = Ruleset::default()
+        .set_compatibility(CompatLevel::BestEffort)
+        .handle_access(AccessFs::from_all(abi))
+        .and_then(|r| r.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp))
+        .and_then(|r| r.scope(Scope::Signal | Scope::AbstractUnixSocket))
+        .and_then(|r| r.create())
+        .and_then(|r| r.add_rules(path_beneath_rules(readable, read)))
+        .and_then(|r| r.add_rules(path_beneath_rules([plan.scratch], AccessFs::from_all(abi))))
+        .and_then(|r| {
+            r.add_rules(path_beneath_rules(
+                ["/dev/null", "/dev/zero"],
+                read | AccessFs::WriteFile,
+            ))
+        })
+        .and_then(|r| r.restrict_self())
+        .map_err(|e| format!("Landlock: {e}"))?;
+    let (enforced, detail) = match status.ruleset {
+        RulesetStatus::FullyEnforced => (
+            true,
+            "Landlock: writes only in the scratch directory, reads only system and Python files, no TCP, no signals outside the sandbox",
+        ),
+        RulesetStatus::PartiallyEnforced => (
+            true,
+            "Landlock (partly, older kernel): writes only in the scratch directory, reads only system and Python files",
+        ),
+        RulesetStatus::NotEnforced => (
+            false,
+            "Landlock is not available on this kernel: file access is limited only by the sandbox user's permissions",
+        ),
+    };
+    report.add("filesystem", enforced, detail);
+    if !status.no_new_privs {
+        return Err("could not set no_new_privs".into());
+    }
+    Ok(())
+}
