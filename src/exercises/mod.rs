@@ -6,6 +6,8 @@
 pub mod decorators;
 pub mod generators;
 pub mod list_tuple;
+pub mod lru_cache;
+pub mod rate_limiter;
 
 use crate::exercise::Graded;
 
@@ -14,6 +16,8 @@ static ALL: &[&dyn Graded] = &[
     &list_tuple::ListTuple,
     &decorators::Decorators,
     &generators::Generators,
+    &lru_cache::LruCacheExercise,
+    &rate_limiter::RateLimiter,
 ];
 
 pub fn all() -> &'static [&'static dyn Graded] {

@@ -1,0 +1,949 @@
+//! `lru_cache` (question 16): a memoising decorator with a bounded,
+//! least-recently-used store, statistics, and thread safety.
+//!
+//! Reference: [`LruCache`], a store ordered by recency with hit and miss
+//! counters, and [`run_script`], which replays a script of operations (calls,
+//! `cache_info()`, `cache_clear()`) on it around a model of the decorated
+//! fixture `counted`. That fixture returns `[its call number, args, kwargs]`,
+//! so a result observed from the candidate also shows *which* real call
+//! produced it: a hit repeats an old number, a miss shows a new one. The
+//! fixture's own call count is observed at the end of every script.
+//!
+//! `functools.lru_cache` and `functools.cache` are switched off in the child
+//! before the candidate's module is imported (see [`LruCacheExercise::prepare`]).
+
+use std::collections::VecDeque;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+use crate::driver::{Candidate, Observed, attr, capture, extract, fixtures, to_python};
+use crate::exercise::{Check, Exercise, Rng};
+use crate::value::Value;
+
+pub struct LruCacheExercise;
+
+/// How the decorator factory is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxSize {
+    /// `lru_cache()`: the default, 128.
+    Default,
+    /// `lru_cache(maxsize=None)`.
+    Unbounded,
+    /// `lru_cache(maxsize=n)`.
+    Limit(i64),
+}
+
+/// The default `maxsize` of the contract's signature.
+pub const DEFAULT_MAXSIZE: i64 = 128;
+
+impl MaxSize {
+    /// The limit in force: `None` when unbounded.
+    pub fn limit(self) -> Option<i64> {
+        match self {
+            MaxSize::Default => Some(DEFAULT_MAXSIZE),
+            MaxSize::Unbounded => None,
+            MaxSize::Limit(n) => Some(n),
+        }
+    }
+
+    fn call_text(self) -> String {
+        match self {
+            MaxSize::Default => "lru_cache()".into(),
+            MaxSize::Unbounded => "lru_cache(maxsize=None)".into(),
+            MaxSize::Limit(n) => format!("lru_cache(maxsize={n})"),
+        }
+    }
+}
+
+/// One step of a script on the decorated `counted` fixture `f`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// `f(*args, **kwargs)`, keywords passed in this order; observes the result.
+    Call {
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    },
+    /// `for x in range(from, to): f(x)`; observes `None`.
+    Fill { from: i64, to: i64 },
+    /// `f.cache_info()`; observes its four attributes.
+    Info,
+    /// `f.cache_info().currsize` alone.
+    Size,
+    /// `f.cache_clear()`; observes `None`.
+    Clear,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "fn", rename_all = "snake_case")]
+pub enum Call {
+    /// Decorate a fresh `counted` and run `ops` on it.
+    Script { maxsize: MaxSize, ops: Vec<Op> },
+    /// Decorate a fresh `area` and read its metadata.
+    Metadata { maxsize: MaxSize },
+    /// `threads` threads call `f(x)` `calls_each` times each over `keys` keys.
+    Threads {
+        maxsize: i64,
+        keys: i64,
+        threads: i64,
+        calls_each: i64,
+    },
+}
+
+// ---- the Rust reference -------------------------------------------------
+
+/// What `cache_info()` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheInfo {
+    pub hits: i64,
+    pub misses: i64,
+    pub maxsize: Option<i64>,
+    pub currsize: i64,
+}
+
+/// A least-recently-used store: the front of `entries` is the entry used
+/// longest ago. Every lookup counts as one hit or one miss.
+#[derive(Debug, Clone)]
+pub struct LruCache<K, V> {
+    maxsize: Option<i64>,
+    entries: VecDeque<(K, V)>,
+    hits: i64,
+    misses: i64,
+}
+
+impl<K: PartialEq, V: Clone> LruCache<K, V> {
+    /// `None` never evicts; `Some(0)` (or less) stores nothing.
+    pub fn new(maxsize: Option<i64>) -> Self {
+        LruCache {
+            maxsize: maxsize.map(|n| n.max(0)),
+            entries: VecDeque::new(),
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    /// A hit returns the value and makes its entry the most recent; a miss
+    /// is counted and returns `None` (the caller computes and [`Self::put`]s).
+    pub fn get(&mut self, key: &K) -> Option<V> {
+        match self.entries.iter().position(|(k, _)| k == key) {
+            Some(index) => {
+                self.hits += 1;
+                let entry = self.entries.remove(index).expect("index in range");
+                let value = entry.1.clone();
+                self.entries.push_back(entry);
+                Some(value)
+            }
+            None => {
+                self.misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Stores a computed result as the most recent entry, evicting the least
+    /// recently used ones beyond `maxsize`.
+    pub fn put(&mut self, key: K, value: V) {
+        if self.maxsize == Some(0) {
+            return;
+        }
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.push_back((key, value));
+        if let Some(max) = self.maxsize {
+            while self.entries.len() as i64 > max {
+                self.entries.pop_front();
+            }
+        }
+    }
+
+    pub fn info(&self) -> CacheInfo {
+        CacheInfo {
+            hits: self.hits,
+            misses: self.misses,
+            maxsize: self.maxsize,
+            currsize: self.entries.len() as i64,
+        }
+    }
+
+    /// Empties the store and resets the counts.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.hits = 0;
+        self.misses = 0;
+    }
+}
+
+/// Whether Python could hash the value (lists, dicts and sets cannot be).
+fn hashable(value: &Value) -> bool {
+    match value {
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
+        Value::Tuple(items) | Value::FrozenSet(items) => items.iter().all(hashable),
+        _ => true,
+    }
+}
+
+/// The cache key: the positional arguments plus the keyword arguments, the
+/// keyword order not mattering.
+fn key_of(args: &[Value], kwargs: &[(String, Value)]) -> String {
+    let mut named: Vec<String> = kwargs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.repr()))
+        .collect();
+    named.sort();
+    format!(
+        "{} | {}",
+        Value::Tuple(args.to_vec()).repr(),
+        named.join(", ")
+    )
+}
+
+/// The model of the `counted` fixture: what its `n`-th real call returns.
+fn counted(n: i64, args: &[Value], kwargs: &[(String, Value)]) -> Value {
+    if let Some(Value::Int(first)) = args.first()
+        && *first < 0
+    {
+        return Value::Raised("ValueError".into());
+    }
+    Value::List(vec![
+        Value::Int(n),
+        Value::Tuple(args.to_vec()),
+        Value::Dict(
+            kwargs
+                .iter()
+                .map(|(k, v)| (Value::str(k), v.clone()))
+                .collect(),
+        ),
+    ])
+}
+
+/// The cache decorating `counted`, and how often `counted` really ran.
+struct Memoised {
+    cache: LruCache<String, Value>,
+    calls: i64,
+}
+
+impl Memoised {
+    fn call(&mut self, args: &[Value], kwargs: &[(String, Value)]) -> Value {
+        if !args
+            .iter()
+            .chain(kwargs.iter().map(|(_, v)| v))
+            .all(hashable)
+        {
+            // Raised before the lookup: neither a hit nor a miss is fixed by
+            // the contract, so no script reads the counts after this.
+            return Value::Raised("TypeError".into());
+        }
+        let key = key_of(args, kwargs);
+        if let Some(value) = self.cache.get(&key) {
+            return value;
+        }
+        self.calls += 1;
+        let result = counted(self.calls, args, kwargs);
+        // An exception is not cached.
+        if !matches!(result, Value::Raised(_)) {
+            self.cache.put(key, result.clone());
+        }
+        result
+    }
+}
+
+fn info_value(info: CacheInfo) -> Value {
+    Value::record([
+        ("hits", Value::Int(info.hits)),
+        ("misses", Value::Int(info.misses)),
+        ("maxsize", info.maxsize.map_or(Value::None, Value::Int)),
+        ("currsize", Value::Int(info.currsize)),
+    ])
+}
+
+/// Replays `ops` on a cache of `maxsize` around `counted`: one observation
+/// per op, then the number of real calls.
+pub fn run_script(maxsize: MaxSize, ops: &[Op]) -> Value {
+    let mut memo = Memoised {
+        cache: LruCache::new(maxsize.limit()),
+        calls: 0,
+    };
+    let results = ops
+        .iter()
+        .map(|op| match op {
+            Op::Call { args, kwargs } => memo.call(args, kwargs),
+            Op::Fill { from, to } => {
+                for x in *from..*to {
+                    memo.call(&[Value::Int(x)], &[]);
+                }
+                Value::None
+            }
+            Op::Info => info_value(memo.cache.info()),
+            Op::Size => Value::Int(memo.cache.info().currsize),
+            Op::Clear => {
+                memo.cache.clear();
+                Value::None
+            }
+        })
+        .collect();
+    Value::record([
+        ("results", Value::List(results)),
+        ("calls", Value::Int(memo.calls)),
+    ])
+}
+
+/// The key the thread check's target uses for call `call` of thread `thread`
+/// (the same formula as `hammer_cache` in [`FIXTURES`]).
+fn thread_key(thread: i64, call: i64, keys: i64) -> i64 {
+    (thread * 7 + call * 3) % keys
+}
+
+/// What the thread check must observe: no errors, no wrong result, never more
+/// than `maxsize` entries, one hit or miss per call, and a full cache at the
+/// end. The split between hits and misses depends on the interleaving, so it
+/// is not observed; the totals do not.
+fn threads_expected(maxsize: i64, keys: i64, threads: i64, calls_each: i64) -> Value {
+    let mut cache: LruCache<i64, i64> = LruCache::new(Some(maxsize));
+    for thread in 0..threads {
+        for call in 0..calls_each {
+            let x = thread_key(thread, call, keys);
+            if cache.get(&x).is_none() {
+                cache.put(x, x * x);
+            }
+        }
+    }
+    let info = cache.info();
+    Value::record([
+        ("errors", Value::List(vec![])),
+        ("wrong_results", Value::Int(0)),
+        ("samples_above_maxsize", Value::Int(0)),
+        ("hits_plus_misses", Value::Int(info.hits + info.misses)),
+        ("final_currsize", Value::Int(info.currsize)),
+    ])
+}
+
+/// The docstring of the `area` fixture (also in [`FIXTURES`]).
+const AREA_DOC: &str = "Return the area of a width by height rectangle.";
+
+/// Python the driver decorates: fresh objects for every call.
+const FIXTURES: &str = r#"
+"""Functions the lru_cache driver decorates; every call gets fresh ones."""
+
+
+def make_counted():
+    def counted(*args, **kwargs):
+        """Return [the number of calls so far, args, kwargs].
+
+        Raises ValueError when the first positional argument is a negative int.
+        """
+        counted.calls += 1
+        if args and type(args[0]) is int and args[0] < 0:
+            raise ValueError(f"negative argument: {args[0]}")
+        return [counted.calls, args, kwargs]
+
+    counted.calls = 0
+    return counted
+
+
+def make_area():
+    def area(width, height):
+        """Return the area of a width by height rectangle."""
+        return width * height
+
+    area.__qualname__ = "Shapes.area"
+    return area
+
+
+def hammer_cache(lru_cache, hammer, maxsize, keys, threads, calls_each):
+    def square(x):
+        return x * x
+
+    cached = lru_cache(maxsize=maxsize)(square)
+    wrong = []
+    above = []
+
+    def target(thread, call):
+        x = (thread * 7 + call * 3) % keys
+        if cached(x) != x * x:
+            wrong.append(x)
+        if cached.cache_info().currsize > maxsize:
+            above.append(x)
+
+    errors = hammer(target, threads, calls_each)
+    info = cached.cache_info()
+    return sorted(set(errors)), len(wrong), len(above), info.hits + info.misses, info.currsize
+"#;
+
+/// Switches off the standard library's caches before the candidate's module
+/// is imported. Modules that build their own caches with `functools.lru_cache`
+/// at import time are imported first, so a candidate importing them still works.
+const DISABLE_FUNCTOOLS: &std::ffi::CStr = cr#"
+import typing, re, fnmatch, tokenize, inspect, dataclasses, pathlib, urllib.parse, ipaddress
+import functools, _functools
+
+
+def _disabled(*args, **kwargs):
+    raise RuntimeError("functools.lru_cache is disabled while lru_cache is graded: build your own")
+
+
+functools.lru_cache = _disabled
+functools.cache = _disabled
+functools._lru_cache_wrapper = _disabled
+_functools._lru_cache_wrapper = _disabled
+"#;
+
+// ---- checks, expectations and the driver --------------------------------
+
+fn call(args: &[i64]) -> Op {
+    Op::Call {
+        args: args.iter().copied().map(Value::Int).collect(),
+        kwargs: vec![],
+    }
+}
+
+fn call_kw(args: &[i64], kwargs: &[(&str, i64)]) -> Op {
+    Op::Call {
+        args: args.iter().copied().map(Value::Int).collect(),
+        kwargs: kwargs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::Int(*v)))
+            .collect(),
+    }
+}
+
+fn script(maxsize: MaxSize, ops: Vec<Op>) -> Call {
+    Call::Script { maxsize, ops }
+}
+
+fn call_text(args: &[Value], kwargs: &[(String, Value)]) -> String {
+    let parts: Vec<String> = args
+        .iter()
+        .map(Value::literal)
+        .chain(kwargs.iter().map(|(k, v)| format!("{k}={}", v.literal())))
+        .collect();
+    format!("f({})", parts.join(", "))
+}
+
+fn op_text(op: &Op) -> String {
+    match op {
+        Op::Call { args, kwargs } => call_text(args, kwargs),
+        Op::Fill { from: 0, to } => format!("for x in range({to}): f(x)"),
+        Op::Fill { from, to } => format!("for x in range({from}, {to}): f(x)"),
+        Op::Info => "f.cache_info()".into(),
+        Op::Size => "f.cache_info().currsize".into(),
+        Op::Clear => "f.cache_clear()".into(),
+    }
+}
+
+impl Exercise for LruCacheExercise {
+    type Call = Call;
+
+    fn id(&self) -> &'static str {
+        "lru_cache"
+    }
+
+    fn fixed(&self) -> Vec<Check<Call>> {
+        use MaxSize::{Default, Limit, Unbounded};
+        vec![
+            Check::new(
+                "a repeated call is a hit and does not call the function again",
+                3,
+                vec![
+                    script(
+                        Limit(8),
+                        vec![
+                            call(&[1]),
+                            call(&[1]),
+                            call(&[2]),
+                            call(&[1, 2]),
+                            call(&[2, 1]),
+                            call(&[2]),
+                            call(&[1, 2]),
+                            Op::Info,
+                        ],
+                    ),
+                    script(Unbounded, vec![call(&[]), call(&[]), call(&[7]), Op::Info]),
+                ],
+            ),
+            Check::new(
+                "the least recently used entry is evicted, and a hit counts as a use",
+                3,
+                vec![
+                    // The docstring's example, then the entry evicted in it.
+                    script(
+                        Limit(2),
+                        vec![
+                            call(&[1]),
+                            call(&[2]),
+                            call(&[1]),
+                            call(&[3]),
+                            Op::Info,
+                            call(&[2]),
+                            call(&[3]),
+                            call(&[1]),
+                            Op::Info,
+                        ],
+                    ),
+                    script(
+                        Limit(3),
+                        vec![
+                            call(&[1]),
+                            call(&[2]),
+                            call(&[3]),
+                            call(&[1]),
+                            call(&[2]),
+                            call(&[4]),
+                            call(&[1]),
+                            call(&[2]),
+                            call(&[3]),
+                            Op::Info,
+                        ],
+                    ),
+                    script(
+                        Limit(1),
+                        vec![call(&[5]), call(&[5]), call(&[6]), call(&[5]), Op::Info],
+                    ),
+                ],
+            ),
+            Check::new(
+                "keyword arguments are part of the key, in any order",
+                2,
+                vec![script(
+                    Limit(8),
+                    vec![
+                        call_kw(&[], &[("a", 1), ("b", 2)]),
+                        call_kw(&[], &[("b", 2), ("a", 1)]),
+                        call_kw(&[1], &[("b", 2)]),
+                        call_kw(&[], &[("a", 1)]),
+                        call_kw(&[], &[("a", 2)]),
+                        call_kw(&[1], &[("b", 2)]),
+                        call_kw(&[], &[("a", 1), ("c", 3), ("b", 2)]),
+                        call_kw(&[], &[("c", 3), ("b", 2), ("a", 1)]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "maxsize=None never evicts",
+                2,
+                vec![script(
+                    Unbounded,
+                    vec![
+                        Op::Fill { from: 0, to: 300 },
+                        call(&[0]),
+                        call(&[150]),
+                        call(&[299]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "maxsize=0 caches nothing",
+                2,
+                vec![script(
+                    Limit(0),
+                    vec![
+                        call(&[1]),
+                        call(&[1]),
+                        call_kw(&[], &[("a", 1)]),
+                        call_kw(&[], &[("a", 1)]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "lru_cache() keeps 128 entries by default",
+                1,
+                vec![script(
+                    Default,
+                    vec![
+                        Op::Fill { from: 0, to: 129 },
+                        Op::Info,
+                        call(&[128]),
+                        call(&[1]),
+                        call(&[0]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "an unhashable argument raises TypeError without calling the function",
+                2,
+                vec![script(
+                    Limit(4),
+                    vec![
+                        Op::Call {
+                            args: vec![Value::List(vec![Value::Int(1), Value::Int(2)])],
+                            kwargs: vec![],
+                        },
+                        Op::Call {
+                            args: vec![Value::Int(1)],
+                            kwargs: vec![(
+                                "options".into(),
+                                Value::Dict(vec![(Value::str("deep"), Value::Bool(true))]),
+                            )],
+                        },
+                        Op::Size,
+                        call(&[1]),
+                        call(&[1]),
+                        Op::Size,
+                    ],
+                )],
+            ),
+            Check::new(
+                "an exception from the function is not cached",
+                2,
+                vec![script(
+                    Limit(4),
+                    vec![
+                        call(&[-1]),
+                        call(&[-1]),
+                        Op::Info,
+                        call(&[3]),
+                        call(&[-1]),
+                        call(&[3]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "cache_info() reports hits, misses, maxsize and currsize",
+                2,
+                vec![
+                    script(Limit(3), vec![Op::Info, call(&[1]), call(&[1]), Op::Info]),
+                    script(Unbounded, vec![Op::Info, call(&[4]), Op::Info]),
+                    script(Limit(0), vec![Op::Info]),
+                ],
+            ),
+            Check::new(
+                "cache_clear() empties the cache and resets the counts",
+                2,
+                vec![script(
+                    Limit(2),
+                    vec![
+                        call(&[1]),
+                        call(&[1]),
+                        call(&[2]),
+                        Op::Clear,
+                        Op::Info,
+                        call(&[1]),
+                        call(&[2]),
+                        call(&[2]),
+                        Op::Info,
+                    ],
+                )],
+            ),
+            Check::new(
+                "the wrapper keeps __name__, __qualname__, __doc__ and __wrapped__",
+                1,
+                vec![
+                    Call::Metadata { maxsize: Limit(16) },
+                    Call::Metadata { maxsize: Unbounded },
+                ],
+            ),
+            Check::new(
+                "concurrent calls from 8 threads keep the cache consistent",
+                3,
+                vec![
+                    Call::Threads {
+                        maxsize: 4,
+                        keys: 10,
+                        threads: 8,
+                        calls_each: 300,
+                    },
+                    Call::Threads {
+                        maxsize: 1,
+                        keys: 3,
+                        threads: 8,
+                        calls_each: 150,
+                    },
+                ],
+            ),
+        ]
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+        let small = (0..12)
+            .map(|_| {
+                let maxsize = MaxSize::Limit(rng.random_range(1..=4));
+                let len = rng.random_range(8..24);
+                let mut ops: Vec<Op> = (0..len)
+                    .map(|_| {
+                        if rng.random_bool(0.1) {
+                            Op::Info
+                        } else if rng.random_bool(0.15) {
+                            call(&[rng.random_range(0..3), rng.random_range(0..2)])
+                        } else {
+                            call(&[rng.random_range(0..6)])
+                        }
+                    })
+                    .collect();
+                ops.push(Op::Info);
+                script(maxsize, ops)
+            })
+            .collect();
+        let mixed = (0..12)
+            .map(|_| {
+                let maxsize = match rng.random_range(0..6) {
+                    0 => MaxSize::Unbounded,
+                    1 => MaxSize::Limit(0),
+                    2 => MaxSize::Default,
+                    _ => MaxSize::Limit(rng.random_range(1..=3)),
+                };
+                let len = rng.random_range(8..20);
+                let mut ops: Vec<Op> = (0..len)
+                    .map(|_| match rng.random_range(0..20) {
+                        0 | 1 => Op::Info,
+                        2 => Op::Clear,
+                        _ => {
+                            let args: Vec<i64> = (0..rng.random_range(0..2))
+                                .map(|_| rng.random_range(-1..3))
+                                .collect();
+                            let mut names = vec!["a", "b", "c"];
+                            names.retain(|_| rng.random_bool(0.4));
+                            if rng.random_bool(0.5) {
+                                names.reverse();
+                            }
+                            let kwargs: Vec<(&str, i64)> = names
+                                .into_iter()
+                                .map(|k| (k, rng.random_range(0..2)))
+                                .collect();
+                            call_kw(&args, &kwargs)
+                        }
+                    })
+                    .collect();
+                ops.push(Op::Info);
+                script(maxsize, ops)
+            })
+            .collect();
+        vec![
+            Check::new("random call sequences on a small cache", 3, small),
+            Check::new("random calls with keywords, failures and clears", 3, mixed),
+        ]
+    }
+
+    fn expect(&self, call: &Call) -> Value {
+        match call {
+            Call::Script { maxsize, ops } => run_script(*maxsize, ops),
+            Call::Metadata { .. } => Value::record([
+                ("__name__", Value::str("area")),
+                ("__qualname__", Value::str("Shapes.area")),
+                ("__doc__", Value::str(AREA_DOC)),
+                ("__wrapped__ is area", Value::Bool(true)),
+                ("f(3, height=4)", Value::Int(12)),
+            ]),
+            Call::Threads {
+                maxsize,
+                keys,
+                threads,
+                calls_each,
+            } => threads_expected(*maxsize, *keys, *threads, *calls_each),
+        }
+    }
+
+    fn describe(&self, call: &Call) -> String {
+        match call {
+            Call::Script { maxsize, ops } => {
+                let mut parts = vec![format!("f = {}(counted)", maxsize.call_text())];
+                parts.extend(ops.iter().map(op_text));
+                parts.push("counted.calls".into());
+                parts.join("; ")
+            }
+            Call::Metadata { maxsize } => format!(
+                "f = {}(area); f.__name__, f.__qualname__, f.__doc__, f.__wrapped__ is area, f(3, height=4)",
+                maxsize.call_text()
+            ),
+            Call::Threads {
+                maxsize,
+                keys,
+                threads,
+                calls_each,
+            } => format!(
+                "f = lru_cache(maxsize={maxsize})(square); {threads} threads at once each call \
+                 f(x) {calls_each} times, x cycling through range({keys}), and read \
+                 f.cache_info().currsize after each call; then f.cache_info()"
+            ),
+        }
+    }
+
+    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
+        // A private namespace, so nothing of this is visible to the candidate.
+        let globals = PyDict::new(py);
+        py.run(DISABLE_FUNCTOOLS, Some(&globals), None)
+    }
+
+    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
+        let py = candidate.py;
+        let lru_cache = candidate.get("lru_cache")?;
+        let fixtures = fixtures(py, "lru_cache", FIXTURES)?;
+        let decorator = |maxsize: MaxSize| -> PyResult<Bound<'_, PyAny>> {
+            if maxsize == MaxSize::Default {
+                return lru_cache.call0();
+            }
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("maxsize", maxsize.limit())?;
+            lru_cache.call((), Some(&kwargs))
+        };
+        match call {
+            Call::Script { maxsize, ops } => {
+                let counted = fixtures.getattr("make_counted")?.call0()?;
+                let f = decorator(*maxsize)?.call1((&counted,))?;
+                let mut results = Vec::with_capacity(ops.len());
+                for op in ops {
+                    let observed = match op {
+                        Op::Call { args, kwargs } => {
+                            let args: Vec<Bound<'_, PyAny>> = args
+                                .iter()
+                                .map(|a| to_python(py, a))
+                                .collect::<PyResult<_>>()?;
+                            let args = PyTuple::new(py, args)?;
+                            let named = PyDict::new(py);
+                            for (k, v) in kwargs {
+                                named.set_item(k, to_python(py, v)?)?;
+                            }
+                            capture(py, || Ok(extract(&f.call(args, Some(&named))?)))?
+                        }
+                        Op::Fill { from, to } => {
+                            for x in *from..*to {
+                                f.call1((x,))?;
+                            }
+                            Value::None
+                        }
+                        Op::Info => {
+                            let info = f.call_method0("cache_info")?;
+                            Value::record([
+                                ("hits", attr(&info, "hits")?),
+                                ("misses", attr(&info, "misses")?),
+                                ("maxsize", attr(&info, "maxsize")?),
+                                ("currsize", attr(&info, "currsize")?),
+                            ])
+                        }
+                        Op::Size => attr(&f.call_method0("cache_info")?, "currsize")?,
+                        Op::Clear => {
+                            f.call_method0("cache_clear")?;
+                            Value::None
+                        }
+                    };
+                    results.push(observed);
+                }
+                Ok(Value::record([
+                    ("results", Value::List(results)),
+                    ("calls", extract(&counted.getattr("calls")?)),
+                ]))
+            }
+            Call::Metadata { maxsize } => {
+                let area = fixtures.getattr("make_area")?.call0()?;
+                let f = decorator(*maxsize)?.call1((&area,))?;
+                let wrapped = capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&area))))?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("height", 4)?;
+                Ok(Value::record([
+                    ("__name__", attr(&f, "__name__")?),
+                    ("__qualname__", attr(&f, "__qualname__")?),
+                    ("__doc__", attr(&f, "__doc__")?),
+                    ("__wrapped__ is area", wrapped),
+                    (
+                        "f(3, height=4)",
+                        capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?,
+                    ),
+                ]))
+            }
+            Call::Threads {
+                maxsize,
+                keys,
+                threads,
+                calls_each,
+            } => {
+                let observed = fixtures.getattr("hammer_cache")?.call1((
+                    &lru_cache,
+                    candidate.harness("hammer")?,
+                    *maxsize,
+                    *keys,
+                    *threads,
+                    *calls_each,
+                ))?;
+                let get = |i: usize| -> PyResult<Value> { Ok(extract(&observed.get_item(i)?)) };
+                Ok(Value::record([
+                    ("errors", get(0)?),
+                    ("wrong_results", get(1)?),
+                    ("samples_above_maxsize", get(2)?),
+                    ("hits_plus_misses", get(3)?),
+                    ("final_currsize", get(4)?),
+                ]))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_docstring_example_holds() {
+        let ops = [call(&[1]), call(&[2]), call(&[1]), call(&[3]), Op::Info];
+        assert_eq!(
+            run_script(MaxSize::Limit(2), &ops).repr(),
+            "<results=[[1, (1,), {}], [2, (2,), {}], [1, (1,), {}], [3, (3,), {}], \
+             <hits=1, misses=3, maxsize=2, currsize=2>], calls=3>"
+        );
+    }
+
+    #[test]
+    fn a_hit_refreshes_recency() {
+        let mut cache = LruCache::new(Some(2));
+        cache.put(1, 'a');
+        cache.put(2, 'b');
+        assert_eq!(cache.get(&1), Some('a'));
+        cache.put(3, 'c');
+        assert_eq!(cache.get(&2), None, "2 was the least recently used");
+        assert_eq!(cache.get(&1), Some('a'));
+        let info = cache.info();
+        assert_eq!((info.hits, info.misses, info.currsize), (2, 1, 2));
+    }
+
+    #[test]
+    fn keyword_order_does_not_change_the_key() {
+        let a = [
+            ("a".to_string(), Value::Int(1)),
+            ("b".into(), Value::Int(2)),
+        ];
+        let b = [
+            ("b".to_string(), Value::Int(2)),
+            ("a".into(), Value::Int(1)),
+        ];
+        assert_eq!(key_of(&[], &a), key_of(&[], &b));
+        assert_ne!(key_of(&[Value::Int(1)], &[]), key_of(&[], &a[..1]));
+    }
+
+    #[test]
+    fn counts_are_never_read_after_an_unhashable_call() {
+        // Whether such a call counts as a miss is not part of the contract.
+        let exercise = LruCacheExercise;
+        let mut checks = exercise.fixed();
+        for seed in 0..20 {
+            checks.extend(exercise.generated(&mut crate::exercise::rng_for(seed, "lru_cache")));
+        }
+        for call in checks.iter().flat_map(|c| &c.calls) {
+            let Call::Script { ops, .. } = call else {
+                continue;
+            };
+            let mut unhashable = false;
+            for op in ops {
+                match op {
+                    Op::Call { args, kwargs } => {
+                        unhashable |= !args
+                            .iter()
+                            .chain(kwargs.iter().map(|(_, v)| v))
+                            .all(hashable)
+                    }
+                    Op::Info => assert!(!unhashable, "{}", exercise.describe(call)),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fixture_docstring_is_the_expected_one() {
+        assert!(FIXTURES.contains(AREA_DOC));
+    }
+}

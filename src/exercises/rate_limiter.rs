@@ -1,0 +1,1123 @@
+//! `rate_limiter` (question 26): a token bucket, a sliding-window limiter, and
+//! a decorator that puts a limiter in front of a function.
+//!
+//! Reference: [`TokenBucket`] and [`SlidingWindow`] over an injected time
+//! value, replayed over a script of `(clock time, operation)` steps. The
+//! driver injects the harness's `FakeClock` and sets it before every step, so
+//! nothing sleeps. Every rate is a power of two and every capacity, token
+//! count and time a multiple of 1/8, so each quantity a correct solution
+//! computes (by any formula, division by the rate included) is exact.
+
+use std::collections::VecDeque;
+
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyType};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+use crate::driver::{
+    Candidate, Fault, Observed, attr, capture, extract, fixtures, object_type_name,
+};
+use crate::exercise::{Check, Exercise, Rng};
+use crate::value::Value;
+
+pub struct RateLimiter;
+
+/// One step of a token-bucket script: the clock is set to `at` first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum BucketOp {
+    /// `bucket.allow(tokens)`, or `bucket.allow()` when `tokens` is `None`.
+    Allow { at: f64, tokens: Option<f64> },
+    /// `bucket.available`.
+    Available { at: f64 },
+}
+
+impl BucketOp {
+    fn at(&self) -> f64 {
+        match self {
+            BucketOp::Allow { at, .. } | BucketOp::Available { at } => *at,
+        }
+    }
+}
+
+/// One call of the `fetch` fixture through the decorator: `f(x)` or `f(x, scale=s)`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Fetch {
+    pub x: i64,
+    pub scale: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "fn", rename_all = "snake_case")]
+pub enum Call {
+    /// A bucket made at clock time `start`, then `ops`.
+    Bucket {
+        rate: f64,
+        capacity: f64,
+        start: f64,
+        ops: Vec<BucketOp>,
+    },
+    /// Only `TokenBucket(rate=…, capacity=…, clock=…)`.
+    NewBucket { rate: f64, capacity: f64 },
+    /// `threads` threads call `allow(tokens)` `calls_each` times each on a
+    /// full bucket whose clock stands still.
+    BucketThreads {
+        capacity: f64,
+        tokens: f64,
+        threads: i64,
+        calls_each: i64,
+    },
+    /// A window made at clock time `start`, then `allow()` at each of `times`.
+    Window {
+        limit: i64,
+        window: f64,
+        start: f64,
+        times: Vec<f64>,
+    },
+    /// `rate_limited(Scripted(answers))(fetch)`, then `calls`.
+    Limited {
+        answers: Vec<bool>,
+        calls: Vec<Fetch>,
+    },
+    /// `rate_limited(TokenBucket(rate, capacity, clock))(fetch)`, then each
+    /// `f(x)` at its clock time.
+    LimitedBucket {
+        rate: f64,
+        capacity: f64,
+        start: f64,
+        calls: Vec<(f64, i64)>,
+    },
+    /// The decorated `fetch`'s metadata.
+    LimitedMetadata,
+}
+
+// ---- the Rust reference -------------------------------------------------
+
+/// A token bucket over an injected time: full at the start, refilled lazily
+/// at `rate` per second up to `capacity`. Time never runs backwards for it:
+/// a reading earlier than the latest one adds nothing.
+#[derive(Debug, Clone)]
+pub struct TokenBucket {
+    rate: f64,
+    capacity: f64,
+    tokens: f64,
+    latest: f64,
+}
+
+impl TokenBucket {
+    /// `None` where Python raises `ValueError` (`rate <= 0` or `capacity <= 0`).
+    pub fn new(rate: f64, capacity: f64, now: f64) -> Option<Self> {
+        (rate > 0.0 && capacity > 0.0).then_some(TokenBucket {
+            rate,
+            capacity,
+            tokens: capacity,
+            latest: now,
+        })
+    }
+
+    fn refill(&mut self, now: f64) {
+        if now > self.latest {
+            self.tokens = (self.tokens + (now - self.latest) * self.rate).min(self.capacity);
+            self.latest = now;
+        }
+    }
+
+    /// Takes `tokens` if there are that many; `None` where Python raises
+    /// `ValueError` (`tokens <= 0`).
+    pub fn allow(&mut self, now: f64, tokens: f64) -> Option<bool> {
+        if tokens <= 0.0 {
+            return None;
+        }
+        self.refill(now);
+        if self.tokens >= tokens {
+            self.tokens -= tokens;
+            Some(true)
+        } else {
+            Some(false)
+        }
+    }
+
+    pub fn available(&mut self, now: f64) -> f64 {
+        self.refill(now);
+        self.tokens
+    }
+}
+
+/// Grants at most `limit` calls within any half-open interval `(t - window, t]`.
+#[derive(Debug, Clone)]
+pub struct SlidingWindow {
+    limit: usize,
+    window: f64,
+    granted: VecDeque<f64>,
+}
+
+impl SlidingWindow {
+    pub fn new(limit: i64, window: f64) -> Self {
+        SlidingWindow {
+            limit: usize::try_from(limit).unwrap_or(0),
+            window,
+            granted: VecDeque::new(),
+        }
+    }
+
+    pub fn allow(&mut self, now: f64) -> bool {
+        let now = self.granted.back().map_or(now, |last| now.max(*last));
+        while self
+            .granted
+            .front()
+            .is_some_and(|t| *t <= now - self.window)
+        {
+            self.granted.pop_front();
+        }
+        if self.granted.len() < self.limit {
+            self.granted.push_back(now);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn value_error() -> Value {
+    Value::Raised("ValueError".into())
+}
+
+fn rate_limited_error() -> Value {
+    Value::Raised("RateLimited".into())
+}
+
+fn bucket_script(rate: f64, capacity: f64, start: f64, ops: &[BucketOp]) -> Value {
+    let Some(mut bucket) = TokenBucket::new(rate, capacity, start) else {
+        return value_error();
+    };
+    Value::List(
+        ops.iter()
+            .map(|op| match op {
+                BucketOp::Allow { at, tokens } => bucket
+                    .allow(*at, tokens.unwrap_or(1.0))
+                    .map_or_else(value_error, Value::Bool),
+                BucketOp::Available { at } => Value::Float(bucket.available(*at)),
+            })
+            .collect(),
+    )
+}
+
+/// The `fetch` fixture's result for one call it really receives.
+fn fetch_result(call: &Fetch) -> Value {
+    if call.x < 0 {
+        Value::Raised("KeyError".into())
+    } else {
+        Value::Int(call.x * call.scale.unwrap_or(1))
+    }
+}
+
+/// The docstring of the `fetch` fixture (also in [`FIXTURES`]).
+const FETCH_DOC: &str = "Fetch item x, multiplied by scale; raise KeyError for a negative x.";
+
+/// Python the driver uses: fresh objects for every call.
+const FIXTURES: &str = r#"
+"""Functions and limiters the rate_limiter driver uses; every call gets fresh ones."""
+
+
+def make_fetch():
+    def fetch(x, *, scale=1):
+        """Fetch item x, multiplied by scale; raise KeyError for a negative x."""
+        fetch.calls += 1
+        if x < 0:
+            raise KeyError(x)
+        return x * scale
+
+    fetch.calls = 0
+    fetch.__qualname__ = "Client.fetch"
+    return fetch
+
+
+class Scripted:
+    """A limiter whose allow() gives the scripted answers in turn and counts the questions."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.asked = 0
+
+    def allow(self):
+        answer = self.answers[self.asked % len(self.answers)]
+        self.asked += 1
+        return answer
+
+
+def hammer_bucket(TokenBucket, hammer, clock, capacity, tokens, threads, calls_each):
+    bucket = TokenBucket(rate=1.0, capacity=capacity, clock=clock)
+    granted = []
+
+    def target(thread, call):
+        if bucket.allow(tokens):
+            granted.append(call)
+
+    errors = hammer(target, threads, calls_each)
+    return sorted(set(errors)), len(granted), bucket.available
+"#;
+
+// ---- checks, expectations and the driver --------------------------------
+
+fn allow(at: f64) -> BucketOp {
+    BucketOp::Allow { at, tokens: None }
+}
+
+fn take(at: f64, tokens: f64) -> BucketOp {
+    BucketOp::Allow {
+        at,
+        tokens: Some(tokens),
+    }
+}
+
+fn available(at: f64) -> BucketOp {
+    BucketOp::Available { at }
+}
+
+fn bucket(rate: f64, capacity: f64, start: f64, ops: Vec<BucketOp>) -> Call {
+    Call::Bucket {
+        rate,
+        capacity,
+        start,
+        ops,
+    }
+}
+
+fn window(limit: i64, window: f64, start: f64, times: &[f64]) -> Call {
+    Call::Window {
+        limit,
+        window,
+        start,
+        times: times.to_vec(),
+    }
+}
+
+fn fetch(x: i64, scale: Option<i64>) -> Fetch {
+    Fetch { x, scale }
+}
+
+fn float(x: f64) -> String {
+    Value::Float(x).literal()
+}
+
+/// `name.method(...)` steps with a `clock.set(t)` wherever the time changes.
+fn clocked_steps(start: f64, steps: impl Iterator<Item = (f64, String)>) -> Vec<String> {
+    let mut now = start;
+    let mut parts = Vec::new();
+    for (at, text) in steps {
+        if at != now {
+            parts.push(format!("clock.set({})", float(at)));
+            now = at;
+        }
+        parts.push(text);
+    }
+    parts
+}
+
+fn fetch_text(call: &Fetch) -> String {
+    match call.scale {
+        Some(scale) => format!("f({}, scale={scale})", call.x),
+        None => format!("f({})", call.x),
+    }
+}
+
+/// A multiple of 1/8 in `lo..=hi` eighths.
+fn eighths(rng: &mut Rng, lo: i64, hi: i64) -> f64 {
+    rng.random_range(lo..=hi) as f64 / 8.0
+}
+
+impl Exercise for RateLimiter {
+    type Call = Call;
+
+    fn id(&self) -> &'static str {
+        "rate_limiter"
+    }
+
+    fn fixed(&self) -> Vec<Check<Call>> {
+        vec![
+            Check::new(
+                "TokenBucket starts full",
+                2,
+                vec![
+                    bucket(
+                        1.0,
+                        3.0,
+                        10.0,
+                        vec![
+                            available(10.0),
+                            allow(10.0),
+                            allow(10.0),
+                            allow(10.0),
+                            allow(10.0),
+                            available(10.0),
+                        ],
+                    ),
+                    bucket(0.5, 0.75, 0.0, vec![take(0.0, 0.75), available(0.0)]),
+                ],
+            ),
+            Check::new(
+                "TokenBucket refills continuously at rate tokens per second",
+                3,
+                vec![
+                    bucket(
+                        2.0,
+                        4.0,
+                        0.0,
+                        vec![
+                            take(0.0, 4.0),
+                            available(0.125),
+                            allow(0.5),
+                            take(0.5, 0.125),
+                            available(1.25),
+                            take(1.25, 1.5),
+                            available(1.25),
+                            available(3.0),
+                        ],
+                    ),
+                    bucket(
+                        0.25,
+                        1.0,
+                        5.0,
+                        vec![
+                            allow(5.0),
+                            allow(6.0),
+                            available(6.0),
+                            available(9.0),
+                            allow(9.0),
+                        ],
+                    ),
+                ],
+            ),
+            Check::new(
+                "TokenBucket never holds more than capacity",
+                2,
+                vec![
+                    bucket(4.0, 2.0, 0.0, vec![available(50.0), take(50.0, 2.0)]),
+                    bucket(
+                        4.0,
+                        2.0,
+                        0.0,
+                        vec![
+                            take(0.0, 2.0),
+                            available(100.0),
+                            take(100.0, 2.0),
+                            take(100.0, 0.125),
+                            available(100.25),
+                        ],
+                    ),
+                ],
+            ),
+            Check::new(
+                "a refused allow takes nothing",
+                3,
+                vec![bucket(
+                    1.0,
+                    2.0,
+                    0.0,
+                    vec![
+                        take(0.0, 3.0),
+                        available(0.0),
+                        take(0.0, 1.5),
+                        take(0.0, 1.0),
+                        available(0.0),
+                        take(0.5, 1.0),
+                        available(0.5),
+                    ],
+                )],
+            ),
+            Check::new(
+                "TokenBucket rejects rate <= 0 and capacity <= 0 with ValueError",
+                2,
+                vec![
+                    Call::NewBucket {
+                        rate: 0.0,
+                        capacity: 1.0,
+                    },
+                    Call::NewBucket {
+                        rate: -1.0,
+                        capacity: 1.0,
+                    },
+                    Call::NewBucket {
+                        rate: 1.0,
+                        capacity: 0.0,
+                    },
+                    Call::NewBucket {
+                        rate: 1.0,
+                        capacity: -2.0,
+                    },
+                ],
+            ),
+            Check::new(
+                "allow rejects tokens <= 0 with ValueError",
+                1,
+                vec![bucket(
+                    1.0,
+                    4.0,
+                    0.0,
+                    vec![take(0.0, 0.0), take(0.0, -1.0), available(0.0)],
+                )],
+            ),
+            Check::new(
+                "a clock going backwards neither adds nor removes tokens",
+                2,
+                vec![
+                    bucket(
+                        1.0,
+                        4.0,
+                        10.0,
+                        vec![
+                            take(10.0, 4.0),
+                            available(8.0),
+                            take(8.0, 0.125),
+                            available(8.0),
+                        ],
+                    ),
+                    bucket(
+                        1.0,
+                        4.0,
+                        10.0,
+                        vec![available(6.0), take(6.0, 1.0), available(6.0)],
+                    ),
+                ],
+            ),
+            Check::new(
+                "after the clock steps back, refill resumes only past the latest time seen",
+                1,
+                vec![bucket(
+                    1.0,
+                    4.0,
+                    10.0,
+                    vec![
+                        take(10.0, 4.0),
+                        available(8.0),
+                        available(9.0),
+                        take(9.0, 0.125),
+                        available(11.0),
+                        take(10.5, 1.0),
+                        available(12.0),
+                    ],
+                )],
+            ),
+            Check::new(
+                "concurrent allow calls never hand out more tokens than there were",
+                3,
+                vec![
+                    Call::BucketThreads {
+                        capacity: 64.0,
+                        tokens: 1.0,
+                        threads: 8,
+                        calls_each: 25,
+                    },
+                    Call::BucketThreads {
+                        capacity: 10.0,
+                        tokens: 0.75,
+                        threads: 8,
+                        calls_each: 10,
+                    },
+                ],
+            ),
+            Check::new(
+                "SlidingWindow grants at most limit calls per window",
+                3,
+                vec![window(
+                    3,
+                    1.0,
+                    0.0,
+                    &[0.0, 0.0, 0.0, 0.0, 0.5, 0.875, 1.0, 1.0, 1.0, 1.0, 1.5, 2.0],
+                )],
+            ),
+            Check::new(
+                "SlidingWindow stops counting a grant exactly window seconds later",
+                2,
+                vec![
+                    window(1, 2.0, 5.0, &[5.0, 6.875, 7.0, 8.875, 9.0]),
+                    window(2, 0.5, 0.0, &[0.0, 0.25, 0.375, 0.5, 0.625, 0.75]),
+                ],
+            ),
+            Check::new(
+                "SlidingWindow does not count refused calls",
+                2,
+                vec![window(
+                    2,
+                    1.0,
+                    0.0,
+                    &[0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0],
+                )],
+            ),
+            Check::new(
+                "rate_limited raises RateLimited without calling the function when allow() says no",
+                3,
+                vec![Call::Limited {
+                    answers: vec![true, false, true, false, false, true, true],
+                    calls: vec![
+                        fetch(1, None),
+                        fetch(2, None),
+                        fetch(3, Some(2)),
+                        fetch(4, None),
+                        fetch(5, Some(10)),
+                        fetch(-1, None),
+                        fetch(0, Some(7)),
+                    ],
+                }],
+            ),
+            Check::new(
+                "rate_limited in front of a TokenBucket",
+                2,
+                vec![Call::LimitedBucket {
+                    rate: 1.0,
+                    capacity: 2.0,
+                    start: 0.0,
+                    calls: vec![(0.0, 1), (0.0, 2), (0.0, 3), (0.5, 4), (1.0, 5), (1.0, 6)],
+                }],
+            ),
+            Check::new(
+                "rate_limited keeps __name__, __qualname__, __doc__ and __wrapped__",
+                1,
+                vec![Call::LimitedMetadata],
+            ),
+        ]
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+        let buckets = (0..15)
+            .map(|_| {
+                let rate = [0.25, 0.5, 1.0, 2.0, 4.0][rng.random_range(0..5)];
+                let capacity = rng.random_range(1..=32) as f64 / 4.0;
+                let start = eighths(rng, 0, 800);
+                let mut now = start;
+                let ops = (0..rng.random_range(6..16))
+                    .map(|_| {
+                        if rng.random_bool(0.1) {
+                            // Now and then the clock steps back.
+                            now = (now - eighths(rng, 1, 8)).max(0.0);
+                        } else {
+                            now += eighths(rng, 0, 16);
+                        }
+                        if rng.random_bool(0.3) {
+                            available(now)
+                        } else if rng.random_bool(0.2) {
+                            allow(now)
+                        } else {
+                            let most = (capacity * 8.0) as i64 + 8;
+                            take(now, eighths(rng, 1, most))
+                        }
+                    })
+                    .collect();
+                bucket(rate, capacity, start, ops)
+            })
+            .collect();
+        let windows = (0..15)
+            .map(|_| {
+                let limit = rng.random_range(1..=4);
+                let width = rng.random_range(1..=16) as f64 / 4.0;
+                let start = eighths(rng, 0, 400);
+                let mut now = start;
+                let times: Vec<f64> = (0..rng.random_range(8..20))
+                    .map(|_| {
+                        // Steps of a quarter, half or whole window hit the
+                        // boundary `t - window` exactly.
+                        now += match rng.random_range(0..5) {
+                            0 => 0.0,
+                            1 => width / 4.0,
+                            2 => width / 2.0,
+                            3 => width,
+                            _ => eighths(rng, 1, 12),
+                        };
+                        now
+                    })
+                    .collect();
+                window(limit, width, start, &times)
+            })
+            .collect();
+        let limited = (0..10)
+            .map(|_| Call::Limited {
+                answers: (0..rng.random_range(1..6))
+                    .map(|_| rng.random_bool(0.6))
+                    .collect(),
+                calls: (0..rng.random_range(3..10))
+                    .map(|_| {
+                        let x = rng.random_range(-1..6);
+                        let scale = rng.random_bool(0.4).then(|| rng.random_range(2..5));
+                        fetch(x, scale)
+                    })
+                    .collect(),
+            })
+            .collect();
+        vec![
+            Check::new("TokenBucket on random clock scripts", 3, buckets),
+            Check::new("SlidingWindow on random clock scripts", 3, windows),
+            Check::new(
+                "rate_limited with random answers from the limiter",
+                3,
+                limited,
+            ),
+        ]
+    }
+
+    fn expect(&self, call: &Call) -> Value {
+        match call {
+            Call::Bucket {
+                rate,
+                capacity,
+                start,
+                ops,
+            } => bucket_script(*rate, *capacity, *start, ops),
+            Call::NewBucket { rate, capacity } => match TokenBucket::new(*rate, *capacity, 0.0) {
+                Some(_) => Value::Other("TokenBucket".into()),
+                None => value_error(),
+            },
+            Call::BucketThreads {
+                capacity,
+                tokens,
+                threads,
+                calls_each,
+            } => {
+                let mut bucket = TokenBucket::new(1.0, *capacity, 0.0).expect("a valid bucket");
+                let granted = (0..threads * calls_each)
+                    .filter(|_| bucket.allow(0.0, *tokens) == Some(true))
+                    .count();
+                Value::record([
+                    ("errors", Value::List(vec![])),
+                    ("granted", Value::Int(granted as i64)),
+                    ("available", Value::Float(bucket.available(0.0))),
+                ])
+            }
+            Call::Window {
+                limit,
+                window,
+                times,
+                ..
+            } => {
+                let mut limiter = SlidingWindow::new(*limit, *window);
+                Value::List(
+                    times
+                        .iter()
+                        .map(|t| Value::Bool(limiter.allow(*t)))
+                        .collect(),
+                )
+            }
+            Call::Limited { answers, calls } => {
+                let mut fetched = 0;
+                let results = calls
+                    .iter()
+                    .enumerate()
+                    .map(|(asked, call)| {
+                        if answers[asked % answers.len()] {
+                            fetched += 1;
+                            fetch_result(call)
+                        } else {
+                            rate_limited_error()
+                        }
+                    })
+                    .collect();
+                Value::record([
+                    ("results", Value::List(results)),
+                    ("fetch.calls", Value::Int(fetched)),
+                    ("limiter.asked", Value::Int(calls.len() as i64)),
+                    ("issubclass(RateLimited, Exception)", Value::Bool(true)),
+                ])
+            }
+            Call::LimitedBucket {
+                rate,
+                capacity,
+                start,
+                calls,
+            } => {
+                let mut bucket =
+                    TokenBucket::new(*rate, *capacity, *start).expect("a valid bucket");
+                let mut fetched = 0;
+                let results = calls
+                    .iter()
+                    .map(|(at, x)| {
+                        if bucket.allow(*at, 1.0) == Some(true) {
+                            fetched += 1;
+                            fetch_result(&fetch(*x, None))
+                        } else {
+                            rate_limited_error()
+                        }
+                    })
+                    .collect();
+                Value::record([
+                    ("results", Value::List(results)),
+                    ("fetch.calls", Value::Int(fetched)),
+                ])
+            }
+            Call::LimitedMetadata => Value::record([
+                ("__name__", Value::str("fetch")),
+                ("__qualname__", Value::str("Client.fetch")),
+                ("__doc__", Value::str(FETCH_DOC)),
+                ("__wrapped__ is fetch", Value::Bool(true)),
+                ("f(2, scale=5)", Value::Int(10)),
+            ]),
+        }
+    }
+
+    fn describe(&self, call: &Call) -> String {
+        match call {
+            Call::Bucket {
+                rate,
+                capacity,
+                start,
+                ops,
+            } => {
+                let mut parts = vec![
+                    format!("clock = FakeClock({})", float(*start)),
+                    format!(
+                        "bucket = TokenBucket(rate={}, capacity={}, clock=clock)",
+                        float(*rate),
+                        float(*capacity)
+                    ),
+                ];
+                parts.extend(clocked_steps(
+                    *start,
+                    ops.iter().map(|op| {
+                        let text = match op {
+                            BucketOp::Allow { tokens: None, .. } => "bucket.allow()".to_string(),
+                            BucketOp::Allow {
+                                tokens: Some(t), ..
+                            } => format!("bucket.allow({})", float(*t)),
+                            BucketOp::Available { .. } => "bucket.available".to_string(),
+                        };
+                        (op.at(), text)
+                    }),
+                ));
+                parts.join("; ")
+            }
+            Call::NewBucket { rate, capacity } => format!(
+                "TokenBucket(rate={}, capacity={}, clock=FakeClock(0.0))",
+                float(*rate),
+                float(*capacity)
+            ),
+            Call::BucketThreads {
+                capacity,
+                tokens,
+                threads,
+                calls_each,
+            } => format!(
+                "bucket = TokenBucket(rate=1.0, capacity={}, clock=FakeClock(0.0)); \
+                 {threads} threads at once each call bucket.allow({}) {calls_each} times \
+                 (the clock stands still); the number of True answers; bucket.available",
+                float(*capacity),
+                float(*tokens)
+            ),
+            Call::Window {
+                limit,
+                window,
+                start,
+                times,
+            } => {
+                let mut parts = vec![
+                    format!("clock = FakeClock({})", float(*start)),
+                    format!(
+                        "window = SlidingWindow(limit={limit}, window={}, clock=clock)",
+                        float(*window)
+                    ),
+                ];
+                parts.extend(clocked_steps(
+                    *start,
+                    times.iter().map(|t| (*t, "window.allow()".to_string())),
+                ));
+                parts.join("; ")
+            }
+            Call::Limited { answers, calls } => {
+                let answers = Value::List(answers.iter().map(|a| Value::Bool(*a)).collect());
+                let mut parts = vec![
+                    format!("limiter = Scripted({})", answers.literal()),
+                    "f = rate_limited(limiter)(fetch)".to_string(),
+                ];
+                parts.extend(calls.iter().map(fetch_text));
+                parts.push("fetch.calls; limiter.asked; issubclass(RateLimited, Exception)".into());
+                parts.join("; ")
+            }
+            Call::LimitedBucket {
+                rate,
+                capacity,
+                start,
+                calls,
+            } => {
+                let mut parts = vec![
+                    format!("clock = FakeClock({})", float(*start)),
+                    format!(
+                        "f = rate_limited(TokenBucket(rate={}, capacity={}, clock=clock))(fetch)",
+                        float(*rate),
+                        float(*capacity)
+                    ),
+                ];
+                parts.extend(clocked_steps(
+                    *start,
+                    calls.iter().map(|(at, x)| (*at, format!("f({x})"))),
+                ));
+                parts.push("fetch.calls".into());
+                parts.join("; ")
+            }
+            Call::LimitedMetadata => "f = rate_limited(Scripted([True]))(fetch); f.__name__, \
+                 f.__qualname__, f.__doc__, f.__wrapped__ is fetch, f(2, scale=5)"
+                .to_string(),
+        }
+    }
+
+    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
+        let py = candidate.py;
+        let fixtures = fixtures(py, "rate_limiter", FIXTURES)?;
+        let value_error = py.get_type::<PyValueError>().into_any();
+        // The candidate's exceptions are read by class, so a subclass of the
+        // expected one (a custom `InvalidRate(ValueError)`) is fine.
+        let observe =
+            |kinds: &[(&Bound<'_, PyAny>, &str)], f: &dyn Fn() -> PyResult<Value>| -> Observed {
+                capture(py, || {
+                    f().or_else(|err| {
+                        match kinds.iter().find(|(class, _)| err.is_instance(py, class)) {
+                            Some((_, name)) => Ok(Value::Raised(name.to_string())),
+                            None => Err(err),
+                        }
+                    })
+                })
+            };
+        let new_bucket = |rate: f64,
+                          capacity: f64,
+                          clock: &Bound<'_, PyAny>|
+         -> Result<Bound<'_, PyAny>, Fault> {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("rate", rate)?;
+            kwargs.set_item("capacity", capacity)?;
+            kwargs.set_item("clock", clock)?;
+            Ok(candidate.get("TokenBucket")?.call((), Some(&kwargs))?)
+        };
+        let fake_clock = |start: f64| candidate.harness("FakeClock")?.call1((start,));
+        match call {
+            Call::Bucket {
+                rate,
+                capacity,
+                start,
+                ops,
+            } => {
+                let clock = fake_clock(*start)?;
+                let bucket = new_bucket(*rate, *capacity, &clock)?;
+                let mut results = Vec::with_capacity(ops.len());
+                for op in ops {
+                    clock.call_method1("set", (op.at(),))?;
+                    results.push(match op {
+                        BucketOp::Allow { tokens, .. } => {
+                            observe(&[(&value_error, "ValueError")], &|| {
+                                Ok(extract(&match tokens {
+                                    Some(t) => bucket.call_method1("allow", (*t,))?,
+                                    None => bucket.call_method0("allow")?,
+                                }))
+                            })?
+                        }
+                        BucketOp::Available { .. } => attr(&bucket, "available")?,
+                    });
+                }
+                Ok(Value::List(results))
+            }
+            Call::NewBucket { rate, capacity } => {
+                let clock = fake_clock(0.0)?;
+                let class = candidate.get("TokenBucket")?;
+                observe(&[(&value_error, "ValueError")], &|| {
+                    let kwargs = PyDict::new(py);
+                    kwargs.set_item("rate", *rate)?;
+                    kwargs.set_item("capacity", *capacity)?;
+                    kwargs.set_item("clock", &clock)?;
+                    Ok(Value::Other(object_type_name(
+                        &class.call((), Some(&kwargs))?,
+                    )))
+                })
+            }
+            Call::BucketThreads {
+                capacity,
+                tokens,
+                threads,
+                calls_each,
+            } => {
+                let observed = fixtures.getattr("hammer_bucket")?.call1((
+                    candidate.get("TokenBucket")?,
+                    candidate.harness("hammer")?,
+                    fake_clock(0.0)?,
+                    *capacity,
+                    *tokens,
+                    *threads,
+                    *calls_each,
+                ))?;
+                let get = |i: usize| -> PyResult<Value> { Ok(extract(&observed.get_item(i)?)) };
+                Ok(Value::record([
+                    ("errors", get(0)?),
+                    ("granted", get(1)?),
+                    ("available", get(2)?),
+                ]))
+            }
+            Call::Window {
+                limit,
+                window,
+                start,
+                times,
+            } => {
+                let clock = fake_clock(*start)?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("limit", *limit)?;
+                kwargs.set_item("window", *window)?;
+                kwargs.set_item("clock", &clock)?;
+                let limiter = candidate.get("SlidingWindow")?.call((), Some(&kwargs))?;
+                let mut results = Vec::with_capacity(times.len());
+                for t in times {
+                    clock.call_method1("set", (*t,))?;
+                    results.push(extract(&limiter.call_method0("allow")?));
+                }
+                Ok(Value::List(results))
+            }
+            Call::Limited { answers, calls } => {
+                let rate_limited = candidate.get("rate_limited")?;
+                let limited_error = candidate.get("RateLimited")?;
+                let limiter = fixtures.getattr("Scripted")?.call1((answers.clone(),))?;
+                let fetch = fixtures.getattr("make_fetch")?.call0()?;
+                let f = rate_limited.call1((&limiter,))?.call1((&fetch,))?;
+                let results = calls
+                    .iter()
+                    .map(|call| {
+                        observe(&[(&limited_error, "RateLimited")], &|| {
+                            let kwargs = PyDict::new(py);
+                            if let Some(scale) = call.scale {
+                                kwargs.set_item("scale", scale)?;
+                            }
+                            Ok(extract(&f.call((call.x,), Some(&kwargs))?))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let is_exception = limited_error
+                    .cast::<PyType>()
+                    .map_or(Ok(false), |class| class.is_subclass_of::<PyException>())?;
+                Ok(Value::record([
+                    ("results", Value::List(results)),
+                    ("fetch.calls", extract(&fetch.getattr("calls")?)),
+                    ("limiter.asked", extract(&limiter.getattr("asked")?)),
+                    (
+                        "issubclass(RateLimited, Exception)",
+                        Value::Bool(is_exception),
+                    ),
+                ]))
+            }
+            Call::LimitedBucket {
+                rate,
+                capacity,
+                start,
+                calls,
+            } => {
+                let rate_limited = candidate.get("rate_limited")?;
+                let limited_error = candidate.get("RateLimited")?;
+                let clock = fake_clock(*start)?;
+                let bucket = new_bucket(*rate, *capacity, &clock)?;
+                let fetch = fixtures.getattr("make_fetch")?.call0()?;
+                let f = rate_limited.call1((&bucket,))?.call1((&fetch,))?;
+                let mut results = Vec::with_capacity(calls.len());
+                for (at, x) in calls {
+                    clock.call_method1("set", (*at,))?;
+                    results.push(observe(&[(&limited_error, "RateLimited")], &|| {
+                        Ok(extract(&f.call1((*x,))?))
+                    })?);
+                }
+                Ok(Value::record([
+                    ("results", Value::List(results)),
+                    ("fetch.calls", extract(&fetch.getattr("calls")?)),
+                ]))
+            }
+            Call::LimitedMetadata => {
+                let rate_limited = candidate.get("rate_limited")?;
+                let limiter = fixtures.getattr("Scripted")?.call1((vec![true],))?;
+                let fetch = fixtures.getattr("make_fetch")?.call0()?;
+                let f = rate_limited.call1((&limiter,))?.call1((&fetch,))?;
+                let wrapped =
+                    capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&fetch))))?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("scale", 5)?;
+                Ok(Value::record([
+                    ("__name__", attr(&f, "__name__")?),
+                    ("__qualname__", attr(&f, "__qualname__")?),
+                    ("__doc__", attr(&f, "__doc__")?),
+                    ("__wrapped__ is fetch", wrapped),
+                    (
+                        "f(2, scale=5)",
+                        capture(py, || Ok(extract(&f.call((2,), Some(&kwargs))?)))?,
+                    ),
+                ]))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_example_holds() {
+        let mut bucket = TokenBucket::new(1.0, 2.0, 0.0).unwrap();
+        assert_eq!(bucket.allow(0.0, 1.0), Some(true));
+        assert_eq!(bucket.allow(0.0, 1.0), Some(true));
+        assert_eq!(bucket.allow(0.0, 1.0), Some(false));
+        assert_eq!(bucket.available(0.5), 0.5);
+    }
+
+    #[test]
+    fn a_clock_stepping_back_never_counts_time_twice() {
+        let mut bucket = TokenBucket::new(1.0, 4.0, 10.0).unwrap();
+        assert_eq!(bucket.allow(10.0, 4.0), Some(true));
+        assert_eq!(bucket.available(8.0), 0.0);
+        assert_eq!(bucket.available(9.0), 0.0);
+        assert_eq!(bucket.available(11.0), 1.0);
+        assert_eq!(bucket.allow(0.0, 0.0), None, "tokens <= 0");
+        assert!(TokenBucket::new(0.0, 1.0, 0.0).is_none());
+    }
+
+    #[test]
+    fn the_window_is_open_on_the_left() {
+        let mut window = SlidingWindow::new(1, 2.0);
+        assert!(window.allow(5.0));
+        assert!(!window.allow(6.875));
+        assert!(
+            window.allow(7.0),
+            "a grant at exactly t - window no longer counts"
+        );
+    }
+
+    #[test]
+    fn generated_numbers_stay_on_a_dyadic_grid() {
+        // Every quantity is a multiple of 1/256 well below 2^20, so floats hold it exactly.
+        let exact = |x: f64| (x * 256.0).fract() == 0.0 && x.abs() < 1_048_576.0;
+        let exercise = RateLimiter;
+        for seed in 0..50 {
+            let checks = exercise.generated(&mut crate::exercise::rng_for(seed, "rate_limiter"));
+            for call in checks.iter().flat_map(|c| &c.calls) {
+                if let Call::Bucket {
+                    rate,
+                    capacity,
+                    start,
+                    ops,
+                } = call
+                {
+                    assert!([0.25, 0.5, 1.0, 2.0, 4.0].contains(rate));
+                    assert!(exact(*capacity) && exact(*start));
+                    for op in ops {
+                        assert!(exact(op.at()));
+                    }
+                    let Value::List(results) = bucket_script(*rate, *capacity, *start, ops) else {
+                        panic!("a list");
+                    };
+                    for result in results {
+                        if let Value::Float(x) = result {
+                            assert!(exact(x), "{x}");
+                        }
+                    }
+                }
+                if let Call::Window { window, times, .. } = call {
+                    assert!(exact(*window) && times.iter().all(|t| exact(*t)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fixture_docstring_is_the_expected_one() {
+        assert!(FIXTURES.contains(FETCH_DOC));
+    }
+}
