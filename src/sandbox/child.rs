@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyNotImplementedError, PySyntaxError};
 use pyo3::prelude::*;
 
 use super::confine;
-use super::protocol::{CheckOutcome, ChildMessage, FaultInfo, RunRequest, write_frame};
+use super::protocol::{CheckOutcome, ChildMessage, FaultInfo, Nonce, RunRequest, write_sealed};
 use crate::driver::{Candidate, Fault, exception_type_name, load_harness};
 use crate::exercise::Graded;
 
@@ -37,6 +37,8 @@ pub struct ChildSetup<'a> {
     pub namespaces: bool,
     /// The (empty) directory to copy the submission into and work in.
     pub scratch: &'a Path,
+    /// The seal of this child's result frames.
+    pub nonce: Nonce,
 }
 
 /// Runs checks `start..` of `request` and exits. Never returns.
@@ -56,8 +58,14 @@ pub fn run(
     }
     // SAFETY: RESULT_FD was just set up by rewire_descriptors and is ours alone.
     let mut results = unsafe { File::from_raw_fd(RESULT_FD) };
+    let me = unsafe { libc::getpid() };
+    let nonce = setup.nonce;
     let mut send = |message: &ChildMessage| {
-        if write_frame(&mut results, message).is_err() {
+        // A copy made by fork() in the candidate's code never reports.
+        if unsafe { libc::getpid() } != me {
+            unsafe { libc::_exit(0) };
+        }
+        if write_sealed(&mut results, &nonce, message).is_err() {
             // The worker is gone or the pipe was tampered with: nothing to report to.
             unsafe { libc::_exit(3) };
         }

@@ -138,14 +138,40 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Opti
         .map_err(io::Error::other)
 }
 
-/// Splits a byte stream into frames as it arrives (the worker reads the
-/// child's pipe without blocking).
-#[derive(Default)]
+/// A per-child secret that starts every result frame. Candidate code shares
+/// the child's process, but cannot learn it without reading the process's
+/// memory, so output it writes to any descriptor — fd 3 included — cannot
+/// pass for a result.
+pub type Nonce = [u8; 16];
+
+/// Writes a child's result frame: length, nonce, JSON.
+pub fn write_sealed(out: &mut impl Write, nonce: &Nonce, message: &ChildMessage) -> io::Result<()> {
+    let body = serde_json::to_vec(message).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len() + nonce.len()).map_err(io::Error::other)?;
+    let mut frame = Vec::with_capacity(4 + len as usize);
+    frame.extend_from_slice(&len.to_be_bytes());
+    frame.extend_from_slice(nonce);
+    frame.extend_from_slice(&body);
+    // One write: frames from one writer never interleave on a pipe.
+    out.write_all(&frame)?;
+    out.flush()
+}
+
+/// Splits the child's result stream into frames as it arrives (the worker
+/// reads without blocking), refusing any frame without the child's nonce.
 pub struct FrameBuffer {
     bytes: Vec<u8>,
+    nonce: Nonce,
 }
 
 impl FrameBuffer {
+    pub fn new(nonce: Nonce) -> Self {
+        FrameBuffer {
+            bytes: Vec::new(),
+            nonce,
+        }
+    }
+
     pub fn push(&mut self, data: &[u8]) {
         self.bytes.extend_from_slice(data);
     }
@@ -159,10 +185,16 @@ impl FrameBuffer {
         if len > MAX_FRAME {
             return Err(format!("a result frame of {len} bytes exceeds the cap"));
         }
+        if len < self.nonce.len() {
+            return Err("a result frame without a seal".into());
+        }
         if self.bytes.len() < 4 + len {
             return Ok(None);
         }
-        let parsed = serde_json::from_slice(&self.bytes[4..4 + len])
+        if self.bytes[4..4 + self.nonce.len()] != self.nonce {
+            return Err("a forged result frame".into());
+        }
+        let parsed = serde_json::from_slice(&self.bytes[4 + self.nonce.len()..4 + len])
             .map_err(|e| format!("a malformed result frame ({e})"));
         self.bytes.drain(..4 + len);
         parsed.map(Some)
@@ -178,12 +210,14 @@ impl FrameBuffer {
 mod tests {
     use super::*;
 
+    const NONCE: Nonce = *b"0123456789abcdef";
+
     #[test]
     fn frames_round_trip_and_split_anywhere() {
         let mut wire = Vec::new();
-        write_frame(&mut wire, &ChildMessage::Imported).unwrap();
-        write_frame(&mut wire, &ChildMessage::Done).unwrap();
-        let mut buffer = FrameBuffer::default();
+        write_sealed(&mut wire, &NONCE, &ChildMessage::Imported).unwrap();
+        write_sealed(&mut wire, &NONCE, &ChildMessage::Done).unwrap();
+        let mut buffer = FrameBuffer::new(NONCE);
         let mut seen = Vec::new();
         for byte in &wire {
             buffer.push(&[*byte]);
@@ -199,13 +233,27 @@ mod tests {
     }
 
     #[test]
-    fn oversized_or_garbled_frames_are_refused() {
-        let mut buffer = FrameBuffer::default();
+    fn oversized_garbled_or_unsealed_frames_are_refused() {
+        let mut buffer = FrameBuffer::new(NONCE);
         buffer.push(&u32::MAX.to_be_bytes());
         assert!(buffer.next_frame::<ChildMessage>().is_err());
-        let mut buffer = FrameBuffer::default();
+        let mut buffer = FrameBuffer::new(NONCE);
         buffer.push(&3u32.to_be_bytes());
         buffer.push(b"{{{");
+        assert!(buffer.next_frame::<ChildMessage>().is_err());
+        // A well-formed message under another seal is a forgery.
+        let mut wire = Vec::new();
+        write_sealed(&mut wire, b"fedcba9876543210", &ChildMessage::Done).unwrap();
+        let mut buffer = FrameBuffer::new(NONCE);
+        buffer.push(&wire);
+        assert_eq!(
+            buffer.next_frame::<ChildMessage>().unwrap_err(),
+            "a forged result frame"
+        );
+        let mut unsealed = Vec::new();
+        write_frame(&mut unsealed, &ChildMessage::Done).unwrap();
+        let mut buffer = FrameBuffer::new(NONCE);
+        buffer.push(&unsealed);
         assert!(buffer.next_frame::<ChildMessage>().is_err());
         let mut cursor = io::Cursor::new(vec![0xff, 0xff, 0xff, 0xff]);
         assert!(read_frame::<ChildMessage>(&mut cursor).is_err());

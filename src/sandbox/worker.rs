@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use super::child::{self, ChildPipes, ChildSetup};
 use super::interpreter;
 use super::protocol::{
-    Captured, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, Slot, read_frame,
+    Captured, ChildMessage, FaultInfo, FrameBuffer, Nonce, RunReport, RunRequest, Slot, read_frame,
     write_frame,
 };
 use crate::exercise::Graded;
@@ -150,25 +150,43 @@ pub fn serve(request: &RunRequest) -> RunReport {
         append(&mut report.stderr, &attempt.stderr, limit);
         let mut imported = false;
         let mut sandbox_failure = None;
+        let mut ending = attempt.ending;
+        // The child speaks in a fixed order: Ready (or SandboxFailed), then
+        // Imported (or ImportFailed), then its checks in order, then Done.
+        // Anything else did not come from the harness: the run is void from there.
+        let mut stage = Stage::Start;
+        let mut next = start;
         for message in attempt.messages {
-            match message {
-                // Only the first message of this kind counts: later ones could
-                // come from candidate code writing to the result pipe.
-                ChildMessage::Ready(confinement) if !imported => {
+            stage = match (stage, message) {
+                (Stage::Start, ChildMessage::Ready(confinement)) => {
                     report.confinement.get_or_insert(confinement);
+                    Stage::Confined
                 }
-                ChildMessage::SandboxFailed(why) if !imported => sandbox_failure = Some(why),
-                ChildMessage::Ready(_) | ChildMessage::SandboxFailed(_) => {}
-                ChildMessage::Imported => imported = true,
-                ChildMessage::ImportFailed(fault) => report.import_failure = Some(fault),
-                ChildMessage::Check { index, outcome } => {
-                    // Only slots this child was asked for, once each.
-                    if index >= start && index < total && report.slots[index] == Slot::NotRun {
-                        report.slots[index] = Slot::Finished(outcome);
-                    }
+                (Stage::Start, ChildMessage::SandboxFailed(why)) => {
+                    sandbox_failure = Some(why);
+                    Stage::Finished
                 }
-                ChildMessage::Done => {}
-            }
+                (Stage::Confined, ChildMessage::Imported) => {
+                    imported = true;
+                    Stage::Checking
+                }
+                (Stage::Confined, ChildMessage::ImportFailed(fault)) => {
+                    report.import_failure = Some(fault);
+                    Stage::Finished
+                }
+                (Stage::Checking, ChildMessage::Check { index, outcome })
+                    if index == next && index < total =>
+                {
+                    report.slots[index] = Slot::Finished(outcome);
+                    next += 1;
+                    Stage::Checking
+                }
+                (Stage::Checking | Stage::Finished, ChildMessage::Done) => Stage::Finished,
+                _ => {
+                    ending = Ending::Malformed("a result out of order (forged?)".into());
+                    break;
+                }
+            };
         }
         if let Some(why) = sandbox_failure {
             for slot in &mut report.slots[start..] {
@@ -185,7 +203,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
             .skip(start)
             .position(|s| *s == Slot::NotRun)
             .map(|i| i + start);
-        match (attempt.ending, culprit) {
+        match (ending, culprit) {
             (_, None) => break,
             (Ending::TimedOut, Some(index)) => {
                 report.slots[index] = Slot::TimedOut;
@@ -230,6 +248,15 @@ fn append(into: &mut Captured, from: &Captured, limit: usize) {
         into.truncated_bytes += (from.text.len() - cut) as u64;
     }
     into.truncated_bytes += from.truncated_bytes;
+}
+
+/// Where a child is in its protocol.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stage {
+    Start,
+    Confined,
+    Checking,
+    Finished,
 }
 
 /// How one child's run ended.
@@ -283,6 +310,7 @@ fn run_child(
         .tempdir()
         .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let want_namespaces = unsafe { libc::geteuid() } == 0 && !NO_NAMESPACES.load(Ordering::Relaxed);
+    let nonce: Nonce = rand::random();
     let (pid, namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
         // interpreter's locks consistent on both sides.
@@ -316,6 +344,7 @@ fn run_child(
             let setup = ChildSetup {
                 namespaces,
                 scratch: scratch.path(),
+                nonce,
             };
             child::run(py, exercise, request, start, pipes, &setup);
         }
@@ -333,6 +362,7 @@ fn run_child(
         [result_r, out_r, err_r],
         deadline,
         request.limits.output_bytes(),
+        nonce,
     );
     if !namespaces {
         // Without a PID namespace, processes that left the group (setsid)
@@ -417,9 +447,15 @@ fn sweep_orphans() {
     }
 }
 
-fn supervise(pid: Pid, pipes: [OwnedFd; 3], deadline: Instant, output_limit: usize) -> Attempt {
+fn supervise(
+    pid: Pid,
+    pipes: [OwnedFd; 3],
+    deadline: Instant,
+    output_limit: usize,
+    nonce: Nonce,
+) -> Attempt {
     let [result_r, out_r, err_r] = pipes;
-    let mut frames = FrameBuffer::default();
+    let mut frames = FrameBuffer::new(nonce);
     let mut messages = Vec::new();
     let mut result_bytes = 0usize;
     let mut malformed: Option<String> = None;
