@@ -5,7 +5,9 @@
 //! binary was built against (recorded by `build.rs`), so the standard library
 //! comes from the same installation as the linked libpython. `site` is not
 //! imported (exercises use the standard library only) and no bytecode is
-//! written into submissions.
+//! written into submissions. UTF-8 mode is on: the sandbox runs with an empty
+//! environment (the C locale), where a candidate's `print("✓")` would
+//! otherwise fail to encode.
 
 use std::ffi::CString;
 
@@ -21,6 +23,12 @@ pub fn initialize() -> Result<(), String> {
     unsafe {
         if ffi::Py_IsInitialized() != 0 {
             return Ok(());
+        }
+        let mut preconfig: ffi::PyPreConfig = std::mem::zeroed();
+        ffi::PyPreConfig_InitIsolatedConfig(&mut preconfig);
+        preconfig.utf8_mode = 1;
+        if ffi::PyStatus_Exception(ffi::Py_PreInitialize(&preconfig)) != 0 {
+            return Err("could not pre-initialise the embedded Python".into());
         }
         let mut config: ffi::PyConfig = std::mem::zeroed();
         ffi::PyConfig_InitIsolatedConfig(&mut config);

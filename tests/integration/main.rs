@@ -4,5 +4,6 @@
 mod cli;
 mod consistency;
 mod grading;
+mod hostile;
 mod snapshots;
 mod support;

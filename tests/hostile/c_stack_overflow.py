@@ -1,0 +1,31 @@
+# hostile: lifts the recursion limit and overflows the C stack
+# expect: count_visits counts repeated points = crashed
+# expect: freeze = passed
+
+from collections import Counter
+
+
+def freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(value[k])) for k in sorted(value))
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def extend_unique(target, items):
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def count_visits(path):
+    import sys
+    sys.setrecursionlimit(10**8)
+
+    def deeper(x):
+        return list(map(deeper, [x]))  # every level goes through C: the C stack overflows
+
+    return deeper(path)

@@ -1,0 +1,32 @@
+# hostile: signals its parent, its process group and every process it may
+# As PID 1 of its own namespace the child ignores signals sent from inside it,
+# and Landlock keeps the worker out of reach: nothing dies, grading goes on.
+# expect: * = passed
+from collections import Counter
+
+
+def freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(value[k])) for k in sorted(value))
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def extend_unique(target, items):
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def count_visits(path):
+    import os
+    import signal
+    for target in (os.getppid(), -1, 0):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    return dict(Counter((x, y) for x, y in path))

@@ -1,0 +1,36 @@
+# hostile: leaves processes behind, in a new session and double-forked
+# Each call leaves two sleepers behind; the process limit stops the random
+# check's calls, and every sleeper dies with the sandbox.
+# expect: count_visits counts repeated points = passed
+# expect: count_visits on random paths = error ~ BlockingIOError
+# expect: freeze = passed
+
+from collections import Counter
+
+
+def freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(value[k])) for k in sorted(value))
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def extend_unique(target, items):
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def count_visits(path):
+    import os
+    import subprocess
+    subprocess.Popen(["sleep", "4242.123"], start_new_session=True)
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execv("/bin/sleep", ["sleep", "4242.456"])
+        os._exit(0)
+    return dict(Counter((x, y) for x, y in path))

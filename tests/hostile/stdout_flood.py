@@ -1,0 +1,27 @@
+# hostile: floods stdout, then answers correctly
+# expect: * = passed
+
+from collections import Counter
+
+
+def freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(value[k])) for k in sorted(value))
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def extend_unique(target, items):
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def count_visits(path):
+    line = "flood " * 1000 + "\n"
+    for _ in range(20_000):
+        print(line, end="")
+    return dict(Counter((x, y) for x, y in path))

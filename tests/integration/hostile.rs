@@ -1,0 +1,243 @@
+//! The hostile-submission corpus (`tests/hostile/*.py`): each file misbehaves
+//! in one way and says in its header what the report must show:
+//!
+//! ```text
+//! # hostile: what it does
+//! # exercise: list_tuple          (default)
+//! # timeout: 1.5                  (seconds; default 5)
+//! # setup: symlink secret.txt     (a link in the submission to a file outside it)
+//! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
+//! ```
+//!
+//! Each file is graded in a submission whose other exercises hold the
+//! reference solutions, which must keep full marks. Afterwards no process
+//! it started may survive, and nothing may have been written outside its
+//! scratch directory.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pyinterview::exercises;
+use pyinterview::grade::model::Status;
+use pyinterview::grade::{GradeOptions, grade_submission};
+
+use crate::support::*;
+
+/// Markers hostile files use in the processes and paths they create.
+const PROCESS_MARKERS: [&str; 2] = ["4242.123", "4242.456"];
+const ESCAPE_PREFIX: &str = "pyinterview-hostile-";
+
+struct Expectation {
+    pattern: String,
+    status: Status,
+    fragment: Option<String>,
+}
+
+struct Case {
+    exercise: String,
+    timeout: Duration,
+    symlink: Option<String>,
+    expectations: Vec<Expectation>,
+}
+
+fn parse_status(text: &str) -> Status {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .unwrap_or_else(|_| panic!("unknown status `{text}`"))
+}
+
+fn parse(file: &Path) -> Case {
+    let bytes = std::fs::read(file).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut case = Case {
+        exercise: "list_tuple".into(),
+        timeout: Duration::from_secs(5),
+        symlink: None,
+        expectations: vec![],
+    };
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        let Some((key, value)) = line.trim_start_matches('#').trim().split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key {
+            "exercise" => case.exercise = value.to_string(),
+            "timeout" => case.timeout = Duration::from_secs_f64(value.parse().unwrap()),
+            "setup" => case.symlink = value.strip_prefix("symlink ").map(str::to_string),
+            "expect" => {
+                let (pattern, rest) = value.split_once(" = ").expect("`pattern = status`");
+                let (status, fragment) = match rest.split_once(" ~ ") {
+                    Some((status, fragment)) => (status, Some(fragment.to_string())),
+                    None => (rest, None),
+                };
+                case.expectations.push(Expectation {
+                    pattern: pattern.to_string(),
+                    status: parse_status(status.trim()),
+                    fragment,
+                });
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        !case.expectations.is_empty(),
+        "{} has no `# expect:` line",
+        file.display()
+    );
+    case
+}
+
+fn marked_processes() -> Vec<String> {
+    let mut found = vec![];
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if PROCESS_MARKERS.iter().any(|m| cmdline.contains(m)) {
+                found.push(format!(
+                    "{}: {cmdline}",
+                    entry.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+    found
+}
+
+fn escaped_files() -> Vec<String> {
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(ESCAPE_PREFIX))
+        .collect()
+}
+
+#[test]
+fn every_hostile_submission_costs_only_its_own_checks() {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/hostile"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 30,
+        "the corpus covers every behaviour of the sandboxing issue"
+    );
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "TOPSECRET-7f3a").unwrap();
+
+    let mut sandbox = sandbox();
+    let mut problems = vec![];
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let case = parse(file);
+        let dir = tempfile::tempdir().unwrap();
+        for id in exercises::ids() {
+            std::fs::copy(solution(id), dir.path().join(format!("{id}.py"))).unwrap();
+        }
+        std::fs::copy(file, dir.path().join(format!("{}.py", case.exercise))).unwrap();
+        if let Some(link) = &case.symlink {
+            std::os::unix::fs::symlink(secret.path(), dir.path().join(link)).unwrap();
+        }
+        let before: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        let options = GradeOptions {
+            seed: 1,
+            timeout: case.timeout,
+            ..GradeOptions::default()
+        };
+        let started = Instant::now();
+        let result = grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
+        let elapsed = started.elapsed();
+
+        for exercise in &result.exercises {
+            if exercise.id != case.exercise {
+                if exercise.score != exercise.max_score {
+                    problems.push(format!(
+                        "{name}: {} lost points: {:?}",
+                        exercise.id,
+                        failures(&result)
+                    ));
+                }
+                continue;
+            }
+            for expectation in &case.expectations {
+                let matching: Vec<_> = exercise
+                    .checks
+                    .iter()
+                    .filter(|c| {
+                        expectation.pattern == "*" || c.name.starts_with(&expectation.pattern)
+                    })
+                    .collect();
+                if matching.is_empty() {
+                    problems.push(format!(
+                        "{name}: no check matches `{}`",
+                        expectation.pattern
+                    ));
+                }
+                for check in matching {
+                    let text_ok = expectation
+                        .fragment
+                        .as_ref()
+                        .is_none_or(|f| check.message.contains(f.as_str()));
+                    if check.status != expectation.status || !text_ok {
+                        problems.push(format!(
+                            "{name}: `{}` is {} ({}), expected {}{}",
+                            check.name,
+                            check.status.as_str(),
+                            check.message,
+                            expectation.status.as_str(),
+                            expectation
+                                .fragment
+                                .as_ref()
+                                .map(|f| format!(" ~ {f}"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+        let report = serde_json::to_string(&result).unwrap();
+        if report.contains("TOPSECRET") {
+            problems.push(format!(
+                "{name}: a file outside the submission leaked into the report"
+            ));
+        }
+        // Bounded: the exercise's deadline for each child it needed, plus slack.
+        if elapsed > case.timeout * 3 + Duration::from_secs(20) {
+            problems.push(format!("{name}: grading took {elapsed:?}"));
+        }
+        let after: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        if before != after {
+            problems.push(format!(
+                "{name}: the submission directory changed: {after:?}"
+            ));
+        }
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !marked_processes().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let survivors = marked_processes();
+        if !survivors.is_empty() {
+            problems.push(format!("{name}: processes survived: {survivors:?}"));
+        }
+        let escaped = escaped_files();
+        if !escaped.is_empty() {
+            problems.push(format!("{name}: wrote outside the sandbox: {escaped:?}"));
+            for file in escaped {
+                let _ = std::fs::remove_file(std::env::temp_dir().join(file));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
