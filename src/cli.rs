@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
 
@@ -64,9 +64,8 @@ pub enum Command {
         /// The workspace directory (default: the one containing the current directory).
         #[arg(long, short)]
         workspace: Option<PathBuf>,
-        /// Wall-clock limit per exercise, in seconds.
-        #[arg(long, default_value_t = 10.0, value_parser = parse_timeout)]
-        timeout: f64,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
     },
     /// Grade a submission directory with fresh hidden cases (interviewers).
     ///
@@ -80,16 +79,47 @@ pub enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Wall-clock limit per exercise, in seconds.
-        #[arg(long, default_value_t = 10.0, value_parser = parse_timeout)]
-        timeout: f64,
         /// Grade only these exercises (comma-separated ids).
         #[arg(long, value_delimiter = ',')]
         exercises: Vec<String>,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
     },
     /// Internal: the sandbox worker process.
     #[command(name = "__worker", hide = true)]
     Worker,
+}
+
+/// Limits for the sandboxed code. Precedence: these options, then the
+/// `--config` file, then the defaults shown.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Sandbox limits")]
+pub struct SandboxArgs {
+    /// Wall-clock limit per exercise, in seconds [default: 10]
+    #[arg(long, value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+    /// CPU seconds per exercise [default: 20]
+    #[arg(long, value_name = "SECONDS")]
+    pub cpu_seconds: Option<u64>,
+    /// Address space of the code, in MiB [default: 1024]
+    #[arg(long, value_name = "MIB")]
+    pub memory_mb: Option<u64>,
+    /// Processes and threads the code may run at once [default: 64]
+    #[arg(long, value_name = "N")]
+    pub max_processes: Option<u64>,
+    /// Largest file the code may write, in MiB [default: 16]
+    #[arg(long, value_name = "MIB")]
+    pub max_file_mb: Option<u64>,
+    /// Open file descriptors [default: 128]
+    #[arg(long, value_name = "N")]
+    pub max_open_files: Option<u64>,
+    /// Output kept per stream and exercise, in KiB [default: 64]
+    #[arg(long, value_name = "KIB")]
+    pub output_kb: Option<u64>,
+    /// A TOML file with `timeout = SECONDS` and a `[limits]` table
+    /// (cpu_seconds, memory_mb, processes, file_size_mb, open_files, output_kb).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {

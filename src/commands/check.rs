@@ -1,5 +1,4 @@
 use std::path::Path;
-use std::time::Duration;
 
 use anstream::print;
 
@@ -8,9 +7,13 @@ use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, entry, sandbox};
+use super::{Error, Settings, entry, sandbox};
 
-pub fn run(id: Option<&str>, workspace_dir: Option<&Path>, timeout: f64) -> Result<Outcome, Error> {
+pub fn run(
+    id: Option<&str>,
+    workspace_dir: Option<&Path>,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
     let start = workspace_dir.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
     let dir = match workspace_dir {
         Some(dir) if dir.join(workspace::MANIFEST).is_file() => dir.to_path_buf(),
@@ -32,9 +35,9 @@ pub fn run(id: Option<&str>, workspace_dir: Option<&Path>, timeout: f64) -> Resu
     };
     let options = GradeOptions {
         seed: manifest.seed,
-        timeout: Duration::from_secs_f64(timeout),
+        timeout: settings.timeout,
+        limits: settings.limits,
         exercises,
-        ..GradeOptions::default()
     };
     let result = grade_submission(&mut sandbox()?, &dir, &options)?;
     print!(

@@ -1,5 +1,4 @@
 use std::path::Path;
-use std::time::Duration;
 
 use anstream::print;
 
@@ -8,14 +7,14 @@ use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, entry, fresh_seed, sandbox};
+use super::{Error, Settings, entry, fresh_seed, sandbox};
 
 pub fn run(
     dir: &Path,
     seed: Option<u64>,
     format: Format,
-    timeout: f64,
     exercises: Vec<String>,
+    settings: &Settings,
 ) -> Result<Outcome, Error> {
     if !dir.is_dir() {
         return Err(Error::User(format!("{} is not a directory", dir.display())));
@@ -33,9 +32,9 @@ pub fn run(
     });
     let options = GradeOptions {
         seed,
-        timeout: Duration::from_secs_f64(timeout),
+        timeout: settings.timeout,
+        limits: settings.limits,
         exercises,
-        ..GradeOptions::default()
     };
     let result = grade_submission(&mut sandbox()?, dir, &options)?;
     print!("{}", report::render(&result, format, Audience::Interviewer));

@@ -14,7 +14,8 @@ mod questions;
 mod show;
 
 use crate::catalog::{Catalog, CatalogEntry};
-use crate::cli::{Command, Outcome};
+use crate::cli::{Command, Outcome, SandboxArgs};
+use crate::sandbox::Limits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -58,17 +59,70 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Check {
             id,
             workspace,
-            timeout,
-        } => check::run(id.as_deref(), workspace.as_deref(), timeout),
+            sandbox,
+        } => check::run(id.as_deref(), workspace.as_deref(), &settings(&sandbox)?),
         Command::Grade {
             dir,
             seed,
             format,
-            timeout,
             exercises,
-        } => grade::run(&dir, seed, format, timeout, exercises),
+            sandbox,
+        } => grade::run(&dir, seed, format, exercises, &settings(&sandbox)?),
         Command::Worker => Ok(Outcome::Success), // dispatched in main before this
     }
+}
+
+/// Sandbox settings resolved from defaults, the config file and options.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub timeout: std::time::Duration,
+    pub limits: Limits,
+}
+
+/// `--config FILE`: `timeout` and a `[limits]` table, all optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    timeout: Option<f64>,
+    #[serde(default)]
+    limits: Limits,
+}
+
+fn settings(args: &SandboxArgs) -> Result<Settings, Error> {
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::User(format!("cannot read {}: {e}", path.display())))?;
+            toml::from_str::<ConfigFile>(&text)
+                .map_err(|e| Error::User(format!("{}: {e}", path.display())))?
+        }
+        None => ConfigFile::default(),
+    };
+    let mut limits = config.limits;
+    let overrides = [
+        (args.cpu_seconds, &mut limits.cpu_seconds),
+        (args.memory_mb, &mut limits.memory_mb),
+        (args.max_processes, &mut limits.processes),
+        (args.max_file_mb, &mut limits.file_size_mb),
+        (args.max_open_files, &mut limits.open_files),
+        (args.output_kb, &mut limits.output_kb),
+    ];
+    for (value, slot) in overrides {
+        if let Some(value) = value {
+            *slot = value;
+        }
+    }
+    limits.validate().map_err(Error::User)?;
+    let timeout = args.timeout.or(config.timeout).unwrap_or(10.0);
+    if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
+        return Err(Error::User(
+            "the timeout must be between 0 and 3600 seconds".into(),
+        ));
+    }
+    Ok(Settings {
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        limits,
+    })
 }
 
 /// The catalogue entry for `id`, or a user error listing the valid ids.

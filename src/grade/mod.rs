@@ -6,6 +6,7 @@
 //! [`model::EXERCISE_POINTS`], shared among its checks by weight.
 
 pub mod model;
+pub mod notes;
 mod verdict;
 
 use std::path::Path;
@@ -102,6 +103,18 @@ pub fn grade_submission(
     })
 }
 
+/// The candidate's source, read by the grader (at most 1 MiB) for notes.
+fn read_source(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The checks of one exercise for a seed: fixed ones with snapshot
 /// expectations, then generated ones.
 pub fn plan(
@@ -154,6 +167,9 @@ fn grade_exercise(
         stderr: String::new(),
         output_truncated_bytes: 0,
         elapsed_ms: 0,
+        notes: read_source(&module)
+            .map(|source| notes::scan(&source))
+            .unwrap_or_default(),
     };
     let verdicts: Vec<CheckResult> = if !module.is_file() {
         checks

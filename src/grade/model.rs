@@ -50,6 +50,9 @@ pub struct ExerciseResult {
     pub output_truncated_bytes: u64,
     /// Wall time of the sandboxed run, import included.
     pub elapsed_ms: u64,
+    /// What the source reaches for (ctypes, frames, descriptors, …): notes
+    /// for the interviewer, not verdicts.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 use similar::{ChangeTag, TextDiff};
 
 use super::Audience;
-use crate::grade::model::{CheckResult, ExerciseResult, Status, SubmissionResult};
+use crate::grade::model::{CheckResult, ExerciseResult, SandboxSummary, Status, SubmissionResult};
 use crate::value::pretty;
 
 const WIDTH: usize = 78;
@@ -26,9 +26,11 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     if audience == Audience::Interviewer {
         let _ = writeln!(
             out,
-            "{BOLD}Submission {}{BOLD:#}  {DIM}(pyinterview {}, seed {}){DIM:#}\n",
+            "{BOLD}Submission {}{BOLD:#}  {DIM}(pyinterview {}, seed {}){DIM:#}",
             result.submission, result.tool_version, result.seed
         );
+        render_sandbox(&mut out, &result.sandbox);
+        out.push('\n');
     }
     for exercise in &result.exercises {
         render_exercise(&mut out, exercise, audience);
@@ -48,6 +50,29 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     out
 }
 
+/// One line of limits, then any confinement this machine could not enforce.
+fn render_sandbox(out: &mut String, sandbox: &SandboxSummary) {
+    let l = &sandbox.limits;
+    let _ = writeln!(
+        out,
+        "{DIM}sandbox: {}s per exercise, {}s CPU, {} MiB memory, {} processes, {} MiB files, {} open files, {} KiB output{DIM:#}",
+        sandbox.timeout_seconds,
+        l.cpu_seconds,
+        l.memory_mb,
+        l.processes,
+        l.file_size_mb,
+        l.open_files,
+        l.output_kb
+    );
+    for measure in sandbox.confinement.iter().filter(|m| !m.enforced) {
+        let _ = writeln!(
+            out,
+            "{YELLOW}not enforced on this machine — {}: {}{YELLOW:#}",
+            measure.name, measure.detail
+        );
+    }
+}
+
 fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audience) {
     let passed = exercise
         .checks
@@ -65,6 +90,11 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
     );
     for check in &exercise.checks {
         render_check(out, check);
+    }
+    if audience == Audience::Interviewer {
+        for note in &exercise.notes {
+            let _ = writeln!(out, "    {YELLOW}note:{YELLOW:#} the code {note}");
+        }
     }
     if audience == Audience::Interviewer
         || exercise.checks.iter().any(|c| c.status != Status::Passed)

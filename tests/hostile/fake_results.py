@@ -1,5 +1,6 @@
 # hostile: writes fake result frames to every descriptor and prints fake verdicts
 # expect: count_visits counts repeated points = crashed ~ forged
+# note: uses raw file descriptors
 
 from collections import Counter
 

@@ -2,6 +2,7 @@
 # As PID 1 of its own namespace the child ignores signals sent from inside it,
 # and Landlock keeps the worker out of reach: nothing dies, grading goes on.
 # expect: * = passed
+# note: starts or signals processes
 from collections import Counter
 
 

@@ -1,5 +1,6 @@
 # hostile: opens network connections (TCP to loopback, UDP out)
 # expect: count_visits counts repeated points = error ~ Errno
+# note: opens sockets
 
 from collections import Counter
 

@@ -1,5 +1,7 @@
 # hostile: patches builtins, sys.modules and time while being imported
 # expect: * = passed
+# note: touches sys.modules
+# note: changes builtins
 
 from collections import Counter
 

@@ -1,6 +1,7 @@
 # hostile: dereferences a null pointer through ctypes
 # expect: count_visits counts repeated points = crashed ~ segmentation fault
 # expect: freeze = passed
+# note: uses ctypes
 
 from collections import Counter
 

@@ -277,3 +277,106 @@ fn the_binary_alone_is_enough_and_ignores_python_environment_variables() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["score"], 10.0);
 }
+
+#[test]
+fn limits_come_from_a_config_file_and_options_override_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("limits.toml");
+    std::fs::write(
+        &config,
+        "timeout = 4.5\n[limits]\nmemory_mb = 512\nprocesses = 32\n",
+    )
+    .unwrap();
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let out = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--exercises",
+        "list_tuple",
+    ])
+    .with_args([
+        "--config",
+        config.to_str().unwrap(),
+        "--max-processes",
+        "48",
+    ])
+    .output()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    let sandbox = &report["sandbox"];
+    assert_eq!(sandbox["timeout_seconds"], 4.5);
+    assert_eq!(sandbox["limits"]["memory_mb"], 512);
+    assert_eq!(
+        sandbox["limits"]["processes"], 48,
+        "the option wins over the file"
+    );
+    assert_eq!(
+        sandbox["limits"]["cpu_seconds"], 20,
+        "unset limits keep their defaults"
+    );
+    assert_eq!(report["score"], 10.0);
+
+    std::fs::write(&config, "[limits]\nmemroy_mb = 512\n").unwrap();
+    let typo = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ])
+    .output()
+    .expect_code(2);
+    assert!(typo.stderr().contains("memroy_mb"), "{}", typo.stderr());
+    let absurd = run(["grade", dir.path().to_str().unwrap(), "--memory-mb", "8"])
+        .output()
+        .expect_code(2);
+    assert!(
+        absurd.stderr().contains("memory_mb must be at least"),
+        "{}",
+        absurd.stderr()
+    );
+}
+
+#[test]
+fn the_report_states_the_limits_and_the_confinement_obtained() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let out = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--exercises",
+        "list_tuple",
+    ])
+    .output()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    let measures = report["sandbox"]["confinement"].as_array().unwrap();
+    let names: Vec<&str> = measures
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    for name in ["processes", "network", "user", "filesystem"] {
+        assert!(names.contains(&name), "{name} reported: {names:?}");
+    }
+    if unsafe { libc::geteuid() } == 0 {
+        // As root (CI, this machine) every measure must really be in force.
+        for measure in measures {
+            assert_eq!(measure["enforced"], true, "{measure}");
+        }
+    }
+    let text = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--exercises",
+        "list_tuple",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    assert!(
+        text.contains("sandbox: 10s per exercise, 20s CPU, 1024 MiB memory"),
+        "{text}"
+    );
+}

@@ -7,6 +7,7 @@
 //! # timeout: 1.5                  (seconds; default 5)
 //! # setup: symlink secret.txt     (a link in the submission to a file outside it)
 //! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
+//! # note: <text in one of the exercise's source notes for the interviewer>
 //! ```
 //!
 //! Each file is graded in a submission whose other exercises hold the
@@ -38,6 +39,7 @@ struct Case {
     timeout: Duration,
     symlink: Option<String>,
     expectations: Vec<Expectation>,
+    notes: Vec<String>,
 }
 
 fn parse_status(text: &str) -> Status {
@@ -53,6 +55,7 @@ fn parse(file: &Path) -> Case {
         timeout: Duration::from_secs(5),
         symlink: None,
         expectations: vec![],
+        notes: vec![],
     };
     for line in text.lines().take_while(|l| l.starts_with('#')) {
         let Some((key, value)) = line.trim_start_matches('#').trim().split_once(':') else {
@@ -63,6 +66,7 @@ fn parse(file: &Path) -> Case {
             "exercise" => case.exercise = value.to_string(),
             "timeout" => case.timeout = Duration::from_secs_f64(value.parse().unwrap()),
             "setup" => case.symlink = value.strip_prefix("symlink ").map(str::to_string),
+            "note" => case.notes.push(value.to_string()),
             "expect" => {
                 let (pattern, rest) = value.split_once(" = ").expect("`pattern = status`");
                 let (status, fragment) = match rest.split_once(" ~ ") {
@@ -162,6 +166,14 @@ fn every_hostile_submission_costs_only_its_own_checks() {
                     ));
                 }
                 continue;
+            }
+            for note in &case.notes {
+                if !exercise.notes.iter().any(|n| n.contains(note.as_str())) {
+                    problems.push(format!(
+                        "{name}: no note mentions `{note}`: {:?}",
+                        exercise.notes
+                    ));
+                }
             }
             for expectation in &case.expectations {
                 let matching: Vec<_> = exercise

@@ -78,6 +78,15 @@ where
 }
 
 impl Run {
+    pub fn with_args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
     pub fn in_dir(mut self, dir: &Path) -> Run {
         self.command.current_dir(dir);
         self
