@@ -34,7 +34,10 @@ use super::protocol::{
 use crate::exercise::Graded;
 use crate::exercises;
 
-/// Modules imported once in the worker so that every child inherits them.
+/// Modules imported once in the worker so that every child inherits them
+/// instead of importing them itself: what the child's own set-up uses
+/// (`tempfile`), what exercises' `prepare` steps import, and what solutions
+/// commonly import. Each costs the worker once, not every child.
 const PRELOAD: &[&str] = &[
     "importlib.util",
     "traceback",
@@ -42,9 +45,18 @@ const PRELOAD: &[&str] = &[
     "functools",
     "itertools",
     "collections",
+    "collections.abc",
     "time",
     "inspect",
     "typing",
+    "tempfile",
+    "re",
+    "fnmatch",
+    "tokenize",
+    "dataclasses",
+    "pathlib",
+    "urllib.parse",
+    "ipaddress",
 ];
 /// Most result bytes a child may send for one exercise.
 const MAX_RESULT_BYTES: usize = 64 << 20;

@@ -4,7 +4,7 @@
 //! ```text
 //! # hostile: what it does
 //! # exercise: list_tuple          (default)
-//! # timeout: 1.5                  (seconds; default 5)
+//! # timeout: 1.5                  (seconds; default 20: only hangs need a short one)
 //! # setup: symlink secret.txt     (a link in the submission to a file outside it)
 //! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
 //! # note: <text in one of the exercise's source notes for the interviewer>
@@ -52,7 +52,7 @@ fn parse(file: &Path) -> Case {
     let text = String::from_utf8_lossy(&bytes);
     let mut case = Case {
         exercise: "list_tuple".into(),
-        timeout: Duration::from_secs(5),
+        timeout: Duration::from_secs(20),
         symlink: None,
         expectations: vec![],
         notes: vec![],
