@@ -223,13 +223,21 @@ fn bytes_repr(bytes: &[u8]) -> String {
 /// of two large values points at the element that differs.
 pub fn pretty(repr: &str, width: usize) -> String {
     let mut out = String::new();
-    layout(repr, width, 0, &mut out);
+    layout(repr, width, 0, false, &mut out);
     out
 }
 
-fn layout(text: &str, width: usize, indent: usize, out: &mut String) {
+/// Like [`pretty`], but the outermost brackets are always opened, one item
+/// per line: for the two sides of a diff, so they line up item by item.
+pub fn pretty_expanded(repr: &str, width: usize) -> String {
+    let mut out = String::new();
+    layout(repr, width, 0, true, &mut out);
+    out
+}
+
+fn layout(text: &str, width: usize, indent: usize, expand: bool, out: &mut String) {
     let pad = " ".repeat(indent);
-    if text.len() + indent <= width {
+    if !expand && text.len() + indent <= width {
         out.push_str(&pad);
         out.push_str(text);
         return;
@@ -240,7 +248,7 @@ fn layout(text: &str, width: usize, indent: usize, out: &mut String) {
         return;
     };
     let parts = split_top_level(inner);
-    if parts.len() <= 1 && inner.len() + indent + 4 <= width {
+    if !expand && parts.len() <= 1 && inner.len() + indent + 4 <= width {
         out.push_str(&pad);
         out.push_str(text);
         return;
@@ -249,7 +257,7 @@ fn layout(text: &str, width: usize, indent: usize, out: &mut String) {
     out.push_str(open);
     out.push('\n');
     for part in parts {
-        layout(part.trim(), width, indent + 4, out);
+        layout(part.trim(), width, indent + 4, false, out);
         out.push_str(",\n");
     }
     out.push_str(&pad);
@@ -407,5 +415,14 @@ mod tests {
         assert_eq!(pretty("['a, b']", 40), "['a, b']");
         let strings = Value::List(vec![Value::str("x, y".repeat(10)), Value::Int(1)]).repr();
         assert_eq!(pretty(&strings, 20).lines().count(), 4);
+    }
+
+    #[test]
+    fn expanded_layout_opens_the_outer_brackets_even_when_short() {
+        assert_eq!(
+            pretty_expanded("<a=1, b=[2]>", 80),
+            "<\n    a=1,\n    b=[2],\n>"
+        );
+        assert_eq!(pretty_expanded("5", 80), "5");
     }
 }

@@ -9,7 +9,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Audience;
 use crate::grade::model::{CheckResult, ExerciseResult, SandboxSummary, Status, SubmissionResult};
-use crate::value::pretty;
+use crate::value::{pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
 const BOLD: Style = Style::new().bold();
@@ -145,12 +145,17 @@ fn render_check(out: &mut String, check: &CheckResult) {
 fn render_diff(out: &mut String, expected: &str, actual: &str) {
     let indent = "      ";
     let width = WIDTH - indent.len() - 2;
-    let (expected, actual) = (pretty(expected, width), pretty(actual, width));
-    if !expected.contains('\n') && !actual.contains('\n') {
+    let fits = |text: &str| !pretty(text, width).contains('\n');
+    if fits(expected) && fits(actual) {
         let _ = writeln!(out, "{indent}{GREEN}expected: {expected}{GREEN:#}");
         let _ = writeln!(out, "{indent}{RED}actual:   {actual}{RED:#}");
         return;
     }
+    // Both sides laid out the same way, so the diff lines up item by item.
+    let (expected, actual) = (
+        pretty_expanded(expected, width),
+        pretty_expanded(actual, width),
+    );
     let _ = writeln!(
         out,
         "{indent}{GREEN}- expected{GREEN:#} {RED}+ actual{RED:#}"
@@ -193,4 +198,39 @@ fn render_output(out: &mut String, name: &str, text: &str) {
 fn points(value: f64) -> String {
     let text = format!("{value:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_side_makes_both_sides_line_up_item_by_item() {
+        let mut out = String::new();
+        let expected = "<result={(1, 1): 1}, path_after=[[1, 1]]>";
+        let actual = "<result={(1, 1): <SomeRatherLongTypeName object>, (2, 2): <SomeRatherLongTypeName object>}, path_after=[[1, 1]]>";
+        render_diff(&mut out, expected, actual);
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        let lines: Vec<&str> = plain.lines().map(str::trim_end).collect();
+        assert!(
+            lines.contains(&"      -     result={(1, 1): 1},"),
+            "{plain}"
+        );
+        assert!(
+            lines.contains(&"            path_after=[[1, 1]],"),
+            "unchanged items are shared: {plain}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("      +     result=")),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn short_values_show_as_two_labelled_lines() {
+        let mut out = String::new();
+        render_diff(&mut out, "[1, 2]", "[1, 3]");
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        assert_eq!(plain, "      expected: [1, 2]\n      actual:   [1, 3]\n");
+    }
 }

@@ -1,6 +1,9 @@
-# hostile: returns objects whose __eq__, __iter__, __len__ and __repr__ lie
-# expect: count_visits = failed
+# hostile: returns dict, int, list and tuple subclasses whose __eq__, __iter__,
+#          __index__, __len__ and __repr__ lie
+# expect: count_visits counts repeated points = failed ~ gave a different result
+# expect: count_visits leaves the path unchanged = failed
 # expect: freeze turns nested lists = failed
+# expect: extend_unique adds new items in order and returns None = failed
 
 from collections import Counter
 
@@ -21,6 +24,21 @@ def extend_unique(target, items):
             target.append(item)
 
 
+class Two(int):
+    """An int that claims to equal anything and lies about its value."""
+
+    def __eq__(self, other):
+        return True
+
+    def __index__(self):
+        return 2
+
+    def __repr__(self):
+        return "2"
+
+    __hash__ = int.__hash__
+
+
 class Agreeable(dict):
     def __eq__(self, other):
         return True
@@ -35,7 +53,32 @@ class Agreeable(dict):
 
 
 def count_visits(path):
-    return Agreeable()
+    # The first check gets a dict subclass; the rest get real dicts whose
+    # counts are int subclasses that say they are 2.
+    if path == [[0, 0], [1, 2], [0, 0]]:
+        return Agreeable()
+    return {(x, y): Two(0) for x, y in path}
+
+
+class Items(list):
+    def __iter__(self):
+        return iter([])
+
+    def __len__(self):
+        return 0
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = None
+
+
+_extend_unique = extend_unique
+
+
+def extend_unique(target, items):
+    _extend_unique(target, items)
+    return Items(target)
 
 
 class Tuple(tuple):
