@@ -68,6 +68,57 @@ impl<'py> Candidate<'py> {
     }
 }
 
+/// How a function under test receives a sequence of items (a contract that
+/// says "any iterable" is checked with each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    List,
+    /// A one-shot generator over the items.
+    Generator,
+    /// The items are the characters of one string.
+    Str,
+}
+
+impl Source {
+    /// The items as a Python expression: `[1, 2]`, `(x for x in [1, 2])`, `'ab'`.
+    pub fn describe(self, items: &[Value]) -> String {
+        let list = Value::List(items.to_vec()).literal();
+        match self {
+            Source::List => list,
+            Source::Generator => format!("(x for x in {list})"),
+            Source::Str => Value::str(joined(items)).literal(),
+        }
+    }
+
+    /// A fresh Python object giving the items this way.
+    pub fn build<'py>(
+        self,
+        candidate: &Candidate<'py>,
+        items: &[Value],
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = candidate.py;
+        match self {
+            Source::List => to_python(py, &Value::List(items.to_vec())),
+            Source::Generator => candidate
+                .harness("one_shot")?
+                .call1((to_python(py, &Value::List(items.to_vec()))?,)),
+            Source::Str => to_python(py, &Value::str(joined(items))),
+        }
+    }
+}
+
+/// The characters of a string source, joined back into the string.
+fn joined(items: &[Value]) -> String {
+    items
+        .iter()
+        .map(|v| match v {
+            Value::Str(s) => s.clone(),
+            other => other.repr(),
+        })
+        .collect()
+}
+
 /// Loads `python/harness.py` as a private module (not in `sys.modules`).
 pub fn load_harness(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     let code = CString::new(HARNESS_SOURCE).expect("harness source has no NUL");

@@ -264,6 +264,38 @@ fn layout(text: &str, width: usize, indent: usize, expand: bool, out: &mut Strin
     out.push_str(close);
 }
 
+/// The characters of a canonical repr that are outside string literals,
+/// with their byte offsets: what bracket matching and splitting look at.
+fn structure(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    text.char_indices().filter(move |&(_, c)| {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            return false;
+        }
+        if c == '\'' || c == '"' {
+            quote = Some(c);
+            return false;
+        }
+        true
+    })
+}
+
+fn bracket_step(c: char) -> i64 {
+    match c {
+        '[' | '(' | '{' | '<' => 1,
+        ']' | ')' | '}' | '>' => -1,
+        _ => 0,
+    }
+}
+
 /// `[a, b]` → ("[", "a, b", "]"); also `frozenset({…})`, `(…)`, `{…}`, `<…>`.
 fn split_brackets(text: &str) -> Option<(&str, &str, &str)> {
     for (open, close) in [
@@ -286,30 +318,11 @@ fn split_brackets(text: &str) -> Option<(&str, &str, &str)> {
 }
 
 fn depth_balanced(text: &str) -> bool {
-    let mut depth: i64 = 0;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in text.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '[' | '(' | '{' | '<' => depth += 1,
-            ']' | ')' | '}' | '>' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
+    let mut depth = 0i64;
+    for (_, c) in structure(text) {
+        depth += bracket_step(c);
+        if depth < 0 {
+            return false;
         }
     }
     depth == 0
@@ -319,29 +332,12 @@ fn depth_balanced(text: &str) -> bool {
 fn split_top_level(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '[' | '(' | '{' | '<' => depth += 1,
-            ']' | ')' | '}' | '>' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
+    for (i, c) in structure(text) {
+        depth += bracket_step(c);
+        if c == ',' && depth == 0 {
+            parts.push(&text[start..i]);
+            start = i + 1;
         }
     }
     if !text[start..].trim().is_empty() {

@@ -16,7 +16,7 @@ use pyo3::types::PyList;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, capture, extract, fixtures, to_python};
+use crate::driver::{Candidate, Observed, Source, capture, extract, fixtures, to_python};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
@@ -60,17 +60,6 @@ def with_points(value):
         return Point(*items) if len(items) == 2 else tuple(items)
     return value
 "#;
-
-/// How `chunked` receives its items.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    List,
-    /// A one-shot generator over the items.
-    Generator,
-    /// The items are the characters of a string.
-    Str,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "fn", rename_all = "snake_case")]
@@ -319,25 +308,6 @@ pub fn deep(depth: usize) -> Value {
         };
     }
     value
-}
-
-fn source_text(items: &[Value], source: Source) -> String {
-    let list = Value::List(items.to_vec()).literal();
-    match source {
-        Source::List => list,
-        Source::Generator => format!("(x for x in {list})"),
-        Source::Str => Value::str(string_of(items)).literal(),
-    }
-}
-
-fn string_of(items: &[Value]) -> String {
-    items
-        .iter()
-        .map(|v| match v {
-            Value::Str(s) => s.clone(),
-            other => other.repr(),
-        })
-        .collect()
 }
 
 /// The literal of a value with every 2-tuple written as `Point(x, y)`.
@@ -740,7 +710,7 @@ impl Exercise for Generators {
                 items,
                 size,
                 source,
-            } => format!("list(chunked({}, {size}))", source_text(items, *source)),
+            } => format!("list(chunked({}, {size}))", source.describe(items)),
             Call::ChunkedBadSize { size } => format!("next(chunked([1, 2, 3], {size}))"),
             Call::ChunkedLazy { size, nexts } => {
                 let mut steps = vec![
@@ -794,13 +764,7 @@ impl Exercise for Generators {
                 source,
             } => {
                 let chunked = candidate.get("chunked")?;
-                let source = match source {
-                    Source::List => to_python(py, &Value::List(items.clone()))?,
-                    Source::Generator => candidate
-                        .harness("one_shot")?
-                        .call1((to_python(py, &Value::List(items.clone()))?,))?,
-                    Source::Str => to_python(py, &Value::str(string_of(items)))?,
-                };
+                let source = source.build(candidate, items)?;
                 let result = chunked.call1((source, *size))?;
                 // Never more chunks than items (+1 to see an extra one): a
                 // solution that yields empty chunks forever still ends here.

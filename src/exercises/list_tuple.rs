@@ -9,22 +9,11 @@ use pyo3::prelude::*;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, extract, to_python};
+use crate::driver::{Candidate, Observed, Source, extract, to_python};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
 pub struct ListTuple;
-
-/// How `extend_unique` receives its items.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    List,
-    /// A one-shot generator over the items.
-    Generator,
-    /// The items are the characters of a string.
-    Str,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "fn", rename_all = "snake_case")]
@@ -132,17 +121,6 @@ fn extend(target: Vec<Value>, items: Vec<Value>, source: Source) -> Call {
         items,
         source,
     }
-}
-
-/// Items for the call: a string's characters become one `str` argument.
-fn items_text(items: &[Value]) -> String {
-    items
-        .iter()
-        .map(|v| match v {
-            Value::Str(s) => s.clone(),
-            other => other.repr(),
-        })
-        .collect()
 }
 
 impl Exercise for ListTuple {
@@ -339,17 +317,7 @@ impl Exercise for ListTuple {
                 source,
             } => {
                 let target = Value::List(target.clone()).literal();
-                let items_list = Value::List(items.clone()).literal();
-                match source {
-                    Source::List => format!("extend_unique({target}, {items_list})"),
-                    Source::Generator => {
-                        format!("extend_unique({target}, (x for x in {items_list}))")
-                    }
-                    Source::Str => format!(
-                        "extend_unique({target}, {})",
-                        Value::str(items_text(items)).literal()
-                    ),
-                }
+                format!("extend_unique({target}, {})", source.describe(items))
             }
         }
     }
@@ -382,13 +350,7 @@ impl Exercise for ListTuple {
             } => {
                 let extend_unique = candidate.get("extend_unique")?;
                 let target = to_python(py, &Value::List(target.clone()))?;
-                let items: Bound<'_, PyAny> = match source {
-                    Source::List => to_python(py, &Value::List(items.clone()))?,
-                    Source::Generator => candidate
-                        .harness("one_shot")?
-                        .call1((to_python(py, &Value::List(items.clone()))?,))?,
-                    Source::Str => to_python(py, &Value::str(items_text(items)))?,
-                };
+                let items = source.build(candidate, items)?;
                 let returned = extend_unique.call1((&target, items))?;
                 Ok(Value::record([
                     ("returned", extract(&returned)),
