@@ -37,23 +37,50 @@ pub enum Command {
         #[arg(long)]
         rubric: bool,
     },
-    /// Print a hint for an exercise.
+    /// Print the next hint for an exercise, one level at a time.
+    ///
+    /// Inside a workspace the tool remembers how far you went (your
+    /// interviewer sees how many hints you used); `--level N` shows hint N.
     Hint {
         /// Exercise id.
         id: String,
         /// Which hint: 1 is a nudge, higher numbers say more.
-        #[arg(long, default_value_t = 1)]
-        level: usize,
+        #[arg(long)]
+        level: Option<usize>,
+        /// The workspace (default: the one containing the current directory).
+        #[arg(long, short)]
+        workspace: Option<PathBuf>,
     },
     /// Write a take-home workspace: one stub per exercise, a README, a manifest.
     ///
-    /// Refuses to overwrite existing files.
+    /// Never overwrites a file: on an existing workspace it only adds the
+    /// exercises that are missing.
     Init {
-        /// Directory to create (or an empty one to fill).
+        /// Directory to create (or an existing workspace to extend).
         dir: PathBuf,
-        /// Seed for the visible generated checks (random by default).
+        /// Only exercises of this level.
+        #[arg(long, value_enum)]
+        level: Option<crate::catalog::Level>,
+        /// Exactly these exercises (comma-separated ids).
+        #[arg(long, value_delimiter = ',', conflicts_with = "level")]
+        exercises: Vec<String>,
+        /// A random choice of N of the selected exercises (repeatable with --seed).
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
+        /// Time budget written in the README, in minutes [default: by level, 20–45 per exercise]
+        #[arg(long)]
+        minutes: Option<u32>,
+        /// Seed for the visible generated checks and for --pick (random by default).
         #[arg(long)]
         seed: Option<u64>,
+    },
+    /// Restore an exercise's stub, keeping a backup of your file.
+    Reset {
+        /// Exercise id.
+        id: String,
+        /// The workspace (default: the one containing the current directory).
+        #[arg(long, short)]
+        workspace: Option<PathBuf>,
     },
     /// Run the checks on your workspace (or one exercise of it).
     ///

@@ -1,7 +1,12 @@
 //! Take-home workspaces: one `<id>.py` per exercise (the stub), a README for
-//! the candidate and a manifest recording the tool version, the exercises and
-//! the seed of the candidate's visible generated checks.
+//! the candidate and a manifest recording the tool version, the exercises, the
+//! seed of the candidate's visible generated checks, the time budget and the
+//! hints used.
+//!
+//! Nothing here ever overwrites a candidate's file: re-running `init` only
+//! adds what is missing, and `reset` keeps a backup before restoring a stub.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +15,8 @@ use crate::catalog::{CatalogEntry, FORMAT_VERSION};
 
 /// The manifest's file name inside a workspace.
 pub const MANIFEST: &str = ".pyinterview.json";
+/// Where `reset` keeps the candidate's replaced files.
+pub const BACKUPS: &str = ".pyinterview-backups";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -18,6 +25,12 @@ pub struct Manifest {
     /// Seed of the generated checks `check` runs; `grade` uses another.
     pub seed: u64,
     pub exercises: Vec<ManifestExercise>,
+    /// The suggested time budget, in minutes.
+    #[serde(default)]
+    pub minutes: u32,
+    /// How many hints of each exercise the candidate has seen.
+    #[serde(default)]
+    pub hints: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,10 +39,20 @@ pub struct ManifestExercise {
     pub version: u32,
 }
 
+impl Manifest {
+    pub fn has(&self, id: &str) -> bool {
+        self.exercises.iter().any(|e| e.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.exercises.iter().map(|e| e.id.clone()).collect()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
     #[error(
-        "{dir} already holds work ({files}); nothing was written. Choose another directory, or move these files away first"
+        "{dir} already holds files ({files}) but is not a pyinterview workspace; nothing was written. Choose another directory"
     )]
     WouldOverwrite { dir: String, files: String },
     #[error(
@@ -38,6 +61,8 @@ pub enum WorkspaceError {
     NotFound(String),
     #[error("{path}: {message}")]
     BadManifest { path: String, message: String },
+    #[error("`{0}` is not part of this workspace")]
+    NotInWorkspace(String),
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -52,51 +77,96 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WorkspaceError + '_ {
     }
 }
 
-/// Writes a workspace in `dir` (created if needed) for `entries`. Refuses,
-/// writing nothing, if any file it would write already exists.
-pub fn init(dir: &Path, entries: &[&CatalogEntry], seed: u64) -> Result<Manifest, WorkspaceError> {
-    let mut files: Vec<(PathBuf, String)> = entries
-        .iter()
-        .map(|e| (dir.join(format!("{}.py", e.info.id)), e.stub.to_string()))
-        .collect();
-    let manifest = Manifest {
+/// What `init` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitOutcome {
+    pub manifest: Manifest,
+    /// Stubs written now.
+    pub added: Vec<String>,
+    /// Exercises whose file was already there and was left alone.
+    pub kept: Vec<String>,
+    /// `init` ran on an existing workspace.
+    pub existed: bool,
+}
+
+/// Writes a workspace in `dir` (created if needed) for `entries`.
+///
+/// On an existing workspace, adds the exercises it lacks and leaves every
+/// existing file alone (the README is refreshed only if the candidate has not
+/// edited it). A directory with files but no manifest is refused, unchanged.
+pub fn init(
+    dir: &Path,
+    entries: &[&CatalogEntry],
+    seed: u64,
+    minutes: u32,
+) -> Result<InitOutcome, WorkspaceError> {
+    let previous = load_optional(dir)?;
+    let existed = previous.is_some();
+    if previous.is_none() {
+        let clashing: Vec<String> = entries
+            .iter()
+            .map(|e| format!("{}.py", e.info.id))
+            .chain(["README.md".to_string()])
+            .filter(|name| dir.join(name).exists())
+            .collect();
+        if !clashing.is_empty() {
+            return Err(WorkspaceError::WouldOverwrite {
+                dir: dir.display().to_string(),
+                files: clashing.join(", "),
+            });
+        }
+    }
+    let mut manifest = previous.clone().unwrap_or_else(|| Manifest {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         seed,
-        exercises: entries
-            .iter()
-            .map(|e| ManifestExercise {
-                id: e.info.id.clone(),
-                version: e.info.version,
-            })
-            .collect(),
-    };
-    files.push((dir.join("README.md"), readme(entries)));
-    files.push((
-        dir.join(MANIFEST),
-        serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n",
-    ));
-    let existing: Vec<String> = files
-        .iter()
-        .filter(|(path, _)| path.exists())
-        .map(|(path, _)| {
-            path.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    if !existing.is_empty() {
-        return Err(WorkspaceError::WouldOverwrite {
-            dir: dir.display().to_string(),
-            files: existing.join(", "),
-        });
-    }
+        exercises: vec![],
+        minutes,
+        hints: BTreeMap::new(),
+    });
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
-    for (path, content) in &files {
-        std::fs::write(path, content).map_err(io_error(path))?;
+    let (mut added, mut kept) = (vec![], vec![]);
+    for entry in entries {
+        let id = &entry.info.id;
+        let path = dir.join(format!("{id}.py"));
+        if path.exists() {
+            kept.push(id.clone());
+        } else {
+            std::fs::write(&path, entry.stub).map_err(io_error(&path))?;
+            added.push(id.clone());
+        }
+        if !manifest.has(id) {
+            manifest.exercises.push(ManifestExercise {
+                id: id.clone(),
+                version: entry.info.version,
+            });
+            if existed {
+                manifest.minutes += minutes / entries.len().max(1) as u32;
+            }
+        }
     }
-    Ok(manifest)
+    let readme_path = dir.join("README.md");
+    let untouched = match (&previous, std::fs::read_to_string(&readme_path)) {
+        (Some(old), Ok(text)) => text == readme(old),
+        (_, Err(_)) => true,
+        (None, Ok(_)) => false,
+    };
+    if untouched {
+        std::fs::write(&readme_path, readme(&manifest)).map_err(io_error(&readme_path))?;
+    }
+    save(dir, &manifest)?;
+    Ok(InitOutcome {
+        manifest,
+        added,
+        kept,
+        existed,
+    })
+}
+
+pub fn save(dir: &Path, manifest: &Manifest) -> Result<(), WorkspaceError> {
+    let path = dir.join(MANIFEST);
+    let text = serde_json::to_string_pretty(manifest).expect("manifest serialises") + "\n";
+    std::fs::write(&path, text).map_err(io_error(&path))
 }
 
 /// The workspace containing `start` (searching upwards).
@@ -107,6 +177,16 @@ pub fn locate(start: &Path) -> Result<PathBuf, WorkspaceError> {
         .find(|dir| dir.join(MANIFEST).is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| WorkspaceError::NotFound(start.display().to_string()))
+}
+
+/// `--workspace DIR` if given (which must be a workspace), else the one
+/// containing the current directory.
+pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+    match given {
+        Some(dir) if dir.join(MANIFEST).is_file() => Ok(dir.to_path_buf()),
+        Some(dir) => Err(WorkspaceError::NotFound(dir.display().to_string())),
+        None => locate(Path::new(".")),
+    }
 }
 
 pub fn load(dir: &Path) -> Result<Manifest, WorkspaceError> {
@@ -138,36 +218,174 @@ pub fn load_optional(dir: &Path) -> Result<Option<Manifest>, WorkspaceError> {
     }
 }
 
-fn readme(entries: &[&CatalogEntry]) -> String {
-    let mut text = String::from(
-        "# Your Python take-home\n\n\
-         Each file here is one exercise. Replace every `raise NotImplementedError`\n\
-         with your implementation; the docstrings state exactly what is expected.\n\
-         Use only the Python standard library.\n\n\
+/// Records that the candidate has seen hints up to `level` of `id`; returns
+/// the level now recorded (never lower than before).
+pub fn record_hint(dir: &Path, id: &str, level: usize) -> Result<usize, WorkspaceError> {
+    let mut manifest = load(dir)?;
+    let seen = manifest.hints.entry(id.to_string()).or_default();
+    *seen = (*seen).max(level);
+    let seen = *seen;
+    save(dir, &manifest)?;
+    Ok(seen)
+}
+
+/// Restores `entry`'s stub, first moving the candidate's file to a numbered
+/// backup. Returns the backup's path (`None` if there was no file).
+pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<Option<PathBuf>, WorkspaceError> {
+    let manifest = load(dir)?;
+    let id = &entry.info.id;
+    if !manifest.has(id) {
+        return Err(WorkspaceError::NotInWorkspace(id.clone()));
+    }
+    let file = dir.join(format!("{id}.py"));
+    let backup = if file.exists() {
+        let backups = dir.join(BACKUPS);
+        std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
+        let target = (1..)
+            .map(|n| backups.join(format!("{id}.{n}.py")))
+            .find(|p| !p.exists())
+            .expect("a free backup name");
+        std::fs::copy(&file, &target).map_err(io_error(&target))?;
+        Some(target)
+    } else {
+        None
+    };
+    std::fs::write(&file, entry.stub).map_err(io_error(&file))?;
+    Ok(backup)
+}
+
+/// The candidate's README for a workspace.
+pub fn readme(manifest: &Manifest) -> String {
+    let catalog = crate::catalog::Catalog::get();
+    let mut text = String::from("# Your Python take-home\n\n");
+    if manifest.minutes > 0 {
+        text.push_str(&format!(
+            "**Time budget: about {} minutes.** Aim for correct, clear code over clever code;\n\
+             if you run out of time, leave a short note in the file saying what you would do next.\n\n",
+            manifest.minutes
+        ));
+    }
+    text.push_str(
+        "## The rules\n\n\
+         - Each `<exercise>.py` file is one exercise. Replace every `raise NotImplementedError`\n\
+         \x20 with your implementation; the docstrings state exactly what is expected.\n\
+         - Use only the Python standard library. Keep the names and signatures as they are.\n\
+         - Write your own code. Hints are allowed (`pyinterview hint`), and your interviewer\n\
+         \x20 sees how many you used.\n\n\
          ## Exercises\n\n",
     );
-    for entry in entries {
-        text.push_str(&format!(
-            "- `{}.py` — {} ({}; `pyinterview show {}`)\n",
-            entry.info.id,
-            entry.info.title,
-            entry.info.level.as_str(),
-            entry.info.id
-        ));
+    for exercise in &manifest.exercises {
+        if let Some(entry) = catalog.exercise(&exercise.id) {
+            text.push_str(&format!(
+                "- `{}.py` — {} ({}) — `pyinterview show {}`\n",
+                entry.info.id,
+                entry.info.title,
+                entry.info.level.as_str(),
+                entry.info.id
+            ));
+        }
     }
     text.push_str(
         "\n## Checking your work\n\n\
          ```\n\
          pyinterview check              # every exercise\n\
-         pyinterview check list_tuple   # one exercise\n\
-         pyinterview hint list_tuple    # a hint, if you are stuck\n\
+         pyinterview check list_tuple   # one exercise, every failure shown\n\
+         pyinterview watch              # re-check each file as you save it\n\
+         pyinterview hint list_tuple    # the next hint for an exercise\n\
+         pyinterview reset list_tuple   # start an exercise over (your file is backed up)\n\
          ```\n\n\
          `check` exits with status 0 once every check passes. The checks you see\n\
          are a sample: your interviewer grades with fresh cases drawn from another\n\
          seed, so solve the problem as stated, not the visible cases.\n\n\
          ## Submitting\n\n\
-         Send this whole directory back (keep `.pyinterview.json`: it says which\n\
-         exercises and versions you worked on).\n",
+         ```\n\
+         pyinterview pack\n\
+         ```\n\n\
+         writes one `.tar.gz` archive next to this directory, with a manifest of your\n\
+         files, the hints you used and your own check results. Send that file back.\n",
     );
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn entries(ids: &[&str]) -> Vec<&'static CatalogEntry> {
+        ids.iter()
+            .map(|id| Catalog::get().exercise(id).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn re_running_init_adds_exercises_and_keeps_the_candidates_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        let first = init(ws, &entries(&["list_tuple"]), 7, 30).unwrap();
+        assert_eq!(first.added, vec!["list_tuple"]);
+        std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
+        let again = init(ws, &entries(&["list_tuple", "decorators"]), 99, 30).unwrap();
+        assert!(again.existed);
+        assert_eq!(again.added, vec!["decorators"]);
+        assert_eq!(again.kept, vec!["list_tuple"]);
+        assert_eq!(
+            std::fs::read_to_string(ws.join("list_tuple.py")).unwrap(),
+            "# my work\n"
+        );
+        assert_eq!(again.manifest.seed, 7, "the candidate's seed stays");
+        assert_eq!(again.manifest.ids(), vec!["list_tuple", "decorators"]);
+        assert!(
+            std::fs::read_to_string(ws.join("README.md"))
+                .unwrap()
+                .contains("decorators.py")
+        );
+    }
+
+    #[test]
+    fn an_edited_readme_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        std::fs::write(tmp.path().join("README.md"), "my notes\n").unwrap();
+        init(tmp.path(), &entries(&["decorators"]), 1, 30).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("README.md")).unwrap(),
+            "my notes\n"
+        );
+    }
+
+    #[test]
+    fn a_directory_with_files_but_no_manifest_is_refused_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("list_tuple.py"), "# mine\n").unwrap();
+        let err = init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap_err();
+        assert!(matches!(err, WorkspaceError::WouldOverwrite { .. }));
+        assert!(!tmp.path().join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn hints_are_remembered_and_never_go_down() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        assert_eq!(record_hint(tmp.path(), "list_tuple", 2).unwrap(), 2);
+        assert_eq!(record_hint(tmp.path(), "list_tuple", 1).unwrap(), 2);
+        assert_eq!(load(tmp.path()).unwrap().hints["list_tuple"], 2);
+    }
+
+    #[test]
+    fn reset_keeps_numbered_backups() {
+        let tmp = tempfile::tempdir().unwrap();
+        let entry = entries(&["list_tuple"])[0];
+        init(tmp.path(), &[entry], 1, 30).unwrap();
+        std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 1\n").unwrap();
+        let first = reset(tmp.path(), entry).unwrap().unwrap();
+        std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 2\n").unwrap();
+        let second = reset(tmp.path(), entry).unwrap().unwrap();
+        assert_eq!(std::fs::read_to_string(first).unwrap(), "# attempt 1\n");
+        assert_eq!(std::fs::read_to_string(second).unwrap(), "# attempt 2\n");
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("list_tuple.py")).unwrap(),
+            entry.stub
+        );
+    }
 }

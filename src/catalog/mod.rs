@@ -45,7 +45,9 @@ pub struct ExerciseInfo {
     pub follow_ups: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Junior,
@@ -55,6 +57,15 @@ pub enum Level {
 }
 
 impl Level {
+    /// The default time budget for one exercise of this level, in minutes.
+    pub fn minutes(self) -> u32 {
+        match self {
+            Level::Junior => 20,
+            Level::Mid => 30,
+            Level::Senior | Level::Design => 45,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Junior => "junior",

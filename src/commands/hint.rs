@@ -1,27 +1,49 @@
+use std::path::Path;
+
 use anstream::println;
 
 use crate::cli::Outcome;
+use crate::workspace;
 
 use super::{Error, entry};
 
-pub fn run(id: &str, level: usize) -> Result<Outcome, Error> {
+pub fn run(id: &str, level: Option<usize>, workspace_dir: Option<&Path>) -> Result<Outcome, Error> {
     let hints = &entry(id)?.info.hints;
-    if level == 0 || level > hints.len() {
+    if level.is_some_and(|l| l == 0 || l > hints.len()) {
         return Err(Error::User(format!(
             "`{id}` has hints 1 to {}",
             hints.len()
         )));
     }
+    // Inside a workspace the next hint follows the last one seen; outside,
+    // there is nothing to remember and the first hint comes first.
+    let workspace = match workspace_dir {
+        Some(_) => Some(workspace::resolve(workspace_dir)?),
+        None => workspace::locate(Path::new(".")).ok(),
+    };
+    let manifest = workspace.as_deref().map(workspace::load).transpose()?;
+    let seen = manifest
+        .as_ref()
+        .and_then(|m| m.hints.get(id).copied())
+        .unwrap_or(0);
+    let shown = level.unwrap_or((seen + 1).min(hints.len()));
+    if let (Some(dir), Some(manifest)) = (&workspace, &manifest) {
+        if manifest.has(id) {
+            workspace::record_hint(dir, id, shown)?;
+        }
+    }
     println!(
-        "Hint {level} of {} for {id}:\n\n{}",
+        "Hint {shown} of {} for {id}:\n\n{}",
         hints.len(),
-        hints[level - 1]
+        hints[shown - 1]
     );
-    if level < hints.len() {
+    if shown < hints.len() {
         println!(
-            "\nStill stuck? `pyinterview hint {id} --level {}` says more.",
-            level + 1
+            "\nStill stuck? Run `pyinterview hint {id}` again for hint {}.",
+            shown + 1
         );
+    } else {
+        println!("\nThat was the last hint.");
     }
     Ok(Outcome::Success)
 }

@@ -1,27 +1,85 @@
 use std::path::Path;
 
 use anstream::println;
+use rand::seq::SliceRandom;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogEntry, Level};
 use crate::cli::Outcome;
+use crate::exercise::rng_for;
 use crate::{exercises, workspace};
 
-use super::{Error, fresh_seed};
+use super::{Error, entry, fresh_seed};
 
-pub fn run(dir: &Path, seed: Option<u64>) -> Result<Outcome, Error> {
+/// Which exercises a new workspace gets.
+pub struct Selection {
+    pub level: Option<Level>,
+    pub exercises: Vec<String>,
+    pub pick: Option<usize>,
+}
+
+/// The chosen catalogue entries, in catalogue order.
+pub fn select(selection: &Selection, seed: u64) -> Result<Vec<&'static CatalogEntry>, Error> {
     let catalog = Catalog::get();
-    let entries: Vec<_> = exercises::ids()
-        .into_iter()
-        .filter_map(|id| catalog.exercise(id))
-        .collect();
-    let manifest = workspace::init(dir, &entries, seed.unwrap_or_else(fresh_seed))?;
-    println!(
-        "Wrote a workspace with {} exercises to {}:",
-        manifest.exercises.len(),
-        dir.display()
-    );
-    for exercise in &manifest.exercises {
-        println!("  {}.py", exercise.id);
+    let mut chosen: Vec<&'static CatalogEntry> = if selection.exercises.is_empty() {
+        exercises::ids()
+            .into_iter()
+            .filter_map(|id| catalog.exercise(id))
+            .filter(|e| selection.level.is_none_or(|level| e.info.level == level))
+            .collect()
+    } else {
+        selection
+            .exercises
+            .iter()
+            .map(|id| entry(id))
+            .collect::<Result<_, _>>()?
+    };
+    if chosen.is_empty() {
+        return Err(Error::User(
+            "no exercise matches that selection (see `pyinterview list`)".into(),
+        ));
+    }
+    if let Some(n) = selection.pick {
+        if n == 0 || n > chosen.len() {
+            return Err(Error::User(format!(
+                "--pick takes 1 to {} here",
+                chosen.len()
+            )));
+        }
+        let order: Vec<&str> = chosen.iter().map(|e| e.info.id.as_str()).collect();
+        chosen.shuffle(&mut rng_for(seed, "init --pick"));
+        chosen.truncate(n);
+        chosen.sort_by_key(|e| order.iter().position(|id| *id == e.info.id));
+    }
+    Ok(chosen)
+}
+
+pub fn run(
+    dir: &Path,
+    selection: Selection,
+    minutes: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Outcome, Error> {
+    let seed = seed.unwrap_or_else(fresh_seed);
+    let entries = select(&selection, seed)?;
+    let minutes = minutes.unwrap_or_else(|| entries.iter().map(|e| e.info.level.minutes()).sum());
+    let outcome = workspace::init(dir, &entries, seed, minutes)?;
+    if outcome.existed {
+        println!(
+            "{} is already a workspace: nothing of yours was changed.",
+            dir.display()
+        );
+    } else {
+        println!(
+            "Wrote a workspace to {} (time budget: {} minutes):",
+            dir.display(),
+            outcome.manifest.minutes
+        );
+    }
+    for id in &outcome.added {
+        println!("  + {id}.py");
+    }
+    for id in &outcome.kept {
+        println!("  = {id}.py (kept as it is)");
     }
     println!(
         "\nNext: read README.md there, then `cd {}` and run `pyinterview check`.",

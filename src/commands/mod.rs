@@ -11,6 +11,7 @@ mod hint;
 mod init;
 mod list;
 mod questions;
+mod reset;
 mod show;
 
 use crate::catalog::{Catalog, CatalogEntry};
@@ -54,8 +55,29 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::List => list::run(),
         Command::Questions => questions::run(),
         Command::Show { id, rubric } => show::run(&id, rubric),
-        Command::Hint { id, level } => hint::run(&id, level),
-        Command::Init { dir, seed } => init::run(&dir, seed),
+        Command::Hint {
+            id,
+            level,
+            workspace,
+        } => hint::run(&id, level, workspace.as_deref()),
+        Command::Init {
+            dir,
+            level,
+            exercises,
+            pick,
+            minutes,
+            seed,
+        } => init::run(
+            &dir,
+            init::Selection {
+                level,
+                exercises,
+                pick,
+            },
+            minutes,
+            seed,
+        ),
+        Command::Reset { id, workspace } => reset::run(&id, workspace.as_deref()),
         Command::Check {
             id,
             workspace,

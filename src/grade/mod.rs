@@ -72,6 +72,13 @@ pub fn grade_submission(
     } else {
         options.exercises.clone()
     };
+    // The candidate's workspace manifest, when the submission has one: which
+    // seed they saw and how many hints they used.
+    let manifest = crate::workspace::load_optional(dir).ok().flatten();
+    let context = Context {
+        candidate_seed: manifest.as_ref().map(|m| m.seed),
+        hints: manifest.map(|m| m.hints),
+    };
     let mut results = Vec::with_capacity(ids.len());
     let mut confinement = None;
     for id in &ids {
@@ -80,7 +87,7 @@ pub fn grade_submission(
         let entry = catalog
             .exercise(id)
             .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
-        let (result, confined) = grade_exercise(sandbox, dir, exercise, entry, options)?;
+        let (result, confined) = grade_exercise(sandbox, dir, exercise, entry, options, &context)?;
         confinement = confinement.or(confined);
         results.push(result);
     }
@@ -141,14 +148,25 @@ pub fn plan(
     Ok(checks)
 }
 
+/// What the submission's manifest says about the candidate.
+struct Context {
+    candidate_seed: Option<u64>,
+    hints: Option<std::collections::BTreeMap<String, usize>>,
+}
+
 fn grade_exercise(
     sandbox: &mut Sandbox,
     dir: &Path,
     exercise: &dyn Graded,
     entry: &CatalogEntry,
     options: &GradeOptions,
+    context: &Context,
 ) -> Result<(ExerciseResult, Option<Confinement>), GradeError> {
     let checks = plan(exercise, entry, options.seed)?;
+    let hidden = |check: &PlannedCheck| {
+        check.origin == crate::exercise::Origin::Generated
+            && context.candidate_seed != Some(options.seed)
+    };
     let mut confinement = None;
     let file = format!("{}.py", entry.info.id);
     let module = dir.join(&file);
@@ -170,11 +188,16 @@ fn grade_exercise(
         notes: read_source(&module)
             .map(|source| notes::scan(&source))
             .unwrap_or_default(),
+        hints_used: context
+            .hints
+            .as_ref()
+            .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
+        hints_available: entry.info.hints.len(),
     };
     let verdicts: Vec<CheckResult> = if !module.is_file() {
         checks
             .iter()
-            .map(|c| verdict::missing_module(&file).into_result(c, points(c)))
+            .map(|c| verdict::missing_module(&file).into_result(c, points(c), hidden(c)))
             .collect()
     } else {
         let request = RunRequest {
@@ -207,7 +230,7 @@ fn grade_exercise(
                             &file,
                             timeout_secs,
                         )
-                        .into_result(check, points(check))
+                        .into_result(check, points(check), hidden(check))
                     })
                     .collect()
             }
@@ -215,12 +238,14 @@ fn grade_exercise(
                 .iter()
                 .map(|c| {
                     verdict::sandbox_failure("the sandbox answered for the wrong checks")
-                        .into_result(c, points(c))
+                        .into_result(c, points(c), hidden(c))
                 })
                 .collect(),
             Err(err) => checks
                 .iter()
-                .map(|c| verdict::sandbox_failure(&err.to_string()).into_result(c, points(c)))
+                .map(|c| {
+                    verdict::sandbox_failure(&err.to_string()).into_result(c, points(c), hidden(c))
+                })
                 .collect(),
         }
     };

@@ -53,6 +53,11 @@ pub struct ExerciseResult {
     /// What the source reaches for (ctypes, frames, descriptors, …): notes
     /// for the interviewer, not verdicts.
     pub notes: Vec<String>,
+    /// Hints the candidate saw, from the workspace manifest (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hints_used: Option<usize>,
+    /// How many hints the exercise has.
+    pub hints_available: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +70,9 @@ pub struct CheckResult {
     pub message: String,
     /// `fixed` (snapshotted, same for everyone) or `generated` (from the seed).
     pub origin: Origin,
+    /// The candidate could not have seen this check's cases: generated from a
+    /// seed other than their workspace's.
+    pub hidden: bool,
     /// The call that failed, in Python syntax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<String>,

@@ -27,7 +27,7 @@ impl Verdict {
         }
     }
 
-    pub fn into_result(self, check: &PlannedCheck, max_score: f64) -> CheckResult {
+    pub fn into_result(self, check: &PlannedCheck, max_score: f64, hidden: bool) -> CheckResult {
         let score = if self.status == Status::Passed {
             max_score
         } else {
@@ -40,6 +40,7 @@ impl Verdict {
             max_score,
             message: self.message,
             origin: check.origin,
+            hidden,
             call: self.call,
             expected: self.expected,
             actual: self.actual,

@@ -21,7 +21,14 @@ const MAGENTA: Style = AnsiColor::Magenta.on_default();
 /// Output shown per exercise before it is cut (the JSON report has all of it).
 const OUTPUT_LINES: usize = 20;
 
+/// Failures detailed per exercise when a candidate checks several at once.
+const CANDIDATE_FAILURES: usize = 3;
+const BAR_WIDTH: usize = 20;
+
 pub fn render(result: &SubmissionResult, audience: Audience) -> String {
+    if audience == Audience::Candidate {
+        return render_candidate(result);
+    }
     let mut out = String::new();
     if audience == Audience::Interviewer {
         let _ = writeln!(
@@ -47,6 +54,135 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
         points(result.max_score),
         result.seed
     );
+    out
+}
+
+/// The candidate's view: a progress line per exercise, then the first
+/// failures of each exercise in detail, then overall progress.
+fn render_candidate(result: &SubmissionResult) -> String {
+    let mut out = String::new();
+    let width = result
+        .exercises
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(0);
+    for exercise in &result.exercises {
+        let total = exercise.checks.len();
+        let passed = exercise
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Passed)
+            .count();
+        let untouched = exercise
+            .checks
+            .iter()
+            .all(|c| c.status == Status::NotAttempted);
+        let filled = (BAR_WIDTH * passed + total / 2)
+            .checked_div(total)
+            .unwrap_or(0);
+        let (style, tail) = if passed == total {
+            (GREEN, "done")
+        } else if untouched {
+            (DIM, "not started")
+        } else {
+            (YELLOW, "")
+        };
+        let _ = writeln!(
+            out,
+            "{:<width$}  {style}{}{style:#}{DIM}{}{DIM:#}  {passed:>2}/{total:<2}  {style}{tail}{style:#}",
+            exercise.id,
+            "█".repeat(filled),
+            "░".repeat(BAR_WIDTH - filled),
+        );
+    }
+    let limit = if result.exercises.len() == 1 {
+        usize::MAX
+    } else {
+        CANDIDATE_FAILURES
+    };
+    for exercise in &result.exercises {
+        let failing: Vec<&CheckResult> = exercise
+            .checks
+            .iter()
+            .filter(|c| c.status != Status::Passed)
+            .collect();
+        if failing.is_empty() || failing.iter().all(|c| c.status == Status::NotAttempted) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{BOLD}{}{BOLD:#} — {} of {} checks to go",
+            exercise.id,
+            failing.len(),
+            exercise.checks.len()
+        );
+        // One cause for every failure (an import error, a missing file): say it once.
+        let first = failing[0];
+        if failing.len() > 1
+            && failing
+                .iter()
+                .all(|c| c.status == first.status && c.message == first.message)
+        {
+            let all = CheckResult {
+                name: format!("all {} checks", failing.len()),
+                ..first.clone()
+            };
+            render_check(&mut out, &all, false);
+            render_output(&mut out, "stdout", &exercise.stdout);
+            render_output(&mut out, "stderr", &exercise.stderr);
+            continue;
+        }
+        for check in failing
+            .iter()
+            .filter(|c| c.status != Status::NotAttempted)
+            .take(limit)
+        {
+            render_check(&mut out, check, false);
+        }
+        let shown = failing
+            .iter()
+            .filter(|c| c.status != Status::NotAttempted)
+            .count()
+            .min(limit);
+        if failing.len() > shown {
+            let _ = writeln!(
+                out,
+                "  {DIM}… {} more; `pyinterview check {}` shows them all{DIM:#}",
+                failing.len() - shown,
+                exercise.id
+            );
+        }
+        render_output(&mut out, "stdout", &exercise.stdout);
+        render_output(&mut out, "stderr", &exercise.stderr);
+    }
+    let done = result
+        .exercises
+        .iter()
+        .filter(|e| e.checks.iter().all(|c| c.status == Status::Passed))
+        .count();
+    let checks: usize = result.exercises.iter().map(|e| e.checks.len()).sum();
+    let passed: usize = result
+        .exercises
+        .iter()
+        .map(|e| {
+            e.checks
+                .iter()
+                .filter(|c| c.status == Status::Passed)
+                .count()
+        })
+        .sum();
+    let _ = writeln!(
+        out,
+        "\n{BOLD}Progress: {done} of {} exercises done, {passed} of {checks} checks pass{BOLD:#}",
+        result.exercises.len()
+    );
+    if done == result.exercises.len() {
+        let _ = writeln!(
+            out,
+            "{GREEN}Everything passes. When you are happy with your code, run `pyinterview pack`.{GREEN:#}"
+        );
+    }
     out
 }
 
@@ -89,9 +225,16 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
         exercise.checks.len()
     );
     for check in &exercise.checks {
-        render_check(out, check);
+        render_check(out, check, audience == Audience::Interviewer);
     }
     if audience == Audience::Interviewer {
+        if let Some(used) = exercise.hints_used {
+            let _ = writeln!(
+                out,
+                "    {DIM}hints used: {used} of {}{DIM:#}",
+                exercise.hints_available
+            );
+        }
         for note in &exercise.notes {
             let _ = writeln!(out, "    {YELLOW}note:{YELLOW:#} the code {note}");
         }
@@ -112,7 +255,9 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
     out.push('\n');
 }
 
-fn render_check(out: &mut String, check: &CheckResult) {
+/// One check; `mark_hidden` (the interviewer's view) flags checks the
+/// candidate could not have seen.
+fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
     let (mark, style) = match check.status {
         Status::Passed => ("✓", GREEN),
         Status::Failed => ("✗", RED),
@@ -120,13 +265,22 @@ fn render_check(out: &mut String, check: &CheckResult) {
         Status::Timeout => ("⧗", MAGENTA),
         Status::NotAttempted => ("·", YELLOW),
     };
+    let hidden = if mark_hidden && check.hidden {
+        "  (hidden)"
+    } else {
+        ""
+    };
     if check.status == Status::Passed {
-        let _ = writeln!(out, "  {style}{mark}{style:#} {}", check.name);
+        let _ = writeln!(
+            out,
+            "  {style}{mark}{style:#} {}{DIM}{hidden}{DIM:#}",
+            check.name
+        );
         return;
     }
     let _ = writeln!(
         out,
-        "  {style}{mark} {}{style:#}  {DIM}[{}]{DIM:#}",
+        "  {style}{mark} {}{style:#}  {DIM}[{}]{hidden}{DIM:#}",
         check.name,
         check.status.as_str()
     );

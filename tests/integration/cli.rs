@@ -72,22 +72,57 @@ fn unknown_exercises_are_usage_errors_that_list_the_valid_ids() {
 }
 
 #[test]
-fn hints_go_from_a_nudge_to_more() {
-    let first = run(["hint", "list_tuple"]).output().expect_code(0).stdout();
-    assert!(first.starts_with("Hint 1 of"));
-    assert!(first.contains("--level 2"));
-    let second = run(["hint", "list_tuple", "--level", "2"])
+fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
+    // Outside a workspace there is nothing to remember: the first hint.
+    let tmp = tempfile::tempdir().unwrap();
+    let first = run(["hint", "list_tuple"])
+        .in_dir(tmp.path())
         .output()
         .expect_code(0)
         .stdout();
-    assert_ne!(first, second);
+    assert!(first.starts_with("Hint 1 of 3 for list_tuple"), "{first}");
+    assert!(first.contains("again for hint 2"));
+    let third = run(["hint", "list_tuple", "--level", "3"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(third.contains("That was the last hint."));
     run(["hint", "list_tuple", "--level", "99"])
         .output()
         .expect_code(2);
+
+    let ws = tmp.path().join("ws");
+    run(["init", ws.to_str().unwrap(), "--seed", "1"])
+        .output()
+        .expect_code(0);
+    let levels: Vec<String> = (0..4)
+        .map(|_| {
+            run(["hint", "list_tuple"])
+                .in_dir(&ws)
+                .output()
+                .expect_code(0)
+                .stdout()
+        })
+        .map(|out| out.lines().next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            "Hint 1 of 3 for list_tuple:",
+            "Hint 2 of 3 for list_tuple:",
+            "Hint 3 of 3 for list_tuple:",
+            "Hint 3 of 3 for list_tuple:"
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["hints"]["list_tuple"], 3);
 }
 
 #[test]
-fn init_writes_a_workspace_and_refuses_to_overwrite_it() {
+fn init_writes_a_workspace_and_never_overwrites_work() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("take-home");
     let ws_arg = ws.to_str().unwrap();
@@ -99,29 +134,144 @@ fn init_writes_a_workspace_and_refuses_to_overwrite_it() {
             std::fs::read_to_string(crate::support::stub(id)).unwrap()
         );
     }
-    assert!(
-        std::fs::read_to_string(ws.join("README.md"))
-            .unwrap()
-            .contains("pyinterview check")
-    );
+    let readme = std::fs::read_to_string(ws.join("README.md")).unwrap();
+    assert!(readme.contains("pyinterview check") && readme.contains("pyinterview pack"));
+    assert!(readme.contains("Time budget: about"), "{readme}");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["seed"], 9);
     assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
 
-    // The candidate's work is never overwritten.
+    // Re-running init keeps the candidate's work.
     std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
-    let again = run(["init", ws_arg]).output().expect_code(2);
+    let again = run(["init", ws_arg]).output().expect_code(0);
     assert!(
-        again.stderr().contains("already holds work"),
+        again.stdout().contains("list_tuple.py (kept as it is)"),
         "{}",
-        again.stderr()
+        again.stdout()
     );
     assert_eq!(
         std::fs::read_to_string(ws.join("list_tuple.py")).unwrap(),
         "# my work\n"
     );
+
+    // A directory with files that is not a workspace is refused, untouched.
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("decorators.py"), "# unrelated\n").unwrap();
+    let refused = run(["init", other.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        refused.stderr().contains("not a pyinterview workspace"),
+        "{}",
+        refused.stderr()
+    );
+    assert!(!other.join(".pyinterview.json").exists());
+}
+
+#[test]
+fn init_chooses_exercises_by_level_list_or_seeded_pick() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".py"))
+            .collect();
+        names.sort();
+        names
+    };
+    let junior = tmp.path().join("junior");
+    run(["init", junior.to_str().unwrap(), "--level", "junior"])
+        .output()
+        .expect_code(0);
+    assert_eq!(
+        files(&junior),
+        ["decorators.py", "generators.py", "list_tuple.py"]
+    );
+
+    let listed = tmp.path().join("listed");
+    run([
+        "init",
+        listed.to_str().unwrap(),
+        "--exercises",
+        "rate_limiter,lru_cache",
+        "--minutes",
+        "90",
+    ])
+    .output()
+    .expect_code(0);
+    assert_eq!(files(&listed), ["lru_cache.py", "rate_limiter.py"]);
+    assert!(
+        std::fs::read_to_string(listed.join("README.md"))
+            .unwrap()
+            .contains("about 90 minutes")
+    );
+
+    let picks: Vec<Vec<String>> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let dir = tmp.path().join(name);
+            run(["init", dir.to_str().unwrap(), "--pick", "2", "--seed", "42"])
+                .output()
+                .expect_code(0);
+            files(&dir)
+        })
+        .collect();
+    assert_eq!(picks[0].len(), 2);
+    assert_eq!(picks[0], picks[1], "the same seed picks the same exercises");
+
+    let none = run([
+        "init",
+        tmp.path().join("x").to_str().unwrap(),
+        "--exercises",
+        "nope",
+    ])
+    .output()
+    .expect_code(2);
+    assert!(none.stderr().contains("unknown exercise `nope`"));
+    run([
+        "init",
+        tmp.path().join("y").to_str().unwrap(),
+        "--pick",
+        "9",
+    ])
+    .output()
+    .expect_code(2);
+}
+
+#[test]
+fn reset_restores_the_stub_and_keeps_a_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run(["init", ws.to_str().unwrap(), "--exercises", "list_tuple"])
+        .output()
+        .expect_code(0);
+    std::fs::write(ws.join("list_tuple.py"), "# half done\n").unwrap();
+    let out = run(["reset", "list_tuple"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        out.contains(".pyinterview-backups/list_tuple.1.py"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join(".pyinterview-backups/list_tuple.1.py")).unwrap(),
+        "# half done\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("list_tuple.py")).unwrap(),
+        std::fs::read_to_string(crate::support::stub("list_tuple")).unwrap()
+    );
+    let other = run(["reset", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(other.stderr().contains("not part of this workspace"));
 }
 
 #[test]
@@ -136,7 +286,10 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .output()
         .expect_code(1)
         .stdout();
-    assert!(out.contains("not_attempted"), "{out}");
+    assert!(
+        out.starts_with("list_tuple  ░░░░░░░░░░░░░░░░░░░░   0/15  not started"),
+        "{out}"
+    );
 
     std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
     // From a subdirectory too: the workspace is found upwards.
@@ -147,7 +300,14 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .output()
         .expect_code(0)
         .stdout();
-    assert!(out.contains("Total: 10 / 10"), "{out}");
+    assert!(
+        out.contains("Progress: 1 of 1 exercises done, 15 of 15 checks pass"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pyinterview pack"),
+        "tells what to do next: {out}"
+    );
 
     // A broken answer shows the call and both values.
     let broken = std::fs::read_to_string(solution("list_tuple"))
@@ -379,4 +539,89 @@ fn the_report_states_the_limits_and_the_confinement_obtained() {
         text.contains("sandbox: 10s per exercise, 20s CPU, 1024 MiB memory"),
         "{text}"
     );
+}
+
+/// A workspace with one solved exercise, one planted bug, one syntax error
+/// and untouched stubs, at a fixed seed.
+fn mixed_workspace(tmp: &std::path::Path) -> std::path::PathBuf {
+    let ws = tmp.join("ws");
+    run(["init", ws.to_str().unwrap(), "--seed", "5"])
+        .output()
+        .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    std::fs::copy(
+        root().join("tests/planted/decorators/retry_one_extra_attempt.py"),
+        ws.join("decorators.py"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/hostile/syntax_error.py"),
+        ws.join("lru_cache.py"),
+    )
+    .unwrap();
+    ws
+}
+
+#[test]
+fn check_output_reads_well() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = mixed_workspace(tmp.path());
+    let out = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    insta::assert_snapshot!("check_mixed_workspace", out);
+    let one = run(["check", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(1)
+        .stdout();
+    insta::assert_snapshot!("check_one_exercise", one);
+}
+
+#[test]
+fn the_grade_report_marks_hidden_checks_and_counts_hints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = mixed_workspace(tmp.path());
+    run(["hint", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    run(["hint", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    let graded = |seed: &str| -> serde_json::Value {
+        let out = run([
+            "grade",
+            ws.to_str().unwrap(),
+            "--format",
+            "json",
+            "--seed",
+            seed,
+        ])
+        .output()
+        .expect_code(0);
+        serde_json::from_str(&out.stdout()).unwrap()
+    };
+    let report = graded("6");
+    let decorators = &report["exercises"][1];
+    assert_eq!(decorators["id"], "decorators");
+    assert_eq!(decorators["hints_used"], 2);
+    assert_eq!(decorators["hints_available"], 3);
+    for check in decorators["checks"].as_array().unwrap() {
+        assert_eq!(check["hidden"], check["origin"] == "generated", "{check}");
+    }
+    // Graded with the candidate's own seed, nothing was hidden from them.
+    let same = graded("5");
+    assert!(
+        same["exercises"][1]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["hidden"] == false)
+    );
+    let text = run(["grade", ws.to_str().unwrap(), "--seed", "6"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(text.contains("hints used: 2 of 3"), "{text}");
+    assert!(text.contains("(hidden)"), "{text}");
 }
