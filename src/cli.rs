@@ -94,11 +94,24 @@ pub enum Command {
         #[command(flatten)]
         sandbox: SandboxArgs,
     },
-    /// Grade a submission directory with fresh hidden cases (interviewers).
+    /// Pack your workspace into one archive to send back.
+    ///
+    /// Runs your checks once more and records their results, the hints you
+    /// used and a hash of every file in the archive's manifest.
+    Pack {
+        /// The workspace (default: the one containing the current directory).
+        #[arg(long, short)]
+        workspace: Option<PathBuf>,
+        /// Where to write the archive [default: <workspace>-submission.tar.gz beside it]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Grade a submission with fresh hidden cases (interviewers).
     ///
     /// Exits 0 whenever grading ran, whatever the score.
     Grade {
-        /// The submission: a directory with `<exercise>.py` files.
+        /// The submission: a directory with `<exercise>.py` files, or an
+        /// archive made by `pyinterview pack`.
         dir: PathBuf,
         /// Seed for the generated checks; give the seed a report shows to repeat it.
         #[arg(long)]

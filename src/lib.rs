@@ -17,8 +17,9 @@
 //! * [`sandbox`] — the worker/child processes that run candidate code.
 //! * [`grade`] — planning checks, judging what the sandbox observed, scores.
 //! * [`report`] — one renderer per output format; [`workspace`] — take-home
-//!   workspaces. Only [`cli`] and [`commands`] print.
+//!   workspaces; [`archive`] — packing and safely unpacking submissions. Only [`cli`] and [`commands`] print.
 
+pub mod archive;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -16,13 +16,24 @@ pub fn run(
     exercises: Vec<String>,
     settings: &Settings,
 ) -> Result<Outcome, Error> {
-    if !dir.is_dir() {
-        return Err(Error::User(format!("{} is not a directory", dir.display())));
-    }
+    // An archive is unpacked (safely) into a temporary directory and verified.
+    let unpacked = if crate::archive::is_archive(dir) {
+        let into = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        crate::archive::unpack(dir, into.path())?;
+        Some(into)
+    } else if dir.is_dir() {
+        None
+    } else {
+        return Err(Error::User(format!(
+            "{} is not a directory or a submission archive",
+            dir.display()
+        )));
+    };
+    let submission = unpacked.as_ref().map_or(dir, |u| u.path());
     for id in &exercises {
         entry(id)?;
     }
-    let manifest = workspace::load_optional(dir)?;
+    let manifest = workspace::load_optional(submission)?;
     // The interviewer's seed is never the candidate's visible one.
     let seed = seed.unwrap_or_else(|| {
         let candidate_seed = manifest.as_ref().map(|m| m.seed);
@@ -36,7 +47,15 @@ pub fn run(
         limits: settings.limits,
         exercises,
     };
-    let result = grade_submission(&mut sandbox()?, dir, &options)?;
+    let mut result = grade_submission(&mut sandbox()?, submission, &options)?;
+    if unpacked.is_some() {
+        result.submission = dir.display().to_string();
+        result.warnings = crate::archive::verify(submission);
+        let packed = crate::archive::self_checks(submission);
+        for exercise in &mut result.exercises {
+            exercise.self_check = packed.get(&exercise.id).copied();
+        }
+    }
     print!("{}", report::render(&result, format, Audience::Interviewer));
     Ok(Outcome::Success)
 }

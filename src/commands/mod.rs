@@ -10,6 +10,7 @@ mod grade;
 mod hint;
 mod init;
 mod list;
+mod pack;
 mod questions;
 mod reset;
 mod show;
@@ -37,6 +38,12 @@ impl Error {
 
 impl From<crate::workspace::WorkspaceError> for Error {
     fn from(err: crate::workspace::WorkspaceError) -> Self {
+        Error::User(err.to_string())
+    }
+}
+
+impl From<crate::archive::ArchiveError> for Error {
+    fn from(err: crate::archive::ArchiveError) -> Self {
         Error::User(err.to_string())
     }
 }
@@ -78,6 +85,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             seed,
         ),
         Command::Reset { id, workspace } => reset::run(&id, workspace.as_deref()),
+        Command::Pack { workspace, output } => pack::run(workspace.as_deref(), output.as_deref()),
         Command::Check {
             id,
             workspace,

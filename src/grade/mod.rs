@@ -106,6 +106,7 @@ pub fn grade_submission(
                 .map(|c: Confinement| c.measures)
                 .unwrap_or_default(),
         },
+        warnings: Vec::new(),
         exercises: results,
     })
 }
@@ -193,6 +194,7 @@ fn grade_exercise(
             .as_ref()
             .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
         hints_available: entry.info.hints.len(),
+        self_check: None,
     };
     let verdicts: Vec<CheckResult> = if !module.is_file() {
         checks

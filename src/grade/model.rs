@@ -23,6 +23,10 @@ pub struct SubmissionResult {
     pub tool_version: String,
     /// The limits every child ran under and the confinement obtained.
     pub sandbox: SandboxSummary,
+    /// Problems with the submission itself (an archive edited after packing,
+    /// a stub from another exercise version, …); grading went ahead.
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub exercises: Vec<ExerciseResult>,
 }
 
@@ -58,6 +62,9 @@ pub struct ExerciseResult {
     pub hints_used: Option<usize>,
     /// How many hints the exercise has.
     pub hints_available: usize,
+    /// The candidate's own `check` when they packed the submission.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub self_check: Option<crate::archive::SelfCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -37,6 +37,9 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
             result.submission, result.tool_version, result.seed
         );
         render_sandbox(&mut out, &result.sandbox);
+        for warning in &result.warnings {
+            let _ = writeln!(out, "{YELLOW}warning: {warning}{YELLOW:#}");
+        }
         out.push('\n');
     }
     for exercise in &result.exercises {
@@ -228,6 +231,16 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
         render_check(out, check, audience == Audience::Interviewer);
     }
     if audience == Audience::Interviewer {
+        if let Some(own) = exercise.self_check {
+            let _ = writeln!(
+                out,
+                "    {DIM}the candidate's own check when packing: {}/{} checks, {} / {}{DIM:#}",
+                own.passed,
+                own.checks,
+                points(own.score),
+                points(own.max_score)
+            );
+        }
         if let Some(used) = exercise.hints_used {
             let _ = writeln!(
                 out,

@@ -1,6 +1,7 @@
 //! The one integration test binary (as in `just`): every module below drives
 //! the real `pyinterview` executable or the library against it.
 
+mod archives;
 mod cli;
 mod consistency;
 mod grading;

@@ -1,0 +1,311 @@
+//! `pack` and grading archives: the same scores as the directory, warnings
+//! for tampering, and hostile archives refused before anything is written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+
+/// A workspace with a mix of solved and unsolved exercises, packed.
+fn packed_workspace(tmp: &Path) -> (PathBuf, PathBuf) {
+    let ws = tmp.join("ws");
+    run(["init", ws.to_str().unwrap(), "--seed", "8"])
+        .output()
+        .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    std::fs::copy(
+        root().join("tests/planted/lru_cache/no_move_on_hit.py"),
+        ws.join("lru_cache.py"),
+    )
+    .unwrap();
+    run(["hint", "lru_cache"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    let out = run(["pack"]).in_dir(&ws).output().expect_code(0).stdout();
+    let archive = tmp.join("ws-submission.tar.gz");
+    assert!(
+        out.contains(&format!("Wrote {}", archive.display())),
+        "{out}"
+    );
+    assert!(out.contains("list_tuple     15/15 checks pass"), "{out}");
+    (ws, archive)
+}
+
+fn grade_json(path: &Path) -> serde_json::Value {
+    let out = run([
+        "grade",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--seed",
+        "3",
+    ])
+    .output()
+    .expect_code(0);
+    serde_json::from_str(&out.stdout()).unwrap()
+}
+
+fn scores(report: &serde_json::Value) -> Vec<(String, f64, Vec<String>)> {
+    report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let statuses = e["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["status"].to_string())
+                .collect();
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["score"].as_f64().unwrap(),
+                statuses,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_archive_grades_exactly_like_its_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ws, archive) = packed_workspace(tmp.path());
+    let from_dir = grade_json(&ws);
+    let from_archive = grade_json(&archive);
+    assert_eq!(scores(&from_dir), scores(&from_archive));
+    assert_eq!(
+        from_archive["warnings"],
+        serde_json::json!([]),
+        "an untouched archive verifies"
+    );
+    let lru = &from_archive["exercises"][3];
+    assert_eq!(lru["id"], "lru_cache");
+    assert_eq!(lru["hints_used"], 1);
+    assert_eq!(lru["self_check"]["checks"], 14);
+    assert!(lru["self_check"]["passed"].as_u64().unwrap() < 14);
+    // Packing twice gives the same bytes: entries carry fixed metadata.
+    let first = std::fs::read(&archive).unwrap();
+    run(["pack"]).in_dir(&ws).output().expect_code(0);
+    assert_eq!(first, std::fs::read(&archive).unwrap());
+}
+
+/// Rewrites an archive, letting `edit` change its (name, bytes) entries.
+fn repack(archive: &Path, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
+    let mut entries = vec![];
+    let mut reader = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).unwrap(),
+    ));
+    for entry in reader.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        let mut bytes = vec![];
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        entries.push((name, bytes));
+    }
+    edit(&mut entries);
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(archive).unwrap(),
+        flate2::Compression::default(),
+    ));
+    for (name, bytes) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, name, bytes.as_slice())
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn tampering_after_packing_is_reported_as_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, archive) = packed_workspace(tmp.path());
+    repack(&archive, |entries| {
+        for (name, bytes) in entries.iter_mut() {
+            if name == "decorators.py" {
+                bytes.extend_from_slice(b"\n# edited after packing\n");
+            }
+            if name == "pyinterview-pack.json" {
+                let mut packed: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                packed["exercises"][0]["version"] = 99.into();
+                *bytes = serde_json::to_vec(&packed).unwrap();
+            }
+            if name == ".pyinterview.json" {
+                let mut manifest: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                manifest["hints"] = serde_json::json!({});
+                *bytes = serde_json::to_vec(&manifest).unwrap();
+            }
+        }
+    });
+    let report = grade_json(&archive);
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    let has = |text: &str| warnings.iter().any(|w| w.contains(text));
+    assert!(
+        has("decorators.py is not the file that was packed"),
+        "{warnings:?}"
+    );
+    assert!(
+        has("list_tuple was started from exercise version 99"),
+        "{warnings:?}"
+    );
+    assert!(has("differs from what was packed"), "{warnings:?}");
+    let text = run(["grade", archive.to_str().unwrap(), "--seed", "3"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        text.contains("warning: decorators.py is not the file that was packed"),
+        "{text}"
+    );
+}
+
+/// An archive with one entry whose header is written raw, bypassing the
+/// checks the tar crate's builder would apply.
+fn raw_archive(path: &Path, name: &[u8], kind: tar::EntryType, link: &[u8], data: &[u8]) {
+    let mut header = tar::Header::new_old();
+    header.as_old_mut().name[..name.len()].copy_from_slice(name);
+    header.as_old_mut().linkname[..link.len()].copy_from_slice(link);
+    header.set_entry_type(kind);
+    header.set_size(data.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::default(),
+    ));
+    builder.append(&header, data).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+/// Writes one hostile archive to the given path.
+type MakeArchive<'a> = Box<dyn Fn(&Path) + 'a>;
+
+#[test]
+fn hostile_archives_are_refused_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let escape = std::env::temp_dir().join("pyinterview-archive-escape.py");
+    let _ = std::fs::remove_file(&escape);
+    let cases: Vec<(&str, MakeArchive, &str)> = vec![
+        (
+            "absolute.tar.gz",
+            Box::new(|p| {
+                raw_archive(
+                    p,
+                    escape.to_str().unwrap().as_bytes(),
+                    tar::EntryType::Regular,
+                    b"",
+                    b"x = 1\n",
+                )
+            }),
+            "points outside the submission",
+        ),
+        (
+            "dotdot.tar.gz",
+            Box::new(|p| {
+                raw_archive(
+                    p,
+                    b"../../pyinterview-archive-escape.py",
+                    tar::EntryType::Regular,
+                    b"",
+                    b"x = 1\n",
+                )
+            }),
+            "points outside the submission",
+        ),
+        (
+            "symlink.tar.gz",
+            Box::new(|p| {
+                raw_archive(
+                    p,
+                    b"list_tuple.py",
+                    tar::EntryType::Symlink,
+                    b"/etc/passwd",
+                    b"",
+                )
+            }),
+            "links are not accepted",
+        ),
+        (
+            "hardlink.tar.gz",
+            Box::new(|p| {
+                raw_archive(
+                    p,
+                    b"list_tuple.py",
+                    tar::EntryType::Link,
+                    b"../outside",
+                    b"",
+                )
+            }),
+            "links are not accepted",
+        ),
+        (
+            "device.tar.gz",
+            Box::new(|p| raw_archive(p, b"list_tuple.py", tar::EntryType::Char, b"", b"")),
+            "not a regular file",
+        ),
+        (
+            "bomb.tar.gz",
+            Box::new(|p| {
+                raw_archive(
+                    p,
+                    b"list_tuple.py",
+                    tar::EntryType::Regular,
+                    b"",
+                    &vec![b'0'; 5 << 20],
+                )
+            }),
+            "larger than 4 MiB",
+        ),
+        (
+            "garbage.tar.gz",
+            Box::new(|p| std::fs::write(p, b"this is not an archive").unwrap()),
+            "refused",
+        ),
+    ];
+    for (name, make, message) in cases {
+        let path = tmp.path().join(name);
+        make(&path);
+        let out = run(["grade", path.to_str().unwrap()])
+            .output()
+            .expect_code(2);
+        assert!(out.stderr().contains(message), "{name}: {}", out.stderr());
+        assert!(!escape.exists(), "{name} wrote outside");
+    }
+    // Many small files add up past the total cap, and too many entries are refused.
+    let many = tmp.path().join("many.tar.gz");
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&many).unwrap(),
+        flate2::Compression::fast(),
+    ));
+    for i in 0..300 {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(1);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, format!("f{i}.py"), &b"x"[..])
+            .unwrap();
+    }
+    builder
+        .into_inner()
+        .unwrap()
+        .finish()
+        .unwrap()
+        .flush()
+        .unwrap();
+    let out = run(["grade", many.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr().contains("more than 256 entries"),
+        "{}",
+        out.stderr()
+    );
+}
