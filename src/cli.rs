@@ -94,6 +94,18 @@ pub enum Command {
         #[command(flatten)]
         sandbox: SandboxArgs,
     },
+    /// Re-run the checks of each file as you save it.
+    ///
+    /// Shows your overall progress and the failures of the file you saved.
+    /// Keys: h = next hint for that exercise, a = re-check everything,
+    /// q = quit (on a pipe, type the letter and Enter).
+    Watch {
+        /// The workspace (default: the one containing the current directory).
+        #[arg(long, short)]
+        workspace: Option<PathBuf>,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+    },
     /// Pack your workspace into one archive to send back.
     ///
     /// Runs your checks once more and records their results, the hints you

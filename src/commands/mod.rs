@@ -14,6 +14,7 @@ mod pack;
 mod questions;
 mod reset;
 mod show;
+mod watch;
 
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::cli::{Command, Outcome, SandboxArgs};
@@ -86,6 +87,9 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         ),
         Command::Reset { id, workspace } => reset::run(&id, workspace.as_deref()),
         Command::Pack { workspace, output } => pack::run(workspace.as_deref(), output.as_deref()),
+        Command::Watch { workspace, sandbox } => {
+            watch::run(workspace.as_deref(), &settings(&sandbox)?)
+        }
         Command::Check {
             id,
             workspace,

@@ -25,6 +25,12 @@ pub enum Audience {
     Interviewer,
 }
 
+/// The candidate's progress screen with the failures of `focus` in detail
+/// (what `watch` shows after a file is saved).
+pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
+    text::render_candidate(result, Some(focus))
+}
+
 pub fn render(result: &SubmissionResult, format: Format, audience: Audience) -> String {
     match format {
         Format::Text => text::render(result, audience),

@@ -27,7 +27,7 @@ const BAR_WIDTH: usize = 20;
 
 pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     if audience == Audience::Candidate {
-        return render_candidate(result);
+        return render_candidate(result, None);
     }
     let mut out = String::new();
     if audience == Audience::Interviewer {
@@ -61,8 +61,9 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
 }
 
 /// The candidate's view: a progress line per exercise, then the first
-/// failures of each exercise in detail, then overall progress.
-fn render_candidate(result: &SubmissionResult) -> String {
+/// failures of each exercise in detail (of `focus` only, all of them, when
+/// given), then overall progress.
+pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> String {
     let mut out = String::new();
     let width = result
         .exercises
@@ -99,12 +100,16 @@ fn render_candidate(result: &SubmissionResult) -> String {
             "░".repeat(BAR_WIDTH - filled),
         );
     }
-    let limit = if result.exercises.len() == 1 {
+    let limit = if result.exercises.len() == 1 || focus.is_some() {
         usize::MAX
     } else {
         CANDIDATE_FAILURES
     };
-    for exercise in &result.exercises {
+    for exercise in result
+        .exercises
+        .iter()
+        .filter(|e| focus.is_none_or(|id| e.id == id))
+    {
         let failing: Vec<&CheckResult> = exercise
             .checks
             .iter()

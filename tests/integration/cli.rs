@@ -625,3 +625,96 @@ fn the_grade_report_marks_hidden_checks_and_counts_hints() {
     assert!(text.contains("hints used: 2 of 3"), "{text}");
     assert!(text.contains("(hidden)"), "{text}");
 }
+
+#[test]
+fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run([
+        "init",
+        ws.to_str().unwrap(),
+        "--exercises",
+        "list_tuple,decorators",
+        "--seed",
+        "2",
+    ])
+    .output()
+    .expect_code(0);
+    let mut child = std::process::Command::new(BIN)
+        .arg("watch")
+        .current_dir(&ws)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, received) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = lines.send(line.unwrap_or_default());
+        }
+    });
+    // Collects output until a line contains `needle` (or fails after a while).
+    let wait_for = |needle: &str| -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = vec![];
+        while Instant::now() < deadline {
+            if let Ok(line) = received.recv_timeout(Duration::from_millis(100)) {
+                let found = line.contains(needle);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+        }
+        panic!("no `{needle}` in watch output:\n{}", seen.join("\n"));
+    };
+    let first = wait_for("Watching");
+    assert!(
+        first
+            .iter()
+            .any(|l| l.starts_with("list_tuple  ░") && l.contains("0/15")),
+        "{first:?}"
+    );
+
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    let after = wait_for("Watching");
+    assert!(
+        after.iter().any(|l| l.contains("re-checked list_tuple.py")),
+        "{after:?}"
+    );
+    assert!(
+        after
+            .iter()
+            .any(|l| l.starts_with("list_tuple  ████████████████████  15/15  done")),
+        "{after:?}"
+    );
+
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "h").unwrap();
+    let hint = wait_for("Hint 1 of 3 for list_tuple");
+    assert!(!hint.is_empty());
+    writeln!(stdin, "q").unwrap();
+    wait_for("Stopped watching.");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success());
+            break;
+        }
+        assert!(Instant::now() < deadline, "watch did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["hints"]["list_tuple"], 1,
+        "a hint from watch is remembered too"
+    );
+}
