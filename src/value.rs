@@ -30,7 +30,8 @@ pub enum Value {
     Int(i64),
     /// An int beyond i64, in decimal.
     BigInt(String),
-    Float(f64),
+    /// Carried as its bit pattern, so NaN and infinities survive JSON.
+    Float(#[serde(with = "float_bits")] f64),
     Str(String),
     Bytes(Vec<u8>),
     List(Vec<Value>),
@@ -123,7 +124,7 @@ impl Value {
                 write_seq(out, "frozenset({", "})", sorted(items.iter().map(child)))
             }
             Value::Raised(name) => {
-                let _ = write!(out, "<raises {name}>");
+                let _ = write!(out, "<raises {}>", escape_controls(name));
             }
             Value::Record(fields) => write_seq(
                 out,
@@ -132,7 +133,7 @@ impl Value {
                 fields.iter().map(|(k, v)| format!("{k}={}", child(v))),
             ),
             Value::Other(type_name) => {
-                let _ = write!(out, "<{type_name} object>");
+                let _ = write!(out, "<{} object>", escape_controls(type_name));
             }
             Value::TooLarge => out.push_str("<value too large or too deeply nested>"),
         }
@@ -158,16 +159,67 @@ fn write_seq(out: &mut String, open: &str, close: &str, parts: impl Iterator<Ite
 }
 
 /// Python's float repr for the values that matter here (finite, dyadic).
+mod float_bits {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(value.to_bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        u64::deserialize(deserializer).map(f64::from_bits)
+    }
+}
+
+/// Python's float repr: always a `.` or an exponent, so a float never
+/// prints like an int (`1e+16`, not `10000000000000000`).
 fn float_repr(f: f64) -> String {
     if f.is_nan() {
-        "nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if f.fract() == 0.0 && f.abs() < 1e16 {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let magnitude = f.abs();
+    if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        // Rust's shortest round-trip digits, Python's exponent style.
+        let text = format!("{f:e}");
+        let (mantissa, exponent) = text.split_once('e').expect("{:e} has an exponent");
+        let exponent: i32 = exponent.parse().expect("an integer exponent");
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    if f.fract() == 0.0 {
         format!("{f:.1}")
     } else {
         format!("{f}")
     }
+}
+
+/// Text with every control character but newline and tab written as an
+/// escape (`\x1b`): whatever candidate code prints or names can never move
+/// the cursor, recolour or clear the interviewer's terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Python's repr of a str: single quotes unless the text has one and no double quote.
@@ -189,8 +241,11 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+            c if c.is_control() && (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
         }
@@ -356,10 +411,35 @@ mod tests {
         assert_eq!(Value::Tuple(vec![]).repr(), "()");
         assert_eq!(Value::Float(2.0).repr(), "2.0");
         assert_eq!(Value::Float(0.125).repr(), "0.125");
+        assert_eq!(Value::Float(1e16).repr(), "1e+16");
+        assert_eq!(Value::Float(-2.5e-5).repr(), "-2.5e-05");
+        assert_eq!(Value::Float(123.0).repr(), "123.0");
         assert_eq!(Value::Set(vec![]).repr(), "set()");
         assert_eq!(Value::str("it's").repr(), "\"it's\"");
         assert_eq!(Value::str("a\nb").repr(), "'a\\nb'");
         assert_eq!(Value::Bytes(b"a\x00".to_vec()).repr(), "b'a\\x00'");
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_terminal() {
+        assert_eq!(
+            escape_controls("red\x1b[31m\r\nok\t!"),
+            "red\\x1b[31m\\x0d\nok\t!"
+        );
+        assert_eq!(Value::Other("X\x1b[2J".into()).repr(), "<X\\x1b[2J object>");
+        assert!(matches!(
+            escape_controls("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn nan_and_infinities_cross_json_intact() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.1] {
+            let json = serde_json::to_string(&Value::Float(f)).unwrap();
+            let back: Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.repr(), Value::Float(f).repr());
+        }
     }
 
     #[test]

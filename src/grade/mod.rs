@@ -80,7 +80,7 @@ pub fn grade_submission(
         hints: manifest.map(|m| m.hints),
     };
     let mut results = Vec::with_capacity(ids.len());
-    let mut confinement = None;
+    let mut confinement: Option<Confinement> = None;
     for id in &ids {
         let exercise =
             exercises::find(id).ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
@@ -88,7 +88,11 @@ pub fn grade_submission(
             .exercise(id)
             .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
         let (result, confined) = grade_exercise(sandbox, dir, exercise, entry, options, &context)?;
-        confinement = confinement.or(confined);
+        match (&mut confinement, confined) {
+            (Some(seen), Some(more)) => seen.merge(more),
+            (None, more) => confinement = more,
+            (Some(_), None) => {}
+        }
         results.push(result);
     }
     let score = round_points(results.iter().map(|e| e.score).sum());

@@ -9,7 +9,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Audience;
 use crate::grade::model::{CheckResult, ExerciseResult, SandboxSummary, Status, SubmissionResult};
-use crate::value::{pretty, pretty_expanded};
+use crate::value::{escape_controls as clean, pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
 const BOLD: Style = Style::new().bold();
@@ -38,7 +38,7 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
         );
         render_sandbox(&mut out, &result.sandbox);
         for warning in &result.warnings {
-            let _ = writeln!(out, "{YELLOW}warning: {warning}{YELLOW:#}");
+            let _ = writeln!(out, "{YELLOW}warning: {}{YELLOW:#}", clean(warning));
         }
         out.push('\n');
     }
@@ -303,18 +303,19 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
         check.status.as_str()
     );
     if !check.message.is_empty() {
-        let _ = writeln!(out, "      {}", check.message);
+        let _ = writeln!(out, "      {}", clean(&check.message));
     }
     if let (Some(expected), Some(actual)) = (&check.expected, &check.actual) {
         render_diff(out, expected, actual);
     }
     for line in &check.traceback {
-        let _ = writeln!(out, "      {DIM}│{DIM:#} {line}");
+        let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
     }
 }
 
 /// Expected vs actual: two labelled lines when short, a line diff when long.
 fn render_diff(out: &mut String, expected: &str, actual: &str) {
+    let (expected, actual) = (&*clean(expected), &*clean(actual));
     let indent = "      ";
     let width = WIDTH - indent.len() - 2;
     let fits = |text: &str| !pretty(text, width).contains('\n');
@@ -356,7 +357,7 @@ fn render_output(out: &mut String, name: &str, text: &str) {
     let _ = writeln!(out, "    {DIM}{name} of the candidate's code:{DIM:#}");
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(OUTPUT_LINES) {
-        let _ = writeln!(out, "    {DIM}│{DIM:#} {line}");
+        let _ = writeln!(out, "    {DIM}│{DIM:#} {}", clean(line));
     }
     if lines.len() > OUTPUT_LINES {
         let _ = writeln!(

@@ -161,15 +161,18 @@ fn import_candidate<'py>(
             .call_method("reconfigure", (), Some(&kwargs))?;
     }
     if let Some(dir) = path.parent() {
-        sys.getattr("path")?.call_method1("insert", (0, dir))?;
+        // str, not a Path object: the import system ignores non-str entries.
+        let dir_text = dir.to_string_lossy().into_owned();
+        sys.getattr("path")?
+            .call_method1("insert", (0, &dir_text))?;
         // A clean environment pointing into the scratch directory.
         let environ = py.import("os")?.getattr("environ")?;
         environ.call_method0("clear")?;
-        for (key, value) in [("HOME", dir.as_os_str()), ("TMPDIR", dir.as_os_str())] {
-            environ.set_item(key, value)?;
+        for key in ["HOME", "TMPDIR"] {
+            environ.set_item(key, &dir_text)?;
         }
         environ.set_item("PATH", "/usr/bin:/bin")?;
-        py.import("tempfile")?.setattr("tempdir", dir)?;
+        py.import("tempfile")?.setattr("tempdir", &dir_text)?;
     }
     exercise.prepare(py)?;
     let harness = load_harness(py)?;

@@ -8,6 +8,8 @@
 //!    tmpfs, `/proc` shows only the sandbox, and directories the sandbox user
 //!    could not traverse (e.g. a Python under `/root`) are hidden behind a
 //!    tmpfs that exposes just the Python installation.
+//!    `/tmp`, `/var/tmp`, `/run` and `/dev/shm` are covered by empty tmpfs,
+//!    so no host socket (D-Bus, X11, a daemon's) is there to connect to.
 //! 2. The submission's files are copied into the scratch directory (regular
 //!    files only: links are never followed out of the submission).
 //! 3. Resource limits (see [`Limits`]); no core dumps; `SIGXFSZ` ignored so an
@@ -35,6 +37,8 @@ use super::limits::{Confinement, Limits};
 pub const SANDBOX_ID: u32 = 65534;
 /// Files copied from a submission at most.
 const MAX_FILES: usize = 256;
+/// Directories covered by an empty tmpfs in the mount namespace.
+const MASKED: &[&str] = &["/tmp", "/var/tmp", "/run", "/dev/shm"];
 
 /// What the child needs to confine itself.
 pub struct Plan<'a> {
@@ -50,6 +54,9 @@ pub struct Plan<'a> {
 pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     let mut report = Confinement::default();
     let root = unsafe { libc::geteuid() } == 0;
+    // Read before the mounts: the submission may live under a directory
+    // that the mount namespace is about to cover.
+    let files = read_submission(plan.submission, plan.limits)?;
     if plan.namespaces {
         private_mounts(plan)?;
         report.add(
@@ -70,7 +77,7 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
             "no network namespace here (not root): only TCP is blocked, by Landlock",
         );
     }
-    let copied = copy_submission(plan.submission, plan.scratch, plan.limits)?;
+    let copied = write_files(plan.scratch, &files)?;
     if root {
         chown_tree(plan.scratch, &copied)?;
     }
@@ -139,6 +146,22 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
         },
         "make mounts private",
     )?;
+    // Host sockets (D-Bus, X11, daemons) live in these: an empty tmpfs over
+    // each leaves nothing to connect to, whatever the file permissions.
+    for dir in MASKED {
+        let path = Path::new(dir);
+        if path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            mount(
+                "pyinterview-mask",
+                path,
+                Some("tmpfs"),
+                libc::MS_NOSUID | libc::MS_NODEV,
+                Some("mode=1777,size=1m"),
+            )?;
+        }
+    }
+    std::fs::create_dir_all(plan.scratch)
+        .map_err(|e| format!("mkdir {}: {e}", plan.scratch.display()))?;
     let size = format!(
         "size={}m,mode=0700,uid={SANDBOX_ID},gid={SANDBOX_ID}",
         plan.limits.file_size_mb.max(1) * 4
@@ -207,10 +230,13 @@ fn expose_python_home(home: &Path) -> Result<(), String> {
 
 /// Copies the submission's regular files (not links, not directories) into
 /// the scratch directory. Returns the names copied.
-fn copy_submission(from: &Path, to: &Path, limits: &Limits) -> Result<Vec<PathBuf>, String> {
+fn read_submission(
+    from: &Path,
+    limits: &Limits,
+) -> Result<Vec<(std::ffi::OsString, Vec<u8>)>, String> {
     let entries = std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))?;
     let max_bytes = limits.file_size_mb * 1024 * 1024;
-    let mut copied = Vec::new();
+    let mut files = Vec::new();
     for entry in entries.flatten().take(MAX_FILES) {
         let Ok(meta) = entry.path().symlink_metadata() else {
             continue;
@@ -218,12 +244,22 @@ fn copy_submission(from: &Path, to: &Path, limits: &Limits) -> Result<Vec<PathBu
         if !meta.file_type().is_file() || meta.len() > max_bytes {
             continue;
         }
-        let target = to.join(entry.file_name());
-        std::fs::copy(entry.path(), &target)
-            .map_err(|e| format!("copy {}: {e}", entry.path().display()))?;
-        copied.push(target);
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| format!("read {}: {e}", entry.path().display()))?;
+        files.push((entry.file_name(), bytes));
     }
-    Ok(copied)
+    Ok(files)
+}
+
+/// Writes the submission's files into the scratch directory; returns their paths.
+fn write_files(to: &Path, files: &[(std::ffi::OsString, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let target = to.join(name);
+        std::fs::write(&target, bytes).map_err(|e| format!("write {}: {e}", target.display()))?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {

@@ -93,6 +93,18 @@ impl Confinement {
         });
     }
 
+    /// Keeps, for each measure, the weaker of the two: a report states what
+    /// every child had, not what the first one had.
+    pub fn merge(&mut self, other: Confinement) {
+        for measure in other.measures {
+            match self.measures.iter_mut().find(|m| m.name == measure.name) {
+                Some(mine) if mine.enforced && !measure.enforced => *mine = measure,
+                Some(_) => {}
+                None => self.measures.push(measure),
+            }
+        }
+    }
+
     pub fn unavailable(&self) -> impl Iterator<Item = &Measure> {
         self.measures.iter().filter(|m| !m.enforced)
     }
@@ -110,6 +122,21 @@ mod tests {
             ..Limits::default()
         };
         assert!(tiny.validate().unwrap_err().contains("memory_mb"));
+    }
+
+    #[test]
+    fn merging_keeps_the_weakest_measure() {
+        let mut first = Confinement::default();
+        first.add("network", true, "namespace");
+        first.add("user", true, "uid 65534");
+        let mut later = Confinement::default();
+        later.add("network", false, "no namespace");
+        later.add("filesystem", true, "Landlock");
+        first.merge(later);
+        let network = first.measures.iter().find(|m| m.name == "network").unwrap();
+        assert!(!network.enforced);
+        assert_eq!(network.detail, "no namespace");
+        assert_eq!(first.measures.len(), 3);
     }
 
     #[test]

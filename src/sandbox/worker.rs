@@ -171,7 +171,10 @@ pub fn serve(request: &RunRequest) -> RunReport {
         for message in attempt.messages {
             stage = match (stage, message) {
                 (Stage::Start, ChildMessage::Ready(confinement)) => {
-                    report.confinement.get_or_insert(confinement);
+                    match report.confinement.as_mut() {
+                        Some(seen) => seen.merge(confinement),
+                        None => report.confinement = Some(confinement),
+                    }
                     Stage::Confined
                 }
                 (Stage::Start, ChildMessage::SandboxFailed(why)) => {
@@ -221,7 +224,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
                 report.slots[index] = Slot::TimedOut;
                 break;
             }
-            (Ending::Signalled(Signal::SIGXCPU), Some(index)) if imported => {
+            (Ending::Signalled(Signal::SIGXCPU) | Ending::CpuLimit, Some(index)) if imported => {
                 // Out of CPU time: a fresh child, with a fresh budget, goes on.
                 report.slots[index] = Slot::CpuLimit;
                 start = index + 1;
@@ -277,6 +280,8 @@ enum Ending {
     Exited(i32),
     Signalled(Signal),
     TimedOut,
+    /// Killed for using up its CPU-time limit.
+    CpuLimit,
     Malformed(String),
 }
 
@@ -295,6 +300,7 @@ impl Ending {
             ),
             Ending::Signalled(signal) => format!("the process died from {signal} {when}"),
             Ending::TimedOut => format!("the time limit ran out {when}"),
+            Ending::CpuLimit => format!("the CPU time limit was reached {when}"),
             Ending::Malformed(why) => format!("the process sent {why} {when}"),
         }
     }
@@ -375,6 +381,7 @@ fn run_child(
         deadline,
         request.limits.output_bytes(),
         nonce,
+        request.limits.cpu_seconds,
     );
     if !namespaces {
         // Without a PID namespace, processes that left the group (setsid)
@@ -385,7 +392,7 @@ fn run_child(
     Ok(attempt)
 }
 
-/// `clone3` into new PID, network and mount namespaces (fork semantics
+/// `clone3` into new PID, network, mount and IPC namespaces (fork semantics
 /// otherwise): the child is PID 1 of its namespace, so killing it ends every
 /// process the candidate's code started. Returns -1 where not permitted.
 unsafe fn clone_into_namespaces() -> libc::pid_t {
@@ -404,7 +411,8 @@ unsafe fn clone_into_namespaces() -> libc::pid_t {
         cgroup: u64,
     }
     let args = CloneArgs {
-        flags: (libc::CLONE_NEWPID | libc::CLONE_NEWNET | libc::CLONE_NEWNS) as u64,
+        flags: (libc::CLONE_NEWPID | libc::CLONE_NEWNET | libc::CLONE_NEWNS | libc::CLONE_NEWIPC)
+            as u64,
         pidfd: 0,
         child_tid: 0,
         parent_tid: 0,
@@ -465,7 +473,9 @@ fn supervise(
     deadline: Instant,
     output_limit: usize,
     nonce: Nonce,
+    cpu_seconds: u64,
 ) -> Attempt {
+    let mut cpu = Duration::ZERO;
     let [result_r, out_r, err_r] = pipes;
     let mut frames = FrameBuffer::new(nonce);
     let mut messages = Vec::new();
@@ -479,7 +489,7 @@ fn supervise(
 
     loop {
         if status.is_none() {
-            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+            match wait_child(pid, false, &mut cpu) {
                 Ok(WaitStatus::StillAlive) | Err(_) => {}
                 Ok(other) => status = Some(other),
             }
@@ -554,15 +564,21 @@ fn supervise(
     // Whatever happened, nothing of this child's group survives it.
     let _ = killpg(pid, Signal::SIGKILL);
     if status.is_none() {
-        status = waitpid(pid, None).ok();
+        status = wait_child(pid, true, &mut cpu).ok();
     }
     drain_nonblocking(&out_r, &mut output[0]);
     drain_nonblocking(&err_r, &mut output[1]);
     reap_orphans();
 
     let finished = messages.iter().any(|m| matches!(m, ChildMessage::Done));
+    // As PID 1 of its namespace the child ignores SIGXCPU, so the CPU limit
+    // ends it with the hard limit's SIGKILL: tell that apart by the CPU
+    // time the kernel accounted to it.
+    let out_of_cpu = cpu >= Duration::from_secs(cpu_seconds);
     let ending = if let Some(why) = malformed {
         Ending::Malformed(why)
+    } else if out_of_cpu && matches!(status, Some(WaitStatus::Signaled(..))) {
+        Ending::CpuLimit
     } else if timed_out {
         Ending::TimedOut
     } else if frames.pending() > 0 {
@@ -582,6 +598,24 @@ fn supervise(
         stdout,
         stderr,
     }
+}
+
+/// `wait4` on the child: its status, and the CPU time it used (user + system).
+fn wait_child(pid: Pid, block: bool, cpu: &mut Duration) -> nix::Result<WaitStatus> {
+    let mut status = 0;
+    // SAFETY: rusage is plain data the kernel fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let flags = if block { 0 } else { libc::WNOHANG };
+    let rc = unsafe { libc::wait4(pid.as_raw(), &mut status, flags, &mut usage) };
+    if rc < 0 {
+        return Err(nix::Error::last());
+    }
+    if rc == 0 {
+        return Ok(WaitStatus::StillAlive);
+    }
+    let seconds = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    *cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    WaitStatus::from_raw(pid, status)
 }
 
 /// Reads what is left in a pipe without waiting for writers that may never close it.

@@ -6,6 +6,8 @@
 //! # exercise: list_tuple          (default)
 //! # timeout: 1.5                  (seconds; default 20: only hangs need a short one)
 //! # setup: symlink secret.txt     (a link in the submission to a file outside it)
+//! # setup: unix-listener          (a host process listens on /tmp/pyinterview-listener.sock)
+//! # cpu: 1                        (the CPU-seconds limit; default as for grade)
 //! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
 //! # note: <text in one of the exercise's source notes for the interviewer>
 //! ```
@@ -15,7 +17,7 @@
 //! it started may survive, and nothing may have been written outside its
 //! scratch directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use pyinterview::exercises;
@@ -38,6 +40,8 @@ struct Case {
     exercise: String,
     timeout: Duration,
     symlink: Option<String>,
+    listener: bool,
+    cpu_seconds: Option<u64>,
     expectations: Vec<Expectation>,
     notes: Vec<String>,
 }
@@ -54,6 +58,8 @@ fn parse(file: &Path) -> Case {
         exercise: "list_tuple".into(),
         timeout: Duration::from_secs(20),
         symlink: None,
+        listener: false,
+        cpu_seconds: None,
         expectations: vec![],
         notes: vec![],
     };
@@ -65,7 +71,9 @@ fn parse(file: &Path) -> Case {
         match key {
             "exercise" => case.exercise = value.to_string(),
             "timeout" => case.timeout = Duration::from_secs_f64(value.parse().unwrap()),
+            "setup" if value == "unix-listener" => case.listener = true,
             "setup" => case.symlink = value.strip_prefix("symlink ").map(str::to_string),
+            "cpu" => case.cpu_seconds = Some(value.parse().unwrap()),
             "note" => case.notes.push(value.to_string()),
             "expect" => {
                 let (pattern, rest) = value.split_once(" = ").expect("`pattern = status`");
@@ -115,6 +123,45 @@ fn escaped_files() -> Vec<String> {
         .collect()
 }
 
+/// A world-writable Unix socket on the host, recording any connection.
+struct Listener {
+    path: PathBuf,
+    got: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Listener {
+    const PATH: &str = "/tmp/pyinterview-listener.sock";
+
+    fn start() -> Listener {
+        use std::os::unix::fs::PermissionsExt;
+        let path = PathBuf::from(Self::PATH);
+        let _ = std::fs::remove_file(&path);
+        let socket = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let got = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let record = got.clone();
+        std::thread::spawn(move || {
+            for _ in 0..600 {
+                if let Ok((mut stream, _)) = socket.accept() {
+                    let mut text = String::new();
+                    let _ = std::io::Read::read_to_string(&mut stream, &mut text);
+                    *record.lock().unwrap() = Some(text);
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        Listener { path, got }
+    }
+
+    /// What a connection sent, if one came.
+    fn stop(self) -> Option<String> {
+        let _ = std::fs::remove_file(&self.path);
+        self.got.lock().unwrap().clone()
+    }
+}
+
 #[test]
 fn every_hostile_submission_costs_only_its_own_checks() {
     let mut files: Vec<_> = std::fs::read_dir(root().join("tests/hostile"))
@@ -147,11 +194,15 @@ fn every_hostile_submission_costs_only_its_own_checks() {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        let options = GradeOptions {
+        let listener = case.listener.then(Listener::start);
+        let mut options = GradeOptions {
             seed: 1,
             timeout: case.timeout,
             ..GradeOptions::default()
         };
+        if let Some(cpu) = case.cpu_seconds {
+            options.limits.cpu_seconds = cpu;
+        }
         let started = Instant::now();
         let result = grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
         let elapsed = started.elapsed();
@@ -209,6 +260,11 @@ fn every_hostile_submission_costs_only_its_own_checks() {
                         ));
                     }
                 }
+            }
+        }
+        if let Some(listener) = listener {
+            if let Some(got) = listener.stop() {
+                problems.push(format!("{name}: reached a host Unix socket: {got:?}"));
             }
         }
         let report = serde_json::to_string(&result).unwrap();

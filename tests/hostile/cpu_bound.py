@@ -1,0 +1,27 @@
+# hostile: computes forever; the CPU-time limit (1 s here) ends it
+# cpu: 1
+# expect: count_visits counts repeated points = timeout ~ CPU time limit
+# expect: freeze = passed
+from collections import Counter
+
+
+def freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(value[k])) for k in sorted(value))
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def extend_unique(target, items):
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def count_visits(path):
+    n = 0
+    while True:
+        n += 1
