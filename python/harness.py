@@ -5,7 +5,6 @@ module is imported. Nothing here judges the candidate: it only produces
 observations that the grader compares with the Rust reference.
 """
 
-import itertools
 import sys
 import threading
 
@@ -21,22 +20,6 @@ class FakeClock:
 
     def set(self, now):
         self.now = now
-
-
-class CountingIterator:
-    """An iterator over ``items`` (or 0, 1, 2, … forever) that counts pulls."""
-
-    def __init__(self, items=None):
-        self._source = iter(items) if items is not None else itertools.count()
-        self.pulls = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        value = next(self._source)
-        self.pulls += 1
-        return value
 
 
 def hammer(target, threads, calls_each):

@@ -281,3 +281,50 @@ pub fn fixtures<'py>(
     loaded.push((name, module.clone().unbind()));
     Ok(module)
 }
+
+/// An iterator that counts the items pulled through it, for laziness checks.
+///
+/// The count lives in Rust and has no Python attribute, so candidate code can
+/// pull items but cannot read or rewrite the count (a plain Python counter
+/// could be "corrected" with `it.pulls -= 1`).
+#[pyclass(module = "pyinterview", name = "CountingIterator", frozen)]
+pub struct PullCounter {
+    source: Py<pyo3::types::PyIterator>,
+    pulls: std::sync::atomic::AtomicUsize,
+}
+
+impl PullCounter {
+    /// Counts the pulls from `iterable`'s iterator.
+    pub fn wrap<'py>(iterable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PullCounter>> {
+        let source = iterable.try_iter()?.unbind();
+        Bound::new(
+            iterable.py(),
+            PullCounter {
+                source,
+                pulls: Default::default(),
+            },
+        )
+    }
+
+    pub fn pulls(&self) -> usize {
+        self.pulls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[pymethods]
+impl PullCounter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        match self.source.bind(py).clone().next() {
+            Some(Ok(item)) => {
+                self.pulls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(Some(item.unbind()))
+            }
+            Some(Err(err)) => Err(err),
+            None => Ok(None),
+        }
+    }
+}

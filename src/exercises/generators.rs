@@ -16,14 +16,16 @@ use pyo3::types::PyList;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, Source, capture, extract, fixtures, to_python};
+use crate::driver::{
+    Candidate, Observed, PullCounter, Source, capture, extract, fixtures, to_python,
+};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
 pub struct Generators;
 
-/// An endless source for the laziness checks. It is the harness's
-/// `CountingIterator` (which counts pulls) over `endless()`, which fails fast
+/// An endless source for the laziness checks. It is a [`PullCounter`]
+/// (which counts pulls in Rust) over `endless()`, which fails fast
 /// after 10,000 items: a solution that reads the whole input gets an error
 /// saying so instead of hanging until the deadline with ever more memory.
 const FIXTURES: &str = r#"
@@ -787,16 +789,16 @@ impl Exercise for Generators {
             Call::ChunkedLazy { size, nexts } => {
                 let chunked = candidate.get("chunked")?;
                 let fx = fixtures(py, "generators", FIXTURES)?;
-                let it = candidate
-                    .harness("CountingIterator")?
-                    .call1((fx.getattr("endless")?.call0()?,))?;
+                // The count is kept in Rust, out of the candidate's reach.
+                let it = PullCounter::wrap(&fx.getattr("endless")?.call0()?)?;
                 let result = chunked.call1((&it, *size))?;
-                let before = extract(&it.getattr("pulls")?);
+                let pulls = || Value::Int(it.get().pulls() as i64);
+                let before = pulls();
                 let mut taken = Vec::new();
                 let mut counts = Vec::new();
                 for _ in 0..*nexts {
                     taken.push(extract(&next_of(&result)?));
-                    counts.push(extract(&it.getattr("pulls")?));
+                    counts.push(pulls());
                 }
                 Ok(Value::record([
                     ("pulls_before_next", before),

@@ -765,27 +765,44 @@ impl Exercise for LruCacheExercise {
     }
 
     fn prepare(&self, py: Python<'_>) -> PyResult<()> {
+        // Keep the real C wrapper type before its names are replaced, so the
+        // driver can refuse a cache that is an instance of it anyway (reached
+        // through some stdlib function that is already cached).
+        let c_wrapper = py.import("_functools")?.getattr("_lru_cache_wrapper")?;
+        fixtures(py, "lru_cache", FIXTURES)?.setattr("_C_WRAPPER", c_wrapper)?;
         // A private namespace, so nothing of this is visible to the candidate.
         let globals = PyDict::new(py);
         py.run(DISABLE_FUNCTOOLS, Some(&globals), None)
     }
 
-    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
+    fn drive<'py>(&self, candidate: &Candidate<'py>, call: &Call) -> Observed {
         let py = candidate.py;
         let lru_cache = candidate.get("lru_cache")?;
         let fixtures = fixtures(py, "lru_cache", FIXTURES)?;
-        let decorator = |maxsize: MaxSize| -> PyResult<Bound<'_, PyAny>> {
-            if maxsize == MaxSize::Default {
-                return lru_cache.call0();
+        let c_wrapper = fixtures.getattr("_C_WRAPPER")?;
+        // `lru_cache(maxsize)(func)`, refusing functools' own C cache.
+        let decorate = |maxsize: MaxSize,
+                        func: &Bound<'py, PyAny>|
+         -> PyResult<Bound<'py, PyAny>> {
+            let decorator = if maxsize == MaxSize::Default {
+                lru_cache.call0()?
+            } else {
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("maxsize", maxsize.limit())?;
+                lru_cache.call((), Some(&kwargs))?
+            };
+            let wrapped = decorator.call1((func,))?;
+            if wrapped.get_type().is(&c_wrapper) {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the cache is functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
+                ));
             }
-            let kwargs = PyDict::new(py);
-            kwargs.set_item("maxsize", maxsize.limit())?;
-            lru_cache.call((), Some(&kwargs))
+            Ok(wrapped)
         };
         match call {
             Call::Script { maxsize, ops } => {
                 let counted = fixtures.getattr("make_counted")?.call0()?;
-                let f = decorator(*maxsize)?.call1((&counted,))?;
+                let f = decorate(*maxsize, &counted)?;
                 let mut results = Vec::with_capacity(ops.len());
                 for op in ops {
                     let observed = match op {
@@ -831,7 +848,7 @@ impl Exercise for LruCacheExercise {
             }
             Call::Metadata { maxsize } => {
                 let area = fixtures.getattr("make_area")?.call0()?;
-                let f = decorator(*maxsize)?.call1((&area,))?;
+                let f = decorate(*maxsize, &area)?;
                 let wrapped = capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&area))))?;
                 let kwargs = PyDict::new(py);
                 kwargs.set_item("height", 4)?;

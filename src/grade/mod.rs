@@ -95,6 +95,7 @@ pub fn grade_submission(
         }
         results.push(result);
     }
+    let warnings = helper_notes(dir, &ids);
     let score = round_points(results.iter().map(|e| e.score).sum());
     let max_score = round_points(results.iter().map(|e| e.max_score).sum());
     Ok(SubmissionResult {
@@ -110,9 +111,43 @@ pub fn grade_submission(
                 .map(|c: Confinement| c.measures)
                 .unwrap_or_default(),
         },
-        warnings: Vec::new(),
+        warnings,
         exercises: results,
     })
+}
+
+/// Notes for the other `.py` files of a submission (helper modules the
+/// exercises may import), which the per-exercise notes do not cover.
+fn helper_notes(dir: &Path, graded: &[String]) -> Vec<String> {
+    let mut helpers: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .filter(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            !graded.contains(&stem) && exercises::find(&stem).is_none()
+        })
+        .collect();
+    helpers.sort();
+    helpers
+        .iter()
+        .flat_map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            read_source(path)
+                .map(|source| notes::scan(&source))
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |note| format!("helper module {name}: the code {note}"))
+        })
+        .collect()
 }
 
 /// The candidate's source, read by the grader (at most 1 MiB) for notes.

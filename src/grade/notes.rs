@@ -51,6 +51,14 @@ const SIGNS: &[(&[&str], &str)] = &[
         "starts or signals processes",
     ),
     (&["socket"], "opens sockets"),
+    (
+        &["_lru_cache_wrapper", "_functools"],
+        "reaches for functools' C internals",
+    ),
+    (
+        &["importlib", "__import__"],
+        "imports modules by computed names",
+    ),
 ];
 
 /// The notes for one source file, in a fixed order, each once.

@@ -296,3 +296,23 @@ fn output_is_captured_and_capped() {
     assert!(exercise.output_truncated_bytes > 0);
     assert!(exercise.stderr.contains("to stderr"));
 }
+
+#[test]
+fn helper_modules_are_noted_for_the_interviewer() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    std::fs::write(
+        dir.path().join("helper.py"),
+        "import importlib\nct = importlib.import_module('ct' + 'ypes')\n",
+    )
+    .unwrap();
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    assert_eq!(
+        result.warnings,
+        vec!["helper module helper.py: the code imports modules by computed names: importlib"]
+    );
+    assert_eq!(
+        failures(&result),
+        Vec::<String>::new(),
+        "a helper beside the exercise does not change its grade"
+    );
+}

@@ -1,0 +1,16 @@
+# hostile: builds lru_cache on functools' C wrapper, reached through a stdlib function that is already cached
+# exercise: lru_cache
+# expect: a repeated call is a hit = error ~ functools' own C lru_cache wrapper
+# expect: maxsize=None never evicts = error ~ functools' own C lru_cache wrapper
+import fnmatch
+import functools
+
+_CWrapper = type(fnmatch._compile_pattern)
+
+
+def lru_cache(maxsize=128):
+    def decorate(func):
+        wrapper = _CWrapper(func, maxsize, False, functools._CacheInfo)
+        return functools.update_wrapper(wrapper, func)
+
+    return decorate
