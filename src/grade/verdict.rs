@@ -116,6 +116,10 @@ pub fn judge(
                 "did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
             ),
         ),
+        Slot::OutOfMemory => Verdict::new(
+            Status::Memory,
+            "ran out of memory: the processes together reached the sandbox's memory limit",
+        ),
         Slot::CpuLimit => Verdict::new(
             Status::Timeout,
             "used up the CPU time limit (an endless or very slow computation?)",

@@ -39,6 +39,8 @@ pub struct ChildSetup<'a> {
     pub scratch: &'a Path,
     /// The seal of this child's result frames.
     pub nonce: Nonce,
+    /// The cgroup to join, or why there is none.
+    pub cgroup: Result<&'a super::cgroup::Cgroup, String>,
 }
 
 /// Runs checks `start..` of `request` and exits. Never returns.
@@ -72,6 +74,7 @@ pub fn run(
     };
 
     let plan = confine::Plan {
+        cgroup: setup.cgroup.as_ref().map(|c| *c).map_err(String::as_str),
         namespaces: setup.namespaces,
         submission: &request.submission,
         scratch: setup.scratch,

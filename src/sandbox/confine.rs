@@ -42,6 +42,8 @@ const MASKED: &[&str] = &["/tmp", "/var/tmp", "/run", "/dev/shm"];
 
 /// What the child needs to confine itself.
 pub struct Plan<'a> {
+    /// The memory/process cgroup to join first, or why there is none.
+    pub cgroup: Result<&'a super::cgroup::Cgroup, &'a str>,
     /// The child was created in new PID, network and mount namespaces.
     pub namespaces: bool,
     pub submission: &'a Path,
@@ -54,6 +56,20 @@ pub struct Plan<'a> {
 pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     let mut report = Confinement::default();
     let root = unsafe { libc::geteuid() } == 0;
+    match plan.cgroup {
+        Ok(cgroup) => {
+            cgroup.join()?;
+            report.add(
+                "memory",
+                true,
+                format!(
+                    "a cgroup caps all the sandbox's processes together at {} MiB and {} processes",
+                    plan.limits.memory_mb, plan.limits.processes
+                ),
+            );
+        }
+        Err(why) => report.add("memory", false, why),
+    }
     // Read before the mounts: the submission may live under a directory
     // that the mount namespace is about to cover.
     let files = read_submission(plan.submission, plan.limits)?;

@@ -17,6 +17,7 @@
 //! the grader is root, and Landlock. What was obtained is reported back
 //! ([`Confinement`]) and printed in the report.
 
+mod cgroup;
 mod child;
 mod confine;
 mod interpreter;

@@ -57,6 +57,8 @@ pub enum Slot {
     TimedOut,
     /// The CPU-time limit killed the process during this check.
     CpuLimit,
+    /// The sandbox's memory cgroup ran out during this check.
+    OutOfMemory,
     /// Not reached: an earlier check used up the time, or the import failed.
     NotRun,
 }

@@ -25,6 +25,7 @@ use nix::unistd::{Pid, pipe2};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use super::cgroup::Cgroup;
 use super::child::{self, ChildPipes, ChildSetup};
 use super::interpreter;
 use super::protocol::{
@@ -229,6 +230,10 @@ pub fn serve(request: &RunRequest) -> RunReport {
                 report.slots[index] = Slot::CpuLimit;
                 start = index + 1;
             }
+            (Ending::OutOfMemory, Some(index)) if imported => {
+                report.slots[index] = Slot::OutOfMemory;
+                start = index + 1;
+            }
             (ending, Some(index)) if !imported => {
                 // Died while importing: no check can run.
                 let why = ending.describe("while importing the module");
@@ -282,6 +287,8 @@ enum Ending {
     TimedOut,
     /// Killed for using up its CPU-time limit.
     CpuLimit,
+    /// Killed by the kernel when the sandbox's memory cgroup was full.
+    OutOfMemory,
     Malformed(String),
 }
 
@@ -301,6 +308,7 @@ impl Ending {
             Ending::Signalled(signal) => format!("the process died from {signal} {when}"),
             Ending::TimedOut => format!("the time limit ran out {when}"),
             Ending::CpuLimit => format!("the CPU time limit was reached {when}"),
+            Ending::OutOfMemory => format!("the sandbox ran out of memory {when}"),
             Ending::Malformed(why) => format!("the process sent {why} {when}"),
         }
     }
@@ -328,6 +336,9 @@ fn run_child(
         .tempdir()
         .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let want_namespaces = unsafe { libc::geteuid() } == 0 && !NO_NAMESPACES.load(Ordering::Relaxed);
+    static CHILDREN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
+    let cgroup = Cgroup::create(&tag, request.limits.memory_mb, request.limits.processes);
     let nonce: Nonce = rand::random();
     let (pid, namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
@@ -363,6 +374,7 @@ fn run_child(
                 namespaces,
                 scratch: scratch.path(),
                 nonce,
+                cgroup: cgroup.as_ref().map_err(String::clone),
             };
             child::run(py, exercise, request, start, pipes, &setup);
         }
@@ -388,6 +400,16 @@ fn run_child(
         // were re-parented to this subreaper: end them too.
         sweep_orphans();
     }
+    let mut attempt = attempt;
+    if let Ok(cgroup) = &cgroup {
+        // The kernel's OOM killer sends SIGKILL: say it was memory.
+        if matches!(attempt.ending, Ending::Signalled(Signal::SIGKILL))
+            && cgroup.ran_out_of_memory()
+        {
+            attempt.ending = Ending::OutOfMemory;
+        }
+    }
+    drop(cgroup);
     drop(scratch);
     Ok(attempt)
 }

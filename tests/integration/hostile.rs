@@ -8,6 +8,7 @@
 //! # setup: symlink secret.txt     (a link in the submission to a file outside it)
 //! # setup: unix-listener          (a host process listens on /tmp/pyinterview-listener.sock)
 //! # cpu: 1                        (the CPU-seconds limit; default as for grade)
+//! # host-memory-mb: 2500          (the host may lose at most this much memory meanwhile)
 //! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
 //! # note: <text in one of the exercise's source notes for the interviewer>
 //! ```
@@ -42,6 +43,7 @@ struct Case {
     symlink: Option<String>,
     listener: bool,
     cpu_seconds: Option<u64>,
+    host_memory_mb: Option<u64>,
     expectations: Vec<Expectation>,
     notes: Vec<String>,
 }
@@ -60,6 +62,7 @@ fn parse(file: &Path) -> Case {
         symlink: None,
         listener: false,
         cpu_seconds: None,
+        host_memory_mb: None,
         expectations: vec![],
         notes: vec![],
     };
@@ -74,6 +77,7 @@ fn parse(file: &Path) -> Case {
             "setup" if value == "unix-listener" => case.listener = true,
             "setup" => case.symlink = value.strip_prefix("symlink ").map(str::to_string),
             "cpu" => case.cpu_seconds = Some(value.parse().unwrap()),
+            "host-memory-mb" => case.host_memory_mb = Some(value.parse().unwrap()),
             "note" => case.notes.push(value.to_string()),
             "expect" => {
                 let (pattern, rest) = value.split_once(" = ").expect("`pattern = status`");
@@ -121,6 +125,44 @@ fn escaped_files() -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with(ESCAPE_PREFIX))
         .collect()
+}
+
+/// Samples the host's MemAvailable; reports the largest drop below the start.
+struct MemorySampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl MemorySampler {
+    fn available_mb() -> u64 {
+        let text = std::fs::read_to_string("/proc/meminfo").unwrap();
+        let kb: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("MemAvailable:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        kb / 1024
+    }
+
+    fn start() -> MemorySampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let baseline = Self::available_mb();
+        let thread = std::thread::spawn(move || {
+            let mut lowest = baseline;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                lowest = lowest.min(Self::available_mb());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            baseline.saturating_sub(lowest)
+        });
+        MemorySampler { stop, thread }
+    }
+
+    fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
 }
 
 /// A world-writable Unix socket on the host, recording any connection.
@@ -203,9 +245,18 @@ fn every_hostile_submission_costs_only_its_own_checks() {
         if let Some(cpu) = case.cpu_seconds {
             options.limits.cpu_seconds = cpu;
         }
+        let sampler = case.host_memory_mb.map(|_| MemorySampler::start());
         let started = Instant::now();
         let result = grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
         let elapsed = started.elapsed();
+        if let (Some(bound), Some(sampler)) = (case.host_memory_mb, sampler) {
+            let drop = sampler.stop();
+            if drop > bound {
+                problems.push(format!(
+                    "{name}: the host lost {drop} MiB of memory (bound {bound})"
+                ));
+            }
+        }
 
         for exercise in &result.exercises {
             if exercise.id != case.exercise {
