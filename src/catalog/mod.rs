@@ -43,6 +43,18 @@ pub struct ExerciseInfo {
     pub hints: Vec<String>,
     pub rubric: Vec<String>,
     pub follow_ups: Vec<String>,
+    /// Follow-up questions chosen by which checks failed: an interviewer
+    /// reading "failed: thread safety" gets a question about locks.
+    #[serde(default)]
+    pub probes: Vec<Probe>,
+}
+
+/// A follow-up question for when a check whose name starts with `check` fails.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    pub check: String,
+    pub ask: String,
 }
 
 #[derive(
