@@ -118,13 +118,22 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Grade a submission with fresh hidden cases (interviewers).
+    /// Grade submissions with fresh hidden cases (interviewers).
     ///
-    /// Exits 0 whenever grading ran, whatever the score.
+    /// Several submissions are graded in parallel with one seed, so their
+    /// scores compare; a summary table follows the reports. Exits 0 whenever
+    /// grading ran, whatever the scores; 2 if a submission could not be read.
     Grade {
-        /// The submission: a directory with `<exercise>.py` files, or an
-        /// archive made by `pyinterview pack`.
-        dir: PathBuf,
+        /// Submissions: directories with `<exercise>.py` files, or archives
+        /// made by `pyinterview pack`.
+        #[arg(required = true, value_name = "SUBMISSION")]
+        submissions: Vec<PathBuf>,
+        /// Submissions graded at once [default: the number of CPU cores]
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Write one report file per submission (in --format) into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Seed for the generated checks; give the seed a report shows to repeat it.
         #[arg(long)]
         seed: Option<u64>,

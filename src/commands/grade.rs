@@ -1,61 +1,131 @@
-use std::path::Path;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
-use anstream::print;
+use anstream::{eprintln, print, println};
 
 use crate::cli::Outcome;
-use crate::grade::{GradeOptions, grade_submission};
+use crate::grade::GradeOptions;
+use crate::grade::batch::{grade_all, short_names};
+use crate::grade::model::SubmissionResult;
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, Settings, entry, fresh_seed, sandbox};
+use super::{Error, Settings, entry, fresh_seed};
 
-pub fn run(
-    dir: &Path,
-    seed: Option<u64>,
-    format: Format,
-    exercises: Vec<String>,
-    settings: &Settings,
-) -> Result<Outcome, Error> {
-    // An archive is unpacked (safely) into a temporary directory and verified.
-    let unpacked = if crate::archive::is_archive(dir) {
-        let into = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
-        crate::archive::unpack(dir, into.path())?;
-        Some(into)
-    } else if dir.is_dir() {
-        None
-    } else {
-        return Err(Error::User(format!(
-            "{} is not a directory or a submission archive",
-            dir.display()
-        )));
-    };
-    let submission = unpacked.as_ref().map_or(dir, |u| u.path());
-    for id in &exercises {
+/// How to grade a batch.
+pub struct Batch {
+    pub jobs: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub format: Format,
+    pub exercises: Vec<String>,
+}
+
+pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result<Outcome, Error> {
+    for id in &batch.exercises {
         entry(id)?;
     }
-    let manifest = workspace::load_optional(submission)?;
-    // The interviewer's seed is never the candidate's visible one.
-    let seed = seed.unwrap_or_else(|| {
-        let candidate_seed = manifest.as_ref().map(|m| m.seed);
+    let missing: Vec<String> = submissions
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::User(format!(
+            "no such submission: {}",
+            missing.join(", ")
+        )));
+    }
+    // One seed for the batch, so scores compare; never a candidate's own.
+    let candidate_seeds: Vec<u64> = submissions
+        .iter()
+        .filter_map(|p| workspace::load_optional(p).ok().flatten().map(|m| m.seed))
+        .collect();
+    let seed = batch.seed.unwrap_or_else(|| {
         std::iter::repeat_with(fresh_seed)
-            .find(|s| Some(*s) != candidate_seed)
+            .find(|s| !candidate_seeds.contains(s))
             .expect("endless")
     });
     let options = GradeOptions {
         seed,
         timeout: settings.timeout,
         limits: settings.limits,
-        exercises,
+        exercises: batch.exercises,
     };
-    let mut result = grade_submission(&mut sandbox()?, submission, &options)?;
-    if unpacked.is_some() {
-        result.submission = dir.display().to_string();
-        result.warnings = crate::archive::verify(submission);
-        let packed = crate::archive::self_checks(submission);
-        for exercise in &mut result.exercises {
-            exercise.self_check = packed.get(&exercise.id).copied();
+    let jobs = batch
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let worker = std::env::current_exe()
+        .map_err(|e| Error::Internal(format!("cannot find the executable: {e}")))?;
+
+    let progress = progress_bar(submissions.len());
+    let results = grade_all(&worker, submissions, &options, jobs, &|path| {
+        if let Some(bar) = &progress {
+            bar.set_message(path.display().to_string());
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    let names = short_names(submissions);
+    let failed = results.iter().filter(|r| r.is_err()).count();
+    for (path, result) in submissions.iter().zip(&results) {
+        if let Err(err) = result {
+            eprintln!("error: {}: {err}", path.display());
         }
     }
-    print!("{}", report::render(&result, format, Audience::Interviewer));
+    let graded: Vec<(&str, &SubmissionResult)> = names
+        .iter()
+        .zip(&results)
+        .filter_map(|(n, r)| r.as_ref().ok().map(|r| (n.as_str(), r)))
+        .collect();
+    match &batch.out {
+        Some(dir) => {
+            let written = report::write_all(dir, &graded, batch.format)
+                .map_err(|e| Error::User(format!("cannot write to {}: {e}", dir.display())))?;
+            println!("Wrote {} files to {}", written.len(), dir.display());
+        }
+        None => match batch.format {
+            // One JSON object per line when there are several (JSON Lines).
+            Format::Json if graded.len() > 1 => {
+                for (_, result) in &graded {
+                    println!(
+                        "{}",
+                        serde_json::to_string(result).expect("results serialise")
+                    );
+                }
+            }
+            format => {
+                for (_, result) in &graded {
+                    print!("{}", report::render(result, format, Audience::Interviewer));
+                }
+            }
+        },
+    }
+    if submissions.len() > 1 && matches!(batch.format, Format::Text) || batch.out.is_some() {
+        print!("{}", report::render_summary(&graded, seed));
+    }
+    if failed > 0 {
+        return Err(Error::User(format!(
+            "{failed} of {} submissions could not be graded",
+            submissions.len()
+        )));
+    }
     Ok(Outcome::Success)
+}
+
+/// A progress bar on stderr, only when a person is watching it.
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if total < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} graded  {msg}")
+            .expect("a valid template"),
+    );
+    Some(bar)
 }

@@ -96,12 +96,24 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             sandbox,
         } => check::run(id.as_deref(), workspace.as_deref(), &settings(&sandbox)?),
         Command::Grade {
-            dir,
+            submissions,
+            jobs,
+            out,
             seed,
             format,
             exercises,
             sandbox,
-        } => grade::run(&dir, seed, format, exercises, &settings(&sandbox)?),
+        } => grade::run(
+            &submissions,
+            grade::Batch {
+                jobs,
+                out,
+                seed,
+                format,
+                exercises,
+            },
+            &settings(&sandbox)?,
+        ),
         Command::Worker => Ok(Outcome::Success), // dispatched in main before this
     }
 }

@@ -71,6 +71,7 @@ pub fn run(workspace_dir: Option<&Path>, settings: &Settings) -> Result<Outcome,
         settings: *settings,
         sandbox: sandbox()?,
         result: None,
+        checked: Default::default(),
     };
     session.check_all(&mut screen)?;
     event_loop(&mut session, &mut screen, &receiver)
@@ -85,8 +86,12 @@ fn event_loop(
     while let Ok(event) = events.recv() {
         match event {
             Event::Saved(id) => {
-                focus = id.clone();
-                session.check_one(&id, screen)?;
+                // Watchers also report reads (grading itself opens the file):
+                // only new content is a save.
+                if session.changed(&id) {
+                    focus = id.clone();
+                    session.check_one(&id, screen)?;
+                }
             }
             Event::Key('q') | Event::Closed => break,
             Event::Key('a') => {
@@ -107,10 +112,27 @@ struct Session {
     settings: Settings,
     sandbox: Sandbox,
     result: Option<SubmissionResult>,
+    /// Each file's SHA-256 when it was last checked.
+    checked: std::collections::HashMap<String, String>,
 }
 
 impl Session {
+    fn digest(&self, id: &str) -> String {
+        std::fs::read(self.dir.join(format!("{id}.py")))
+            .map(|b| crate::archive::sha256_hex(&b))
+            .unwrap_or_default()
+    }
+
+    /// Whether `id`'s file differs from what was last checked.
+    fn changed(&self, id: &str) -> bool {
+        self.checked.get(id) != Some(&self.digest(id))
+    }
+
     fn grade(&mut self, exercises: Vec<String>) -> Result<SubmissionResult, Error> {
+        for id in &exercises {
+            let digest = self.digest(id);
+            self.checked.insert(id.clone(), digest);
+        }
         let options = GradeOptions {
             seed: self.manifest.seed,
             timeout: self.settings.timeout,

@@ -5,6 +5,7 @@
 //! reference. Only inputs go to the sandbox. Points: every exercise is worth
 //! [`model::EXERCISE_POINTS`], shared among its checks by weight.
 
+pub mod batch;
 pub mod model;
 pub mod notes;
 mod verdict;
@@ -49,8 +50,10 @@ impl Default for GradeOptions {
 pub enum GradeError {
     #[error("unknown exercise `{0}` (see `pyinterview list`)")]
     UnknownExercise(String),
-    #[error("{0} is not a directory")]
+    #[error("{0} is not a directory or a submission archive")]
     NotADirectory(String),
+    #[error("{0}")]
+    Archive(String),
     #[error(
         "the embedded snapshot of `{exercise}` has no expectation for check `{check}`; run `cargo test` and review the snapshots"
     )]
@@ -234,6 +237,7 @@ fn grade_exercise(
             .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
         hints_available: entry.info.hints.len(),
         self_check: None,
+        follow_ups: Vec::new(),
     };
     let verdicts: Vec<CheckResult> = if !module.is_file() {
         checks
@@ -291,6 +295,23 @@ fn grade_exercise(
         }
     };
     result.score = round_points(verdicts.iter().map(|c| c.score).sum());
+    // The exercise's probes whose checks failed (not merely unattempted).
+    let failing: Vec<&CheckResult> = verdicts
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c.status,
+                model::Status::Passed | model::Status::NotAttempted
+            )
+        })
+        .collect();
+    for probe in &entry.info.probes {
+        if failing.iter().any(|c| c.name.starts_with(&probe.check))
+            && !result.follow_ups.contains(&probe.ask)
+        {
+            result.follow_ups.push(probe.ask.clone());
+        }
+    }
     result.checks = verdicts
         .into_iter()
         .map(|mut c| {

@@ -62,6 +62,9 @@ pub struct ExerciseResult {
     pub hints_used: Option<usize>,
     /// How many hints the exercise has.
     pub hints_available: usize,
+    /// Follow-up questions for the interviewer, chosen by which checks failed.
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
     /// The candidate's own `check` when they packed the submission.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub self_check: Option<crate::archive::SelfCheck>,

@@ -31,6 +31,38 @@ pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
     text::render_candidate(result, Some(focus))
 }
 
+/// The batch summary: a row per submission, a column per exercise.
+pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String {
+    text::render_summary(graded, seed)
+}
+
+/// The file extension of each format's report.
+pub fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Text => "txt",
+        Format::Json => "json",
+    }
+}
+
+/// Writes one report per submission into `dir` (created if needed), named
+/// after the submission; returns the paths written.
+pub fn write_all(
+    dir: &std::path::Path,
+    graded: &[(&str, &SubmissionResult)],
+    format: Format,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (name, result) in graded {
+        let path = dir.join(format!("{name}.{}", extension(format)));
+        let text = render(result, format, Audience::Interviewer);
+        // Files get plain text: no terminal styles.
+        std::fs::write(&path, anstream::adapter::strip_str(&text).to_string())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 pub fn render(result: &SubmissionResult, format: Format, audience: Audience) -> String {
     match format {
         Format::Text => text::render(result, audience),

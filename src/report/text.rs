@@ -194,6 +194,40 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
     out
 }
 
+/// A row per submission (total and each exercise's score), then who has
+/// warnings: the table an interviewer scans after grading a pile.
+pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String {
+    let mut out = String::new();
+    let ids: Vec<&str> = graded
+        .first()
+        .map(|(_, r)| r.exercises.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default();
+    let name_width = graded
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    let _ = write!(out, "\n{BOLD}{:<name_width$}  {:>9}", "SUBMISSION", "TOTAL");
+    for id in &ids {
+        let _ = write!(out, "  {:>w$}", id, w = id.len().max(5));
+    }
+    let _ = writeln!(out, "  WARNINGS{BOLD:#}");
+    for (name, result) in graded {
+        let total = format!("{}/{}", points(result.score), points(result.max_score));
+        let _ = write!(out, "{:<name_width$}  {:>9}", name, total);
+        for (id, exercise) in ids.iter().zip(&result.exercises) {
+            let _ = write!(out, "  {:>w$}", points(exercise.score), w = id.len().max(5));
+        }
+        let _ = writeln!(out, "  {}", result.warnings.len());
+    }
+    let _ = writeln!(
+        out,
+        "{DIM}seed {seed}; every submission graded with it{DIM:#}"
+    );
+    out
+}
+
 /// One line of limits, then any confinement this machine could not enforce.
 fn render_sandbox(out: &mut String, sandbox: &SandboxSummary) {
     let l = &sandbox.limits;
@@ -252,6 +286,9 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
                 "    {DIM}hints used: {used} of {}{DIM:#}",
                 exercise.hints_available
             );
+        }
+        for question in &exercise.follow_ups {
+            let _ = writeln!(out, "    {BOLD}ask:{BOLD:#} {question}");
         }
         for note in &exercise.notes {
             let _ = writeln!(out, "    {YELLOW}note:{YELLOW:#} the code {note}");

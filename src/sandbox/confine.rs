@@ -33,8 +33,14 @@ use landlock::{
 
 use super::limits::{Confinement, Limits};
 
-/// The unprivileged user and group the child becomes when the grader is root.
-pub const SANDBOX_ID: u32 = 65534;
+/// The unprivileged user and group the child becomes when the grader is
+/// root: one per worker process, so that parallel graders never share a
+/// process count (RLIMIT_NPROC counts every process of a uid). No passwd
+/// entry is needed for a uid.
+pub fn sandbox_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| 200_000 + std::process::id() % 100_000)
+}
 /// Files copied from a submission at most.
 const MAX_FILES: usize = 256;
 /// Directories covered by an empty tmpfs in the mount namespace.
@@ -100,7 +106,11 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     set_limits(plan.limits)?;
     if root {
         drop_privileges()?;
-        report.add("user", true, format!("runs as uid {SANDBOX_ID}, not root"));
+        report.add(
+            "user",
+            true,
+            format!("runs as uid {}, not root", sandbox_id()),
+        );
     } else {
         report.add("user", true, "runs as the grading user (not root)");
     }
@@ -179,8 +189,9 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
     std::fs::create_dir_all(plan.scratch)
         .map_err(|e| format!("mkdir {}: {e}", plan.scratch.display()))?;
     let size = format!(
-        "size={}m,mode=0700,uid={SANDBOX_ID},gid={SANDBOX_ID}",
-        plan.limits.file_size_mb.max(1) * 4
+        "size={}m,mode=0700,uid={id},gid={id}",
+        plan.limits.file_size_mb.max(1) * 4,
+        id = sandbox_id()
     );
     mount(
         "pyinterview-scratch",
@@ -280,7 +291,7 @@ fn write_files(to: &Path, files: &[(std::ffi::OsString, Vec<u8>)]) -> Result<Vec
 
 fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {
     for path in std::iter::once(scratch).chain(files.iter().map(PathBuf::as_path)) {
-        let rc = unsafe { libc::chown(cstr(path).as_ptr(), SANDBOX_ID, SANDBOX_ID) };
+        let rc = unsafe { libc::chown(cstr(path).as_ptr(), sandbox_id(), sandbox_id()) };
         check(rc, &format!("chown {}", path.display()))?;
     }
     Ok(())
@@ -334,11 +345,11 @@ fn drop_privileges() -> Result<(), String> {
     unsafe {
         check(libc::setgroups(0, std::ptr::null()), "setgroups")?;
         check(
-            libc::setresgid(SANDBOX_ID, SANDBOX_ID, SANDBOX_ID),
+            libc::setresgid(sandbox_id(), sandbox_id(), sandbox_id()),
             "setresgid",
         )?;
         check(
-            libc::setresuid(SANDBOX_ID, SANDBOX_ID, SANDBOX_ID),
+            libc::setresuid(sandbox_id(), sandbox_id(), sandbox_id()),
             "setresuid",
         )?;
         if libc::setuid(0) == 0 {

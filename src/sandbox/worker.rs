@@ -76,6 +76,9 @@ pub fn main() -> i32 {
             return 3;
         }
     };
+    // Fix the sandbox uid from this worker's pid now: inside a child's PID
+    // namespace the pid would read as 1 for every worker.
+    let _ = super::confine::sandbox_id();
     // Orphans of candidate code are re-parented here and reaped, not leaked to init.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     if let Err(err) = interpreter::initialize() {

@@ -390,6 +390,8 @@ fn grade_repeats_exactly_with_the_same_seed() {
         for e in v["exercises"].as_array_mut().unwrap() {
             e["elapsed_ms"] = 0.into();
         }
+        // The sandbox section names the worker's own uid, which differs per run.
+        v["sandbox"] = serde_json::Value::Null;
         v
     };
     assert_eq!(strip(&one), strip(&two));
@@ -400,7 +402,12 @@ fn grade_of_a_missing_directory_is_a_usage_error() {
     let out = run(["grade", "/no/such/submission"])
         .output()
         .expect_code(2);
-    assert!(out.stderr().contains("is not a directory"));
+    assert!(
+        out.stderr()
+            .contains("no such submission: /no/such/submission"),
+        "{}",
+        out.stderr()
+    );
 }
 
 #[test]
@@ -675,6 +682,10 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
         panic!("no `{needle}` in watch output:\n{}", seen.join("\n"));
     };
     let first = wait_for("Watching");
+    // Grading reads the files; reading is not saving, so nothing re-runs.
+    if let Ok(line) = received.recv_timeout(Duration::from_millis(1000)) {
+        panic!("output without a save: {line}");
+    }
     assert!(
         first
             .iter()
@@ -716,5 +727,147 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
     assert_eq!(
         manifest["hints"]["list_tuple"], 1,
         "a hint from watch is remembered too"
+    );
+}
+
+/// Three submissions: full marks, the sample with mistakes, untouched stubs.
+fn batch(tmp: &std::path::Path) -> Vec<String> {
+    let names = ["alice", "bob", "carol"];
+    for name in names {
+        std::fs::create_dir(tmp.join(name)).unwrap();
+    }
+    for id in exercises::ids() {
+        std::fs::copy(solution(id), tmp.join("alice").join(format!("{id}.py"))).unwrap();
+        std::fs::copy(
+            root().join("samples/submission").join(format!("{id}.py")),
+            tmp.join("bob").join(format!("{id}.py")),
+        )
+        .unwrap();
+        std::fs::copy(
+            crate::support::stub(id),
+            tmp.join("carol").join(format!("{id}.py")),
+        )
+        .unwrap();
+    }
+    names
+        .iter()
+        .map(|n| tmp.join(n).display().to_string())
+        .collect()
+}
+
+#[test]
+fn batch_grading_gives_the_same_results_whatever_the_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let subs = batch(tmp.path());
+    let graded = |jobs: &str| -> Vec<serde_json::Value> {
+        let out = run(["grade", "--format", "json", "--seed", "12", "--jobs", jobs])
+            .with_args(&subs)
+            .output()
+            .expect_code(0);
+        out.stdout()
+            .lines()
+            .map(|line| {
+                let mut report: serde_json::Value =
+                    serde_json::from_str(line).expect("one JSON object per line");
+                for exercise in report["exercises"].as_array_mut().unwrap() {
+                    exercise["elapsed_ms"] = 0.into();
+                }
+                // Each worker runs its children under a uid of its own: the
+                // sandbox section names it, the grades must not differ.
+                report["sandbox"] = serde_json::Value::Null;
+                report
+            })
+            .collect()
+    };
+    let one = graded("1");
+    assert_eq!(one.len(), 3);
+    assert_eq!(one, graded("3"));
+    let scores: Vec<f64> = one.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert_eq!(scores[0], 50.0);
+    assert!(scores[1] > 0.0 && scores[1] < 50.0);
+    assert_eq!(scores[2], 0.0);
+    assert!(
+        one.iter().all(|r| r["seed"] == 12),
+        "one seed for the batch"
+    );
+}
+
+#[test]
+fn batch_grading_ends_with_a_summary_and_writes_reports_on_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let subs = batch(tmp.path());
+    let text = run(["grade", "--seed", "12"])
+        .with_args(&subs)
+        .output()
+        .expect_code(0)
+        .stdout();
+    let summary: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("SUBMISSION"))
+        .collect();
+    assert!(
+        summary[0].contains("TOTAL")
+            && summary[0].contains("list_tuple")
+            && summary[0].contains("WARNINGS")
+    );
+    assert!(
+        summary[1].starts_with("alice") && summary[1].contains("50/50"),
+        "{summary:?}"
+    );
+    assert!(
+        summary[3].starts_with("carol") && summary[3].contains(" 0/50"),
+        "{summary:?}"
+    );
+
+    let out_dir = tmp.path().join("reports");
+    let out = run([
+        "grade",
+        "--seed",
+        "12",
+        "--format",
+        "json",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ])
+    .with_args(&subs)
+    .output()
+    .expect_code(0);
+    assert!(out.stdout().contains("Wrote 3 files"), "{}", out.stdout());
+    for name in ["alice", "bob", "carol"] {
+        let report: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out_dir.join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report["seed"], 12);
+    }
+    // The sample's failures come with follow-up questions for the interviewer.
+    let bob: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("bob.json")).unwrap()).unwrap();
+    let decorators = bob["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "decorators")
+        .unwrap();
+    assert!(!decorators["follow_ups"].as_array().unwrap().is_empty());
+
+    // One unreadable submission does not stop the others.
+    std::fs::write(tmp.path().join("broken.tar.gz"), b"not an archive").unwrap();
+    let mixed = run([
+        "grade",
+        "--seed",
+        "12",
+        subs[0].as_str(),
+        tmp.path().join("broken.tar.gz").to_str().unwrap(),
+    ])
+    .output()
+    .expect_code(2);
+    assert!(mixed.stdout().contains("alice"), "{}", mixed.stdout());
+    assert!(
+        mixed
+            .stderr()
+            .contains("1 of 2 submissions could not be graded"),
+        "{}",
+        mixed.stderr()
     );
 }
