@@ -29,5 +29,6 @@ pub mod exercises;
 pub mod grade;
 pub mod report;
 pub mod sandbox;
+pub mod similarity;
 pub mod value;
 pub mod workspace;
