@@ -5,7 +5,7 @@ use anstream::{eprintln, print, println};
 
 use crate::cli::Outcome;
 use crate::grade::GradeOptions;
-use crate::grade::batch::{grade_all, short_names};
+use crate::grade::batch::{flag_similar, grade_all, short_names};
 use crate::grade::model::SubmissionResult;
 use crate::report::{self, Audience, Format};
 use crate::workspace;
@@ -72,16 +72,16 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
 
     let names = short_names(submissions);
     let failed = results.iter().filter(|r| r.is_err()).count();
-    for (path, result) in submissions.iter().zip(&results) {
-        if let Err(err) = result {
-            eprintln!("error: {}: {err}", path.display());
+    let mut ok = Vec::new();
+    for ((path, name), result) in submissions.iter().zip(names).zip(results) {
+        match result {
+            Ok(graded) => ok.push((name, graded)),
+            Err(err) => eprintln!("error: {}: {err}", path.display()),
         }
     }
-    let graded: Vec<(&str, &SubmissionResult)> = names
-        .iter()
-        .zip(&results)
-        .filter_map(|(n, r)| r.as_ref().ok().map(|r| (n.as_str(), r)))
-        .collect();
+    flag_similar(&mut ok);
+    let graded: Vec<(&str, &SubmissionResult)> =
+        ok.iter().map(|(n, g)| (n.as_str(), &g.result)).collect();
     match &batch.out {
         Some(dir) => {
             let written = report::write_all(dir, &graded, batch.format)

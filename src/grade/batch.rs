@@ -9,10 +9,32 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::model::SubmissionResult;
+use std::collections::BTreeMap;
+
+use super::model::{SimilarTo, SubmissionResult};
 use super::{GradeError, GradeOptions, grade_submission};
 use crate::archive;
+use crate::catalog::Catalog;
 use crate::sandbox::Sandbox;
+use crate::similarity::{self, Fingerprinted, Region};
+
+/// A graded submission and the exercise sources it was graded on.
+pub struct Graded {
+    pub result: SubmissionResult,
+    /// `<id>.py` of each graded exercise the submission has.
+    pub sources: BTreeMap<String, String>,
+}
+
+fn sources(dir: &Path, result: &SubmissionResult) -> BTreeMap<String, String> {
+    result
+        .exercises
+        .iter()
+        .filter_map(|e| {
+            let bytes = std::fs::read(dir.join(format!("{}.py", e.id))).ok()?;
+            Some((e.id.clone(), String::from_utf8_lossy(&bytes).into_owned()))
+        })
+        .collect()
+}
 
 /// Grades a directory, or an archive unpacked safely into a temporary
 /// directory and verified against its pack manifest.
@@ -20,9 +42,13 @@ pub fn grade_path(
     sandbox: &mut Sandbox,
     path: &Path,
     options: &GradeOptions,
-) -> Result<SubmissionResult, GradeError> {
+) -> Result<Graded, GradeError> {
     if path.is_dir() {
-        return grade_submission(sandbox, path, options);
+        let result = grade_submission(sandbox, path, options)?;
+        return Ok(Graded {
+            sources: sources(path, &result),
+            result,
+        });
     }
     if !path.is_file() {
         return Err(GradeError::NotADirectory(path.display().to_string()));
@@ -38,7 +64,63 @@ pub fn grade_path(
     for exercise in &mut result.exercises {
         exercise.self_check = packed.get(&exercise.id).copied();
     }
-    Ok(result)
+    Ok(Graded {
+        sources: sources(unpacked.path(), &result),
+        result,
+    })
+}
+
+/// Compares every pair of submissions' solutions to each exercise (the
+/// stub's own code excluded) and records the pairs at or above
+/// [`similarity::FLAG_AT`] on both submissions.
+pub fn flag_similar(graded: &mut [(String, Graded)]) {
+    let catalog = Catalog::get();
+    let ids: Vec<String> = graded
+        .iter()
+        .flat_map(|(_, g)| g.sources.keys().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for id in ids {
+        let stub = Fingerprinted::new(catalog.exercise(&id).map_or("", |e| e.stub));
+        let prints: Vec<Option<Fingerprinted>> = graded
+            .iter()
+            .map(|(_, g)| g.sources.get(&id).map(|s| Fingerprinted::new(s)))
+            .collect();
+        for a in 0..graded.len() {
+            for b in a + 1..graded.len() {
+                let (Some(pa), Some(pb)) = (&prints[a], &prints[b]) else {
+                    continue;
+                };
+                let found = similarity::compare(pa, pb, &stub);
+                if found.score < similarity::FLAG_AT {
+                    continue;
+                }
+                let score = (found.score * 100.0).round() / 100.0;
+                let flipped = found
+                    .regions
+                    .iter()
+                    .map(|r| Region {
+                        a_lines: r.b_lines,
+                        b_lines: r.a_lines,
+                    })
+                    .collect();
+                let (name_a, name_b) = (graded[a].0.clone(), graded[b].0.clone());
+                graded[a].1.result.similar.push(SimilarTo {
+                    exercise: id.clone(),
+                    other: name_b,
+                    score,
+                    regions: found.regions,
+                });
+                graded[b].1.result.similar.push(SimilarTo {
+                    exercise: id.clone(),
+                    other: name_a,
+                    score,
+                    regions: flipped,
+                });
+            }
+        }
+    }
 }
 
 /// Grades every path with up to `jobs` workers at once. `done` is called as
@@ -49,9 +131,9 @@ pub fn grade_all(
     options: &GradeOptions,
     jobs: usize,
     done: &(dyn Fn(&Path) + Sync),
-) -> Vec<Result<SubmissionResult, GradeError>> {
+) -> Vec<Result<Graded, GradeError>> {
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Result<SubmissionResult, GradeError>>>> =
+    let slots: Vec<Mutex<Option<Result<Graded, GradeError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, paths.len().max(1)) {

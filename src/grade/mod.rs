@@ -115,6 +115,7 @@ pub fn grade_submission(
                 .unwrap_or_default(),
         },
         warnings,
+        similar: Vec::new(),
         exercises: results,
     })
 }

@@ -27,7 +27,23 @@ pub struct SubmissionResult {
     /// a stub from another exercise version, …); grading went ahead.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Other submissions of the same batch whose solution to an exercise is
+    /// suspiciously alike (after normalising names, literals and layout).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub similar: Vec<SimilarTo>,
     pub exercises: Vec<ExerciseResult>,
+}
+
+/// A suspiciously alike solution in another submission of the batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarTo {
+    pub exercise: String,
+    /// The other submission's short name.
+    pub other: String,
+    /// Shared fingerprints over the smaller solution's, from 0 to 1.
+    pub score: f64,
+    /// Matching line ranges: `a_lines` in this submission, `b_lines` in the other.
+    pub regions: Vec<crate::similarity::Region>,
 }
 
 /// How the candidate's code was contained, as the report states it.

@@ -225,6 +225,29 @@ pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String
         out,
         "{DIM}seed {seed}; every submission graded with it{DIM:#}"
     );
+    let mut pairs: Vec<(&str, &str, &str, f64)> = graded
+        .iter()
+        .flat_map(|(name, r)| {
+            r.similar
+                .iter()
+                .map(move |s| (*name, s.other.as_str(), s.exercise.as_str(), s.score))
+        })
+        .filter(|(a, b, _, _)| a < b)
+        .collect();
+    pairs.sort_by(|x, y| y.3.total_cmp(&x.3));
+    if !pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{YELLOW}Suspiciously alike solutions (after normalising names, literals and layout):{YELLOW:#}"
+        );
+        for (a, b, exercise, score) in pairs {
+            let _ = writeln!(
+                out,
+                "  {a} ~ {b}  {exercise}  {:.0}% of fingerprints shared",
+                score * 100.0
+            );
+        }
+    }
     out
 }
 

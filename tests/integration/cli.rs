@@ -871,3 +871,71 @@ fn batch_grading_ends_with_a_summary_and_writes_reports_on_request() {
         mixed.stderr()
     );
 }
+
+#[test]
+fn similarity_flags_a_renamed_copy_and_not_independent_solutions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let subs = batch(tmp.path());
+    // dave renamed every name of alice's list_tuple and reworded comments.
+    let dave = tmp.path().join("dave");
+    std::fs::create_dir(&dave).unwrap();
+    let mut copy = std::fs::read_to_string(solution("list_tuple")).unwrap();
+    for (from, to) in [
+        ("path", "route"),
+        ("value", "thing"),
+        ("target", "dest"),
+        ("items", "stuff"),
+        ("item", "elem"),
+    ] {
+        copy = copy.replace(from, to);
+    }
+    std::fs::write(
+        dave.join("list_tuple.py"),
+        copy.replace("# ", "# my note: "),
+    )
+    .unwrap();
+    let out = run([
+        "grade",
+        "--format",
+        "json",
+        "--seed",
+        "3",
+        "--exercises",
+        "list_tuple",
+    ])
+    .with_args(&subs)
+    .with_args([dave.to_str().unwrap()])
+    .output()
+    .expect_code(0);
+    let reports: Vec<serde_json::Value> = out
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let similar = |i: usize| {
+        reports[i]["similar"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let alice = similar(0);
+    assert_eq!(alice.len(), 1, "{alice:?}");
+    assert_eq!(alice[0]["other"], "dave");
+    assert!(alice[0]["score"].as_f64().unwrap() >= pyinterview::similarity::FLAG_AT);
+    assert!(!alice[0]["regions"].as_array().unwrap().is_empty());
+    assert!(
+        similar(1).is_empty(),
+        "the sample solution is independent of the reference"
+    );
+    assert!(
+        similar(2).is_empty(),
+        "untouched stubs are not alike: the stub's own code is excluded"
+    );
+    let text = run(["grade", "--seed", "3", "--exercises", "list_tuple"])
+        .with_args(&subs)
+        .with_args([dave.to_str().unwrap()])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(text.contains("alice ~ dave  list_tuple"), "{text}");
+}
