@@ -28,7 +28,32 @@ pub enum Command {
     /// List the runnable exercises.
     List,
     /// Print the question bank, by section, with what a strong answer covers.
-    Questions,
+    Questions {
+        /// Only the questions for this level (senior includes system design).
+        #[arg(long, value_enum)]
+        level: Option<crate::catalog::Level>,
+        /// Only this section: junior, mid, senior, design or behavioural.
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// Propose a live screen: 3–5 questions with minutes for each.
+    ///
+    /// Follows the bank's usage notes: depth over breadth, senior roles go
+    /// straight to questions 26–40, one runnable exercise mixed with
+    /// conversation questions, a few minutes kept for the candidate's own.
+    Plan {
+        #[arg(long, value_enum)]
+        level: crate::catalog::Level,
+        /// Length of the screen.
+        #[arg(long, default_value_t = 45)]
+        minutes: u32,
+        /// Seed for the choice (printed, so a plan can be repeated).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Also write the plan as Markdown to this file.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+    },
     /// Print an exercise's task as the candidate reads it.
     Show {
         /// Exercise id (see `pyinterview list`).

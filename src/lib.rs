@@ -27,6 +27,7 @@ pub mod driver;
 pub mod exercise;
 pub mod exercises;
 pub mod grade;
+pub mod plan;
 pub mod report;
 pub mod sandbox;
 pub mod similarity;

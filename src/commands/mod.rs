@@ -11,6 +11,7 @@ mod hint;
 mod init;
 mod list;
 mod pack;
+mod plan;
 mod questions;
 mod reset;
 mod show;
@@ -61,7 +62,13 @@ impl From<crate::grade::GradeError> for Error {
 pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {
         Command::List => list::run(),
-        Command::Questions => questions::run(),
+        Command::Questions { level, section } => questions::run(level, section.as_deref()),
+        Command::Plan {
+            level,
+            minutes,
+            seed,
+            markdown,
+        } => plan::run(level, minutes, seed, markdown.as_deref()),
         Command::Show { id, rubric } => show::run(&id, rubric),
         Command::Hint {
             id,

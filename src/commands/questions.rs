@@ -1,7 +1,7 @@
 use anstream::println;
 use anstyle::Style;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Level};
 use crate::cli::Outcome;
 
 use super::Error;
@@ -9,9 +9,21 @@ use super::Error;
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 
-pub fn run() -> Result<Outcome, Error> {
+pub fn run(level: Option<Level>, only: Option<&str>) -> Result<Outcome, Error> {
     let bank = &Catalog::get().questions;
-    for section in &bank.sections {
+    if let Some(only) = only {
+        if !bank.sections.iter().any(|s| s.id == only) {
+            let ids: Vec<&str> = bank.sections.iter().map(|s| s.id.as_str()).collect();
+            return Err(Error::User(format!(
+                "unknown section `{only}`; the sections are: {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let shown = |id: &str| {
+        only.is_none_or(|s| s == id) && level.is_none_or(|l| crate::plan::sections(l).contains(&id))
+    };
+    for section in bank.sections.iter().filter(|s| shown(&s.id)) {
         println!("{BOLD}{}{BOLD:#} — {}\n", section.title, section.focus);
         for q in bank.in_section(&section.id) {
             let exercise = q

@@ -939,3 +939,78 @@ fn similarity_flags_a_renamed_copy_and_not_independent_solutions() {
         .stdout();
     assert!(text.contains("alice ~ dave  list_tuple"), "{text}");
 }
+
+#[test]
+fn plan_proposes_a_screen_for_each_level_and_writes_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    for level in ["junior", "mid", "senior", "design"] {
+        let file = tmp.path().join(format!("{level}.md"));
+        let out = run([
+            "plan",
+            "--level",
+            level,
+            "--minutes",
+            "45",
+            "--seed",
+            "1",
+            "--markdown",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .expect_code(0)
+        .stdout();
+        assert!(
+            out.starts_with(&format!("# {level}-level screen, 45 minutes")),
+            "{out}"
+        );
+        let rows = out
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| #") && !l.starts_with("| |"))
+            .count();
+        assert!((3..=5).contains(&rows), "{level}: {rows} questions\n{out}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            out,
+            "the Markdown file holds the plan"
+        );
+    }
+    let senior = run(["plan", "--level", "senior", "--seed", "5"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        senior.contains("(exercise `rate_limiter`)"),
+        "a runnable exercise in the mix: {senior}"
+    );
+    let short = run(["plan", "--level", "senior", "--minutes", "10"])
+        .output()
+        .expect_code(2);
+    assert!(short.stderr().contains("too short"), "{}", short.stderr());
+}
+
+#[test]
+fn questions_filter_by_level_and_section() {
+    let senior = run(["questions", "--level", "senior"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(senior.contains("26. ") && senior.contains("40. "));
+    assert!(
+        !senior.contains(" 1. ") && !senior.contains("41. "),
+        "senior means 26–40"
+    );
+    let behavioural = run(["questions", "--section", "behavioural"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(behavioural.contains("41. ") && !behavioural.contains("26. "));
+    let bad = run(["questions", "--section", "nope"])
+        .output()
+        .expect_code(2);
+    assert!(
+        bad.stderr()
+            .contains("the sections are: junior, mid, senior, design, behavioural"),
+        "{}",
+        bad.stderr()
+    );
+}

@@ -1,0 +1,233 @@
+//! Planning a live screen from the question bank, following its usage notes:
+//! 3–5 questions covered in depth rather than many on the surface; senior
+//! roles go straight to the senior and design questions (26–40); one
+//! question with a runnable exercise, the rest conversation.
+
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use crate::catalog::{Level, Question, QuestionBank};
+use crate::exercise::rng_for;
+use crate::exercises;
+
+/// Fewest and most questions in a screen.
+pub const MIN_QUESTIONS: usize = 3;
+pub const MAX_QUESTIONS: usize = 5;
+/// Minutes kept at the end for the candidate's own questions.
+pub const WRAP_UP_MINUTES: u32 = 5;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub level: String,
+    pub minutes: u32,
+    pub seed: u64,
+    pub items: Vec<PlanItem>,
+    /// Minutes left for the candidate's questions and wrap-up.
+    pub wrap_up: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanItem {
+    pub number: u32,
+    pub topic: String,
+    pub minutes: u32,
+    pub prompt: String,
+    pub rubric: Vec<String>,
+    pub follow_ups: Vec<String>,
+    /// The runnable exercise to work through, if this is the coding question.
+    pub exercise: Option<String>,
+}
+
+/// The bank's sections a level draws from.
+pub fn sections(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::Junior => &["junior"],
+        Level::Mid => &["mid"],
+        // Senior roles go straight to 26–40: easier questions tell the
+        // candidate the interviewer is unsure what they want.
+        Level::Senior => &["senior", "design"],
+        Level::Design => &["design"],
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PlanError {
+    #[error(
+        "{0} minutes is too short for a screen of {MIN_QUESTIONS} questions at this level; allow at least {1}"
+    )]
+    TooShort(u32, u32),
+}
+
+/// A screen for `level` in `minutes`, chosen with `seed`.
+pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Result<Plan, PlanError> {
+    let mut pool: Vec<&Question> = bank
+        .questions
+        .iter()
+        .filter(|q| sections(level).contains(&q.section.as_str()))
+        .collect();
+    pool.shuffle(&mut rng_for(seed, "plan"));
+    let runnable = |q: &&Question| {
+        q.exercise
+            .as_deref()
+            .is_some_and(|e| exercises::find(e).is_some())
+    };
+    // The coding question first (if the level has one), then conversation.
+    let coding = pool.iter().position(runnable).map(|i| pool.remove(i));
+    let conversation: Vec<&Question> = pool.into_iter().filter(|q| !runnable(q)).collect();
+    let budget = minutes.saturating_sub(WRAP_UP_MINUTES);
+
+    let mut chosen: Vec<&Question> = coding.into_iter().collect();
+    for question in &conversation {
+        if chosen.len() == MAX_QUESTIONS {
+            break;
+        }
+        let used: u32 = chosen.iter().map(|q| q.minutes).sum();
+        if used + question.minutes <= budget {
+            chosen.push(question);
+        }
+    }
+    if chosen.len() < MIN_QUESTIONS {
+        // Long questions drawn first crowded the rest out: take the
+        // shortest conversation questions instead, if they fit.
+        let mut shortest = conversation.clone();
+        shortest.sort_by_key(|q| q.minutes);
+        chosen.retain(|q| runnable(q));
+        chosen.extend(shortest.into_iter().take(MIN_QUESTIONS - chosen.len()));
+        let used: u32 = chosen.iter().map(|q| q.minutes).sum();
+        if chosen.len() < MIN_QUESTIONS || used > budget {
+            return Err(PlanError::TooShort(minutes, used + WRAP_UP_MINUTES));
+        }
+    }
+    // Keep the bank's order within the screen: it builds from fundamentals up.
+    chosen[1..].sort_by_key(|q| q.number);
+    let items: Vec<PlanItem> = chosen
+        .iter()
+        .map(|q| PlanItem {
+            number: q.number,
+            topic: q.topic.clone(),
+            minutes: q.minutes,
+            prompt: q.prompt.clone(),
+            rubric: q.rubric.clone(),
+            follow_ups: q.follow_ups.clone(),
+            exercise: q.exercise.clone().filter(|e| exercises::find(e).is_some()),
+        })
+        .collect();
+    let used: u32 = items.iter().map(|i| i.minutes).sum();
+    Ok(Plan {
+        level: level.as_str().to_string(),
+        minutes,
+        seed,
+        wrap_up: minutes - used,
+        items,
+    })
+}
+
+/// The plan as Markdown, to print or hand to a colleague.
+pub fn markdown(plan: &Plan) -> String {
+    let mut out = format!(
+        "# {}-level screen, {} minutes\n\n_Plan seed {} (`pyinterview plan --level {} --minutes {} --seed {}` repeats it)._\n\n\
+         | # | question | minutes |\n|---|---|---|\n",
+        plan.level, plan.minutes, plan.seed, plan.level, plan.minutes, plan.seed
+    );
+    for item in &plan.items {
+        let exercise = item
+            .exercise
+            .as_deref()
+            .map(|e| format!(" (exercise `{e}`)"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| {} | {}{exercise} | {} |\n",
+            item.number, item.topic, item.minutes
+        ));
+    }
+    out.push_str(&format!(
+        "| | candidate's questions, wrap-up | {} |\n",
+        plan.wrap_up
+    ));
+    for item in &plan.items {
+        out.push_str(&format!(
+            "\n## {}. {} — {} min\n\n{}\n",
+            item.number, item.topic, item.minutes, item.prompt
+        ));
+        if let Some(exercise) = &item.exercise {
+            out.push_str(&format!(
+                "\nWork through the `{exercise}` exercise together (`pyinterview show {exercise} --rubric`).\n"
+            ));
+        }
+        out.push_str("\nA strong answer covers:\n\n");
+        for point in &item.rubric {
+            out.push_str(&format!("- {point}\n"));
+        }
+        out.push_str("\nGo deeper:\n\n");
+        for question in &item.follow_ups {
+            out.push_str(&format!("- {question}\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn every_level_gets_three_to_five_questions_within_the_time() {
+        let bank = &Catalog::get().questions;
+        for level in [Level::Junior, Level::Mid, Level::Senior, Level::Design] {
+            for seed in 0..20 {
+                let plan = plan(bank, level, 45, seed).unwrap();
+                assert!(
+                    (MIN_QUESTIONS..=MAX_QUESTIONS).contains(&plan.items.len()),
+                    "{level:?}: {plan:?}"
+                );
+                let used: u32 = plan.items.iter().map(|i| i.minutes).sum();
+                assert!(
+                    used + WRAP_UP_MINUTES <= 45,
+                    "{level:?} seed {seed}: {used} minutes"
+                );
+                for item in &plan.items {
+                    let question = bank.question(item.number).unwrap();
+                    assert!(sections(level).contains(&question.section.as_str()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn senior_screens_stay_in_26_to_40_and_include_a_runnable_exercise() {
+        let bank = &Catalog::get().questions;
+        for seed in 0..20 {
+            let plan = plan(bank, Level::Senior, 60, seed).unwrap();
+            assert!(
+                plan.items.iter().all(|i| (26..=40).contains(&i.number)),
+                "{plan:?}"
+            );
+            assert_eq!(plan.items[0].exercise.as_deref(), Some("rate_limiter"));
+        }
+        for level in [Level::Junior, Level::Mid] {
+            assert!(
+                plan(bank, level, 45, 1).unwrap().items[0]
+                    .exercise
+                    .is_some(),
+                "{level:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_little_time_is_refused_with_the_minimum() {
+        let bank = &Catalog::get().questions;
+        let err = plan(bank, Level::Senior, 10, 1).unwrap_err();
+        assert!(matches!(err, PlanError::TooShort(10, need) if need > 10));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_plan() {
+        let bank = &Catalog::get().questions;
+        assert_eq!(plan(bank, Level::Mid, 45, 7), plan(bank, Level::Mid, 45, 7));
+        let md = markdown(&plan(bank, Level::Mid, 45, 7).unwrap());
+        assert!(md.starts_with("# mid-level screen, 45 minutes"));
+        assert!(md.contains("A strong answer covers:"));
+    }
+}
