@@ -84,7 +84,11 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         ok.iter().map(|(n, g)| (n.as_str(), &g.result)).collect();
     match &batch.out {
         Some(dir) => {
-            let written = report::write_all(dir, &graded, batch.format)
+            let sources: report::html::Sources = ok
+                .iter()
+                .map(|(n, g)| (n.clone(), g.sources.clone()))
+                .collect();
+            let written = report::write_all(dir, &graded, batch.format, &sources)
                 .map_err(|e| Error::User(format!("cannot write to {}: {e}", dir.display())))?;
             println!("Wrote {} files to {}", written.len(), dir.display());
         }

@@ -2,7 +2,11 @@
 //! return text and the CLI prints it. Terminal output carries ANSI styles,
 //! which the CLI strips when stdout is not a terminal or `NO_COLOR` is set.
 
+mod gradescope;
+pub mod html;
 mod json;
+mod junit;
+mod markdown;
 mod text;
 
 use clap::ValueEnum;
@@ -15,6 +19,14 @@ pub enum Format {
     Text,
     /// The stable JSON schema documented in the README.
     Json,
+    /// JUnit XML for CI systems.
+    Junit,
+    /// Gradescope's autograder results.json.
+    Gradescope,
+    /// Markdown, for pasting into a review.
+    Markdown,
+    /// A self-contained HTML page (with --out: one per submission and an index).
+    Html,
 }
 
 /// Who reads the report: candidates see their own checks; interviewers also
@@ -41,6 +53,10 @@ pub fn extension(format: Format) -> &'static str {
     match format {
         Format::Text => "txt",
         Format::Json => "json",
+        Format::Junit => "xml",
+        Format::Gradescope => "results.json",
+        Format::Markdown => "md",
+        Format::Html => "html",
     }
 }
 
@@ -50,12 +66,21 @@ pub fn write_all(
     dir: &std::path::Path,
     graded: &[(&str, &SubmissionResult)],
     format: Format,
+    sources: &html::Sources,
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
+    if format == Format::Html {
+        let path = dir.join("index.html");
+        std::fs::write(&path, html::index(graded))?;
+        written.push(path);
+    }
     for (name, result) in graded {
         let path = dir.join(format!("{name}.{}", extension(format)));
-        let text = render(result, format, Audience::Interviewer);
+        let text = match format {
+            Format::Html => html::render(result, name, sources),
+            _ => render(result, format, Audience::Interviewer),
+        };
         // Files get plain text: no terminal styles.
         std::fs::write(&path, anstream::adapter::strip_str(&text).to_string())?;
         written.push(path);
@@ -67,5 +92,9 @@ pub fn render(result: &SubmissionResult, format: Format, audience: Audience) -> 
     match format {
         Format::Text => text::render(result, audience),
         Format::Json => json::render(result),
+        Format::Junit => junit::render(result),
+        Format::Gradescope => gradescope::render(result),
+        Format::Markdown => markdown::render(result),
+        Format::Html => html::render(result, &result.submission, &html::Sources::new()),
     }
 }

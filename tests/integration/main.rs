@@ -6,5 +6,6 @@ mod cli;
 mod consistency;
 mod grading;
 mod hostile;
+mod reports;
 mod snapshots;
 mod support;

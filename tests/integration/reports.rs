@@ -1,0 +1,305 @@
+//! Every report format, written for a batch with --out and validated: JSON
+//! against the documented schema, JUnit parsed as XML, Gradescope's keys,
+//! Markdown's tables, and HTML rendered in headless Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::*;
+
+/// alice: every reference solution; bob: the sample; dave: bob's decorators.
+fn batch(tmp: &Path) -> Vec<String> {
+    for name in ["alice", "bob", "dave"] {
+        std::fs::create_dir(tmp.join(name)).unwrap();
+    }
+    for id in pyinterview::exercises::ids() {
+        std::fs::copy(solution(id), tmp.join("alice").join(format!("{id}.py"))).unwrap();
+        std::fs::copy(
+            root().join("samples/submission").join(format!("{id}.py")),
+            tmp.join("bob").join(format!("{id}.py")),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        root().join("samples/submission/decorators.py"),
+        tmp.join("dave/decorators.py"),
+    )
+    .unwrap();
+    ["alice", "bob", "dave"]
+        .iter()
+        .map(|n| tmp.join(n).display().to_string())
+        .collect()
+}
+
+fn write(tmp: &Path, subs: &[String], format: &str) -> PathBuf {
+    let out = tmp.join(format);
+    run([
+        "grade",
+        "--seed",
+        "4",
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .with_args(subs)
+    .output()
+    .expect_code(0);
+    out
+}
+
+#[test]
+fn json_reports_follow_the_documented_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write(tmp.path(), &batch(tmp.path()), "json");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bob.json")).unwrap()).unwrap();
+    for (key, kind) in [
+        ("score", "number"),
+        ("max_score", "number"),
+        ("seed", "number"),
+        ("exercises", "array"),
+        ("sandbox", "object"),
+        ("warnings", "array"),
+    ] {
+        assert_eq!(json_kind(&report[key]), kind, "{key}");
+    }
+    for exercise in report["exercises"].as_array().unwrap() {
+        for (key, kind) in [
+            ("id", "string"),
+            ("score", "number"),
+            ("max_score", "number"),
+            ("checks", "array"),
+            ("follow_ups", "array"),
+        ] {
+            assert_eq!(json_kind(&exercise[key]), kind, "exercise {key}");
+        }
+        for check in exercise["checks"].as_array().unwrap() {
+            for (key, kind) in [
+                ("name", "string"),
+                ("status", "string"),
+                ("score", "number"),
+                ("max_score", "number"),
+                ("message", "string"),
+                ("hidden", "bool"),
+            ] {
+                assert_eq!(json_kind(&check[key]), kind, "check {key}");
+            }
+            let status = check["status"].as_str().unwrap();
+            assert!(
+                [
+                    "passed",
+                    "failed",
+                    "error",
+                    "timeout",
+                    "crashed",
+                    "memory",
+                    "not_attempted"
+                ]
+                .contains(&status)
+            );
+        }
+    }
+    assert_eq!(report["similar"][0]["other"], "dave");
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+#[test]
+fn junit_reports_parse_and_count_the_verdicts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write(tmp.path(), &batch(tmp.path()), "junit");
+    let text = std::fs::read_to_string(out.join("bob.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 5);
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        root.attribute("tests").unwrap().parse::<usize>().unwrap(),
+        cases
+    );
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(
+        root.attribute("failures")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
+        failures
+    );
+    assert!(failures > 0, "the sample has failing checks");
+    let skipped = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("skipped"))
+        .count();
+    assert!(skipped > 0, "running_mean is left as the stub");
+}
+
+#[test]
+fn gradescope_results_have_the_keys_gradescope_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write(tmp.path(), &batch(tmp.path()), "gradescope");
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bob.results.json")).unwrap())
+            .unwrap();
+    assert!(results["score"].is_number());
+    let tests = results["tests"].as_array().unwrap();
+    assert!(tests.len() > 50);
+    for test in tests {
+        for key in [
+            "score",
+            "max_score",
+            "status",
+            "name",
+            "output",
+            "visibility",
+        ] {
+            assert!(test.get(key).is_some(), "{key} in {test}");
+        }
+        assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()));
+        assert!(["visible", "after_published"].contains(&test["visibility"].as_str().unwrap()));
+    }
+    let total: f64 = tests.iter().map(|t| t["score"].as_f64().unwrap()).sum();
+    assert!(
+        (total - results["score"].as_f64().unwrap()).abs() < 0.1,
+        "the tests add up to the score"
+    );
+}
+
+#[test]
+fn markdown_reports_have_a_table_per_exercise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write(tmp.path(), &batch(tmp.path()), "markdown");
+    let text = std::fs::read_to_string(out.join("bob.md")).unwrap();
+    assert!(text.contains("| exercise | score | checks passed | hints used |"));
+    assert_eq!(text.matches("| check | status | points |").count(), 5);
+    assert!(text.contains("### Rubric") && text.contains("```diff"));
+}
+
+/// Chromium from Debian's packages; CI installs it (see .ci/run).
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser"].iter().find_map(|name| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {name}"))
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
+}
+
+fn headless(chromium: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(chromium);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+#[test]
+fn html_reports_render_in_chromium_with_what_an_interviewer_needs() {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have Chromium: .ci/run installs it"
+        );
+        eprintln!("skipped: no chromium here (apt-get install chromium)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write(tmp.path(), &batch(tmp.path()), "html");
+    let profile = tmp.path().join("profile");
+    let page = out.join("bob.html");
+    let dom = headless(&chromium, &profile)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<h1>bob: 39.94 / 50 (80%)</h1>") || dom.contains("<h1>bob:"),
+        "{dom}"
+    );
+    for id in pyinterview::exercises::ids() {
+        assert!(
+            dom.contains(&format!("<section class=\"exercise\" id=\"{id}\">")),
+            "{id} section"
+        );
+    }
+    assert!(
+        dom.contains("aria-label=\"scores per exercise and per check\""),
+        "the chart"
+    );
+    assert!(
+        dom.matches("<h3>Rubric</h3>").count() == 5,
+        "a rubric beside each exercise"
+    );
+    assert!(
+        dom.contains("Suspiciously alike: dave's solution"),
+        "similarity, side by side"
+    );
+    assert!(dom.contains("class=\"hit\""), "matching lines highlighted");
+    assert!(dom.contains("- expected:"), "failures with their diffs");
+
+    // And a person sees a page, not an error: a screenshot with content.
+    let shot = tmp.path().join("bob.png");
+    let status = headless(&chromium, &profile)
+        .arg("--window-size=1280,1600")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(
+        png.len() > 50_000,
+        "a rendered page is not blank ({} bytes)",
+        png.len()
+    );
+    let index = headless(&chromium, &profile)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", out.join("index.html").display()))
+        .output()
+        .unwrap();
+    let index = String::from_utf8_lossy(&index.stdout);
+    for name in ["alice", "bob", "dave"] {
+        assert!(
+            index.contains(&format!("href=\"{name}.html\"")),
+            "{name} linked from the index"
+        );
+    }
+}
