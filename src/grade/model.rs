@@ -144,6 +144,15 @@ impl Status {
 }
 
 impl SubmissionResult {
+    /// The score as a percentage of the maximum (0 when nothing was graded).
+    pub fn percent(&self) -> f64 {
+        if self.max_score > 0.0 {
+            100.0 * self.score / self.max_score
+        } else {
+            0.0
+        }
+    }
+
     pub fn all_passed(&self) -> bool {
         self.exercises
             .iter()

@@ -84,11 +84,7 @@ pub fn render(result: &SubmissionResult, name: &str, sources: &Sources) -> Strin
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} — pyinterview</title><style>{STYLE}</style></head><body>",
         escape(name)
     );
-    let percent = if result.max_score > 0.0 {
-        100.0 * result.score / result.max_score
-    } else {
-        0.0
-    };
+    let percent = result.percent();
     let _ = write!(
         out,
         "<h1>{}: {} / {} ({percent:.0}%)</h1><p class=\"muted\">{} · pyinterview {} · seed {}</p>",

@@ -8,11 +8,7 @@ use crate::grade::model::{Status, SubmissionResult};
 
 pub fn render(result: &SubmissionResult) -> String {
     let mut out = String::new();
-    let percent = if result.max_score > 0.0 {
-        100.0 * result.score / result.max_score
-    } else {
-        0.0
-    };
+    let percent = result.percent();
     let _ = writeln!(
         out,
         "# {} — {} / {} ({percent:.0}%)\n",

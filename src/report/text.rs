@@ -45,11 +45,7 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     for exercise in &result.exercises {
         render_exercise(&mut out, exercise, audience);
     }
-    let percent = if result.max_score > 0.0 {
-        100.0 * result.score / result.max_score
-    } else {
-        0.0
-    };
+    let percent = result.percent();
     let _ = writeln!(
         out,
         "{BOLD}Total: {} / {} ({percent:.0}%){BOLD:#}   {DIM}seed {}{DIM:#}",
