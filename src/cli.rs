@@ -159,6 +159,13 @@ pub enum Command {
         /// Write one report file per submission (in --format) into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Reference solutions (`<exercise>.py`) to time the candidates' code
+        /// against [default: python/solutions of the source checkout, if any]
+        #[arg(long, value_name = "DIR", conflicts_with = "no_reference")]
+        reference: Option<PathBuf>,
+        /// Do not time against reference solutions.
+        #[arg(long)]
+        no_reference: bool,
         /// Seed for the generated checks; give the seed a report shows to repeat it.
         #[arg(long)]
         seed: Option<u64>,

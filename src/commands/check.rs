@@ -38,6 +38,7 @@ pub fn run(
         timeout: settings.timeout,
         limits: settings.limits,
         exercises,
+        reference: None,
     };
     let result = grade_submission(&mut sandbox()?, &dir, &options)?;
     print!(

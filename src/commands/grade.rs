@@ -19,9 +19,12 @@ pub struct Batch {
     pub seed: Option<u64>,
     pub format: Format,
     pub exercises: Vec<String>,
+    /// Reference solutions to time against; `None` to skip timing.
+    pub reference: Option<PathBuf>,
 }
 
 pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result<Outcome, Error> {
+    let reference = batch.reference.clone();
     for id in &batch.exercises {
         entry(id)?;
     }
@@ -51,6 +54,7 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         timeout: settings.timeout,
         limits: settings.limits,
         exercises: batch.exercises,
+        reference,
     };
     let jobs = batch
         .jobs

@@ -106,21 +106,37 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             submissions,
             jobs,
             out,
+            reference,
+            no_reference,
             seed,
             format,
             exercises,
             sandbox,
-        } => grade::run(
-            &submissions,
-            grade::Batch {
-                jobs,
-                out,
-                seed,
-                format,
-                exercises,
-            },
-            &settings(&sandbox)?,
-        ),
+        } => {
+            if let Some(dir) = reference.as_ref().filter(|d| !d.is_dir()) {
+                return Err(Error::User(format!(
+                    "--reference {} is not a directory",
+                    dir.display()
+                )));
+            }
+            let reference = if no_reference {
+                None
+            } else {
+                reference.or_else(crate::grade::default_reference)
+            };
+            grade::run(
+                &submissions,
+                grade::Batch {
+                    jobs,
+                    out,
+                    seed,
+                    format,
+                    exercises,
+                    reference,
+                },
+                &settings(&sandbox)?,
+            )
+        }
         Command::Worker => Ok(Outcome::Success), // dispatched in main before this
     }
 }

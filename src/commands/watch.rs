@@ -138,6 +138,7 @@ impl Session {
             timeout: self.settings.timeout,
             limits: self.settings.limits,
             exercises,
+            reference: None,
         };
         Ok(grade_submission(&mut self.sandbox, &self.dir, &options)?)
     }

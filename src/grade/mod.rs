@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, CatalogEntry};
 use crate::exercise::{Graded, PlannedCheck};
 use crate::exercises;
 use crate::sandbox::Confinement;
-use crate::sandbox::protocol::RunRequest;
+use crate::sandbox::protocol::{RunReport, RunRequest, Slot};
 use crate::sandbox::{Limits, Sandbox};
 use model::{
     CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, SubmissionResult, round_points,
@@ -33,6 +33,9 @@ pub struct GradeOptions {
     pub limits: Limits,
     /// Which exercises; all of them when empty.
     pub exercises: Vec<String>,
+    /// A directory of reference solutions (`<id>.py`) to time the
+    /// candidate's code against; no timing when `None`.
+    pub reference: Option<std::path::PathBuf>,
 }
 
 impl Default for GradeOptions {
@@ -42,8 +45,17 @@ impl Default for GradeOptions {
             timeout: Duration::from_secs(10),
             limits: Limits::default(),
             exercises: Vec::new(),
+            reference: None,
         }
     }
+}
+
+/// The reference solutions of a source checkout, when this binary runs from
+/// one. They are deliberately not embedded: anything in the binary is in the
+/// memory of every sandboxed child, where code using ctypes could find it.
+pub fn default_reference() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/solutions");
+    dir.is_dir().then_some(dir)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +166,28 @@ fn helper_notes(dir: &Path, graded: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Sums the time of the checks both runs finished without a fault.
+fn timing(candidate: &RunReport, reference: &RunReport) -> Option<model::Timing> {
+    let finished = |slot: &Slot| match slot {
+        Slot::Finished(outcome) if outcome.fault.is_none() => Some(outcome.micros),
+        _ => None,
+    };
+    let (mut mine, mut theirs, mut checks) = (0u64, 0u64, 0usize);
+    for (a, b) in candidate.slots.iter().zip(&reference.slots) {
+        if let (Some(a), Some(b)) = (finished(a), finished(b)) {
+            mine += a;
+            theirs += b;
+            checks += 1;
+        }
+    }
+    (checks > 0 && theirs > 0).then(|| model::Timing {
+        candidate_ms: mine as f64 / 1000.0,
+        reference_ms: theirs as f64 / 1000.0,
+        ratio: (mine as f64 / theirs as f64 * 100.0).round() / 100.0,
+        checks,
+    })
+}
+
 /// The candidate's source, read by the grader (at most 1 MiB) for notes.
 fn read_source(path: &Path) -> Option<String> {
     use std::io::Read;
@@ -238,6 +272,7 @@ fn grade_exercise(
             .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
         hints_available: entry.info.hints.len(),
         self_check: None,
+        timing: None,
         follow_ups: Vec::new(),
     };
     let verdicts: Vec<CheckResult> = if !module.is_file() {
@@ -257,8 +292,26 @@ fn grade_exercise(
             timeout_ms: options.timeout.as_millis() as u64,
             limits: options.limits,
         };
-        match sandbox.run(&request) {
+        let reference_request = options
+            .reference
+            .as_ref()
+            .filter(|dir| dir.join(&file).is_file())
+            .map(|dir| RunRequest {
+                submission: dir.clone(),
+                ..request.clone()
+            });
+        let (run, reference_run) = match &reference_request {
+            Some(reference) => {
+                let (mine, theirs) = sandbox.run_both(&request, reference);
+                (mine, theirs.ok())
+            }
+            None => (sandbox.run(&request), None),
+        };
+        match run {
             Ok(report) if report.slots.len() == checks.len() => {
+                if let Some(reference) = &reference_run {
+                    result.timing = timing(&report, reference);
+                }
                 result.stdout = report.stdout.text;
                 result.stderr = report.stderr.text;
                 result.output_truncated_bytes =

@@ -34,6 +34,18 @@ pub struct SubmissionResult {
     pub exercises: Vec<ExerciseResult>,
 }
 
+/// Time spent in the checks that both the candidate's code and the
+/// reference solution passed, run concurrently on the same cases.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    pub candidate_ms: f64,
+    pub reference_ms: f64,
+    /// candidate / reference: 2.0 means twice as slow as the reference.
+    pub ratio: f64,
+    /// How many checks the comparison covers.
+    pub checks: usize,
+}
+
 /// A suspiciously alike solution in another submission of the batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimilarTo {
@@ -78,6 +90,10 @@ pub struct ExerciseResult {
     pub hints_used: Option<usize>,
     /// How many hints the exercise has.
     pub hints_available: usize,
+    /// The candidate's code's time against the Python reference solution on
+    /// the same cases, measured in the same run (absent without a reference).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub timing: Option<Timing>,
     /// Follow-up questions for the interviewer, chosen by which checks failed.
     #[serde(default)]
     pub follow_ups: Vec<String>,

@@ -122,6 +122,13 @@ pub fn render(result: &SubmissionResult, name: &str, sources: &Sources) -> Strin
             e.score,
             e.max_score
         );
+        if let Some(t) = e.timing {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">Time: {:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}×)</p>",
+                t.candidate_ms, t.reference_ms, t.checks, t.ratio
+            );
+        }
         if let Some(used) = e.hints_used {
             let _ = write!(
                 out,

@@ -94,6 +94,13 @@ pub fn render(result: &SubmissionResult) -> String {
                 let _ = writeln!(out, "```text\n{}\n```\n", c.traceback.join("\n"));
             }
         }
+        if let Some(t) = e.timing {
+            let _ = writeln!(
+                out,
+                "\nTime: {:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}×).\n",
+                t.candidate_ms, t.reference_ms, t.checks, t.ratio
+            );
+        }
         if !e.follow_ups.is_empty() {
             let _ = writeln!(out, "### Ask\n");
             for q in &e.follow_ups {

@@ -51,6 +51,8 @@ pub enum SandboxError {
 pub struct Sandbox {
     program: PathBuf,
     worker: Option<Worker>,
+    /// A second worker for reference runs, started on first use.
+    reference: Option<Box<Sandbox>>,
 }
 
 struct Worker {
@@ -65,6 +67,7 @@ impl Sandbox {
         Sandbox {
             program: program.into(),
             worker: None,
+            reference: None,
         }
     }
 
@@ -86,6 +89,33 @@ impl Sandbox {
             self.stop();
         }
         result
+    }
+
+    /// Runs `candidate` here and `reference` on a second worker at the same
+    /// time, so that timing them side by side costs little wall time and both
+    /// see the same machine load.
+    pub fn run_both(
+        &mut self,
+        candidate: &RunRequest,
+        reference: &RunRequest,
+    ) -> (
+        Result<RunReport, SandboxError>,
+        Result<RunReport, SandboxError>,
+    ) {
+        let mut other = self
+            .reference
+            .take()
+            .unwrap_or_else(|| Box::new(Sandbox::new(self.program.clone())));
+        let results = std::thread::scope(|scope| {
+            let theirs = scope.spawn(|| other.run(reference));
+            let mine = self.run(candidate);
+            let theirs = theirs
+                .join()
+                .unwrap_or_else(|_| Err(SandboxError::Worker("the reference run panicked".into())));
+            (mine, theirs)
+        });
+        self.reference = Some(other);
+        results
     }
 
     fn exchange(

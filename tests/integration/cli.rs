@@ -389,6 +389,7 @@ fn grade_repeats_exactly_with_the_same_seed() {
         let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
         for e in v["exercises"].as_array_mut().unwrap() {
             e["elapsed_ms"] = 0.into();
+            e["timing"] = serde_json::Value::Null; // measured, like elapsed_ms
         }
         // The sandbox section names the worker's own uid, which differs per run.
         v["sandbox"] = serde_json::Value::Null;
@@ -771,6 +772,7 @@ fn batch_grading_gives_the_same_results_whatever_the_jobs() {
                     serde_json::from_str(line).expect("one JSON object per line");
                 for exercise in report["exercises"].as_array_mut().unwrap() {
                     exercise["elapsed_ms"] = 0.into();
+                    exercise["timing"] = serde_json::Value::Null; // measured
                 }
                 // Each worker runs its children under a uid of its own: the
                 // sandbox section names it, the grades must not differ.
@@ -1013,4 +1015,57 @@ fn questions_filter_by_level_and_section() {
         "{}",
         bad.stderr()
     );
+}
+
+#[test]
+fn grade_times_the_code_against_the_reference_solution() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let path = dir.path().to_str().unwrap();
+    let graded = |extra: &[&str]| -> serde_json::Value {
+        let out = run([
+            "grade",
+            path,
+            "--format",
+            "json",
+            "--seed",
+            "2",
+            "--exercises",
+            "list_tuple",
+        ])
+        .with_args(extra)
+        .output()
+        .expect_code(0);
+        serde_json::from_str(&out.stdout()).unwrap()
+    };
+    let reference = root().join("python/solutions");
+    let timed = graded(&["--reference", reference.to_str().unwrap()]);
+    let timing = &timed["exercises"][0]["timing"];
+    assert_eq!(
+        timing["checks"], 15,
+        "every check finished in both runs: {timing}"
+    );
+    assert!(
+        timing["candidate_ms"].as_f64().unwrap() > 0.0
+            && timing["reference_ms"].as_f64().unwrap() > 0.0
+    );
+    assert!(
+        graded(&["--no-reference"])["exercises"][0]
+            .get("timing")
+            .is_none()
+    );
+
+    // Code that sleeps 20 ms per call is reported far slower than the reference.
+    let slow = std::fs::read_to_string(solution("list_tuple")).unwrap().replace(
+        "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:",
+        "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:\n    import time\n    time.sleep(0.02)",
+    );
+    std::fs::write(dir.path().join("list_tuple.py"), slow).unwrap();
+    let ratio =
+        graded(&["--reference", reference.to_str().unwrap()])["exercises"][0]["timing"]["ratio"]
+            .as_f64()
+            .unwrap();
+    assert!(ratio > 5.0, "ratio {ratio}");
+    run(["grade", path, "--reference", "/no/such/dir"])
+        .output()
+        .expect_code(2);
 }
