@@ -245,12 +245,45 @@ fn candidate_frames(py: Python<'_>, err: &PyErr, path: &Path) -> Vec<String> {
             }
         })
         .collect();
+    lines = collapse_repeats(lines);
     if lines.len() > TRACEBACK_LINES {
         let dropped = lines.len() - TRACEBACK_LINES;
         lines.drain(..dropped);
         lines.insert(0, format!("… {dropped} earlier lines"));
     }
     lines
+}
+
+/// Identical consecutive frames (runaway recursion) after the third become
+/// one `[previous line repeated N more times]`, as Python's own traceback
+/// prints them, so the frames that differ stay in view.
+fn collapse_repeats(lines: Vec<String>) -> Vec<String> {
+    const SHOWN: usize = 3;
+    fn flush(out: &mut Vec<String>, run: usize) {
+        if run > SHOWN {
+            let more = run - SHOWN;
+            let times = if more == 1 { "time" } else { "times" };
+            out.push(format!("[previous line repeated {more} more {times}]"));
+        }
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut previous: Option<String> = None;
+    let mut run = 0;
+    for line in lines {
+        if previous.as_ref() == Some(&line) {
+            run += 1;
+            if run <= SHOWN {
+                out.push(line);
+            }
+            continue;
+        }
+        flush(&mut out, run);
+        previous = Some(line.clone());
+        run = 1;
+        out.push(line);
+    }
+    flush(&mut out, run);
+    out
 }
 
 /// For a SyntaxError: `line 3, column 9: def f(:` and a caret under the column.
@@ -282,5 +315,50 @@ fn truncate(text: &mut String, max_chars: usize) {
     if let Some((cut, _)) = text.char_indices().nth(max_chars) {
         text.truncate(cut);
         text.push_str(" …");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_repeats;
+
+    fn lines(spec: &[(&str, usize)]) -> Vec<String> {
+        spec.iter()
+            .flat_map(|(line, n)| std::iter::repeat_n(line.to_string(), *n))
+            .collect()
+    }
+
+    #[test]
+    fn runs_beyond_three_become_one_line() {
+        let collapsed = collapse_repeats(lines(&[("a", 1), ("b", 990), ("c", 1)]));
+        assert_eq!(
+            collapsed,
+            [
+                "a",
+                "b",
+                "b",
+                "b",
+                "[previous line repeated 987 more times]",
+                "c"
+            ]
+        );
+    }
+
+    #[test]
+    fn short_runs_and_distinct_lines_are_kept() {
+        let input = lines(&[("a", 3), ("b", 1), ("a", 4)]);
+        assert_eq!(
+            collapse_repeats(input),
+            [
+                "a",
+                "a",
+                "a",
+                "b",
+                "a",
+                "a",
+                "a",
+                "[previous line repeated 1 more time]"
+            ]
+        );
     }
 }
