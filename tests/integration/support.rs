@@ -127,3 +127,62 @@ impl Finished {
         self
     }
 }
+
+/// What this machine can give a sandbox, probed independently of the
+/// grader's own detection, so a test can demand every measure the machine
+/// allows and accept, where it does not, a report that says so.
+pub mod machine {
+    /// New PID, network, mount and IPC namespaces (util-linux's unshare).
+    pub fn has_namespaces() -> bool {
+        std::process::Command::new("unshare")
+            .args(["--pid", "--net", "--mount", "--ipc", "--fork", "true"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Landlock, any ABI version.
+    pub fn has_landlock() -> bool {
+        const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
+        // SAFETY: the version query reads and writes no memory.
+        let version = unsafe {
+            libc::syscall(
+                libc::SYS_landlock_create_ruleset,
+                std::ptr::null::<libc::c_void>(),
+                0usize,
+                LANDLOCK_CREATE_RULESET_VERSION,
+            )
+        };
+        version >= 1
+    }
+
+    /// A memory cgroup this process could create: cgroup v1's memory
+    /// hierarchy accepts a new group, or cgroup v2 has memory delegated.
+    pub fn has_memory_cgroup() -> bool {
+        let table = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+        for line in table.lines() {
+            let mut parts = line.splitn(3, ':');
+            let (_, controllers, path) = (parts.next(), parts.next(), parts.next());
+            let path = path.unwrap_or("").trim_start_matches('/');
+            let controllers = controllers.unwrap_or("");
+            if controllers.split(',').any(|c| c == "memory") {
+                let probe = std::path::Path::new("/sys/fs/cgroup/memory")
+                    .join(path)
+                    .join(format!("pyinterview-probe-{}", std::process::id()));
+                if std::fs::create_dir(&probe).is_ok() {
+                    let _ = std::fs::remove_dir(&probe);
+                    return true;
+                }
+            } else if controllers.is_empty() {
+                let subtree = std::path::Path::new("/sys/fs/cgroup")
+                    .join(path)
+                    .join("cgroup.subtree_control");
+                let delegated = std::fs::read_to_string(subtree).unwrap_or_default();
+                if delegated.split_whitespace().any(|c| c == "memory") {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
