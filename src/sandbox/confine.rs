@@ -2,8 +2,8 @@
 //!
 //! In order, in the child:
 //! 1. *Namespaces* (when the worker could create them, i.e. as root): the
-//!    child is PID 1 of its own PID namespace (everything it starts, `setsid`
-//!    or not, dies with it), has a network namespace with no interfaces, and a
+//!    child runs as PID 2 of its own PID namespace under a tiny init (see
+//!    `init`; everything it starts, `setsid` or not, dies with the init), has a network namespace with no interfaces, and a
 //!    private mount namespace where the scratch directory is a size-limited
 //!    tmpfs, `/proc` shows only the sandbox, and directories the sandbox user
 //!    could not traverse (e.g. a Python under `/root`) are hidden behind a

@@ -20,6 +20,7 @@
 mod cgroup;
 mod child;
 mod confine;
+mod init;
 mod interpreter;
 pub mod limits;
 pub mod protocol;

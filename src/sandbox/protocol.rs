@@ -109,6 +109,11 @@ pub enum ChildMessage {
         outcome: CheckOutcome,
     },
     Done,
+    /// Sent last, by the init process of the child's PID namespace (see
+    /// `init`), when the process that ran the checks ended: its raw wait status.
+    Ended {
+        wait_status: i32,
+    },
 }
 
 pub fn write_frame(out: &mut impl Write, message: &impl Serialize) -> io::Result<()> {

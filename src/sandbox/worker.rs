@@ -27,6 +27,7 @@ use pyo3::prelude::*;
 
 use super::cgroup::Cgroup;
 use super::child::{self, ChildPipes, ChildSetup};
+use super::init;
 use super::interpreter;
 use super::protocol::{
     Captured, ChildMessage, FaultInfo, FrameBuffer, Nonce, RunReport, RunRequest, Slot, read_frame,
@@ -367,6 +368,27 @@ fn run_child(
             }
             (pid, namespaces)
         };
+        if pid == 0 && namespaces {
+            // PID 1 of the new namespace forks the process that runs the
+            // checks and stays behind as its init (see `init`).
+            // SAFETY: as above, single-threaded; PID 1 never runs Python again.
+            let runner = unsafe {
+                ffi::PyOS_BeforeFork();
+                let runner = libc::fork();
+                if runner == 0 {
+                    ffi::PyOS_AfterFork_Child();
+                }
+                runner
+            };
+            if runner > 0 {
+                // SAFETY: just forked; the result pipe's write end is ours.
+                unsafe { init::run(runner, result_w.as_raw_fd(), nonce) };
+            }
+            if runner < 0 {
+                // No second process: run the checks as PID 1 after all.
+                unsafe { ffi::PyOS_AfterFork_Parent() };
+            }
+        }
         if pid == 0 {
             let pipes = ChildPipes {
                 result: result_w.as_raw_fd(),
@@ -595,10 +617,19 @@ fn supervise(
     drain_nonblocking(&err_r, &mut output[1]);
     reap_orphans();
 
+    // In a PID namespace the child is an init process whose last frame says
+    // how the process that ran the checks ended: that is the ending to judge.
+    if let Some(ChildMessage::Ended { wait_status }) = messages.last() {
+        let wait_status = *wait_status;
+        messages.pop();
+        if matches!(status, Some(WaitStatus::Exited(_, 0))) {
+            status = WaitStatus::from_raw(pid, wait_status).ok();
+        }
+    }
     let finished = messages.iter().any(|m| matches!(m, ChildMessage::Done));
-    // As PID 1 of its namespace the child ignores SIGXCPU, so the CPU limit
-    // ends it with the hard limit's SIGKILL: tell that apart by the CPU
-    // time the kernel accounted to it.
+    // Where the checks ran as PID 1 after all (no second process), SIGXCPU
+    // was ignored and the hard limit's SIGKILL ended them: tell that apart by
+    // the CPU time the kernel accounted (wait4 on PID 1 includes PID 2).
     let out_of_cpu = cpu >= Duration::from_secs(cpu_seconds);
     let ending = if let Some(why) = malformed {
         Ending::Malformed(why)

@@ -1,6 +1,6 @@
-# hostile: signals its parent, its process group and every process it may
-# As PID 1 of its own namespace the child ignores signals sent from inside it,
-# and Landlock keeps the worker out of reach: nothing dies, grading goes on.
+# hostile: signals its parent and every process it may (kill -1)
+# Its parent is the namespace's init, outside its Landlock domain and uid, and
+# the worker is out of reach too: nothing dies, grading goes on.
 # expect: * = passed
 # note: starts or signals processes
 from collections import Counter
@@ -25,7 +25,7 @@ def extend_unique(target, items):
 def count_visits(path):
     import os
     import signal
-    for target in (os.getppid(), -1, 0):
+    for target in (os.getppid(), -1):
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
