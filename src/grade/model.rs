@@ -46,6 +46,16 @@ pub struct Timing {
     pub checks: usize,
 }
 
+impl Timing {
+    /// The comparison in words, the same in every report format.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}×)",
+            self.candidate_ms, self.reference_ms, self.checks, self.ratio
+        )
+    }
+}
+
 /// A suspiciously alike solution in another submission of the batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimilarTo {

@@ -95,11 +95,7 @@ pub fn render(result: &SubmissionResult) -> String {
             }
         }
         if let Some(t) = e.timing {
-            let _ = writeln!(
-                out,
-                "\nTime: {:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}×).\n",
-                t.candidate_ms, t.reference_ms, t.checks, t.ratio
-            );
+            let _ = writeln!(out, "\nTime: {}.\n", t.sentence());
         }
         if !e.follow_ups.is_empty() {
             let _ = writeln!(out, "### Ask\n");

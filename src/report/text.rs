@@ -300,11 +300,7 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
             );
         }
         if let Some(t) = exercise.timing {
-            let _ = writeln!(
-                out,
-                "    {DIM}time: {:.1} ms against the reference's {:.1} ms on the same {} checks ({}×){DIM:#}",
-                t.candidate_ms, t.reference_ms, t.checks, t.ratio
-            );
+            let _ = writeln!(out, "    {DIM}time: {}{DIM:#}", t.sentence());
         }
         if let Some(used) = exercise.hints_used {
             let _ = writeln!(
