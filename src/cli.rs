@@ -154,9 +154,11 @@ pub enum Command {
         #[arg(required = true, value_name = "SUBMISSION")]
         submissions: Vec<PathBuf>,
         /// Submissions graded at once [default: the number of CPU cores]
-        #[arg(long, short)]
+        #[arg(long, short, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=256))]
         jobs: Option<usize>,
-        /// Write one report file per submission (in --format) into this directory.
+        /// Write one report file per submission (in --format) into this
+        /// directory; required for junit, gradescope and html with several
+        /// submissions (one document each).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Reference solutions (`<exercise>.py`) to time the candidates' code
@@ -222,7 +224,7 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
     if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 {
         Ok(seconds)
     } else {
-        Err("the timeout must be between 0 and 3600 seconds".into())
+        Err("the timeout must be more than 0 and at most 3600 seconds".into())
     }
 }
 

@@ -24,6 +24,27 @@ pub struct Batch {
 }
 
 pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result<Outcome, Error> {
+    // The same submission named twice (or by two spellings of its path) is
+    // graded once: otherwise it would be flagged as a copy of itself.
+    let mut seen = std::collections::HashSet::new();
+    let submissions: Vec<PathBuf> = submissions
+        .iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .cloned()
+        .collect();
+    let submissions = &submissions[..];
+    if submissions.len() > 1
+        && batch.out.is_none()
+        && matches!(
+            batch.format,
+            Format::Junit | Format::Gradescope | Format::Html
+        )
+    {
+        return Err(Error::User(format!(
+            "{} reports are one document per submission: add --out DIR to write one file each",
+            batch.format.name()
+        )));
+    }
     let reference = batch.reference.clone();
     for id in &batch.exercises {
         entry(id)?;
@@ -75,14 +96,18 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
     }
 
     let names = short_names(submissions);
-    let failed = results.iter().filter(|r| r.is_err()).count();
     let mut ok = Vec::new();
+    let mut failures: Vec<(String, String)> = Vec::new();
     for ((path, name), result) in submissions.iter().zip(names).zip(results) {
         match result {
             Ok(graded) => ok.push((name, graded)),
-            Err(err) => eprintln!("error: {}: {err}", path.display()),
+            Err(err) => {
+                eprintln!("error: {}: {err}", path.display());
+                failures.push((name, err.to_string()));
+            }
         }
     }
+    let failed = failures.len();
     flag_similar(&mut ok);
     let graded: Vec<(&str, &SubmissionResult)> =
         ok.iter().map(|(n, g)| (n.as_str(), &g.result)).collect();
@@ -114,7 +139,11 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         },
     }
     if submissions.len() > 1 && matches!(batch.format, Format::Text) || batch.out.is_some() {
-        print!("{}", report::render_summary(&graded, seed));
+        let failures: Vec<(&str, &str)> = failures
+            .iter()
+            .map(|(n, e)| (n.as_str(), e.as_str()))
+            .collect();
+        print!("{}", report::render_summary(&graded, &failures, seed));
     }
     if failed > 0 {
         return Err(Error::User(format!(

@@ -20,7 +20,8 @@ use crate::sandbox::Confinement;
 use crate::sandbox::protocol::{RunReport, RunRequest, Slot};
 use crate::sandbox::{Limits, Sandbox};
 use model::{
-    CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, SubmissionResult, round_points,
+    CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, Selection, SubmissionResult,
+    round_points,
 };
 
 /// How to grade.
@@ -82,14 +83,18 @@ pub fn grade_submission(
         return Err(GradeError::NotADirectory(dir.display().to_string()));
     }
     let catalog = Catalog::get();
-    let ids: Vec<String> = if options.exercises.is_empty() {
-        exercises::ids().into_iter().map(String::from).collect()
-    } else {
-        options.exercises.clone()
-    };
     // The candidate's workspace manifest, when the submission has one: which
-    // seed they saw and how many hints they used.
-    let manifest = crate::workspace::load_optional(dir).ok().flatten();
+    // exercises were assigned, which seed they saw, how many hints they used.
+    let manifest = crate::workspace::load_optional(dir);
+    let mut warnings = Vec::new();
+    if let Err(err) = &manifest {
+        warnings.push(format!(
+            "the workspace manifest cannot be read ({err}); grading every exercise"
+        ));
+    }
+    let manifest = manifest.ok().flatten();
+    let (ids, selection) =
+        select_exercises(dir, &options.exercises, manifest.as_ref(), &mut warnings);
     let context = Context {
         candidate_seed: manifest.as_ref().map(|m| m.seed),
         hints: manifest.map(|m| m.hints),
@@ -110,7 +115,18 @@ pub fn grade_submission(
         }
         results.push(result);
     }
-    let warnings = helper_notes(dir, &ids);
+    let present = ids
+        .iter()
+        .filter(|id| dir.join(format!("{id}.py")).is_file())
+        .count();
+    if present == 0 {
+        let files: Vec<String> = ids.iter().map(|id| format!("{id}.py")).collect();
+        warnings.push(format!(
+            "none of the exercise files ({}) is in this submission: is it the right directory?",
+            files.join(", ")
+        ));
+    }
+    warnings.extend(helper_notes(dir, &ids));
     let score = round_points(results.iter().map(|e| e.score).sum());
     let max_score = round_points(results.iter().map(|e| e.max_score).sum());
     Ok(SubmissionResult {
@@ -119,6 +135,7 @@ pub fn grade_submission(
         seed: options.seed,
         submission: dir.display().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        selection,
         sandbox: SandboxSummary {
             timeout_seconds: options.timeout.as_secs_f64(),
             limits: options.limits,
@@ -130,6 +147,53 @@ pub fn grade_submission(
         similar: Vec::new(),
         exercises: results,
     })
+}
+
+/// The exercises to grade: those asked for, else those the workspace
+/// manifest assigns plus any other exercise file the submission holds (a
+/// manifest edited to drop an exercise does not hide its file), else all.
+fn select_exercises(
+    dir: &Path,
+    requested: &[String],
+    manifest: Option<&crate::workspace::Manifest>,
+    warnings: &mut Vec<String>,
+) -> (Vec<String>, Selection) {
+    if !requested.is_empty() {
+        return (requested.to_vec(), Selection::Requested);
+    }
+    let all = exercises::ids();
+    let Some(manifest) = manifest else {
+        return (all.into_iter().map(String::from).collect(), Selection::All);
+    };
+    let assigned = manifest.ids();
+    for id in assigned.iter().filter(|id| !all.contains(&id.as_str())) {
+        warnings.push(format!(
+            "the workspace assigns `{id}`, which this version of pyinterview does not know"
+        ));
+    }
+    let mut unassigned = Vec::new();
+    let ids: Vec<String> = all
+        .iter()
+        .filter(|id| {
+            let listed = assigned.iter().any(|a| a == *id);
+            let present = dir.join(format!("{id}.py")).is_file();
+            if present && !listed {
+                unassigned.push(format!("{id}.py"));
+            }
+            listed || present
+        })
+        .map(|id| id.to_string())
+        .collect();
+    if !unassigned.is_empty() {
+        warnings.push(format!(
+            "{} not assigned by the workspace manifest, graded anyway",
+            unassigned.join(", ")
+        ));
+    }
+    if ids.is_empty() {
+        return (all.into_iter().map(String::from).collect(), Selection::All);
+    }
+    (ids, Selection::Assigned)
 }
 
 /// Notes for the other `.py` files of a submission (helper modules the

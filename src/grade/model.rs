@@ -21,6 +21,9 @@ pub struct SubmissionResult {
     /// The submission as given on the command line.
     pub submission: String,
     pub tool_version: String,
+    /// Which exercises were graded, and why those.
+    #[serde(default)]
+    pub selection: Selection,
     /// The limits every child ran under and the confinement obtained.
     pub sandbox: SandboxSummary,
     /// Problems with the submission itself (an archive edited after packing,
@@ -32,6 +35,31 @@ pub struct SubmissionResult {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub similar: Vec<SimilarTo>,
     pub exercises: Vec<ExerciseResult>,
+}
+
+/// Where the list of graded exercises came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// Every exercise in the catalogue (the submission has no manifest).
+    #[default]
+    All,
+    /// The exercises the workspace's manifest assigns (`init` recorded them).
+    Assigned,
+    /// The exercises named with `--exercises`.
+    Requested,
+}
+
+impl Selection {
+    /// For the report: "the 2 exercises the workspace assigns".
+    pub fn describe(self, count: usize) -> String {
+        let noun = if count == 1 { "exercise" } else { "exercises" };
+        match self {
+            Selection::All => format!("all {count} {noun}"),
+            Selection::Assigned => format!("the {count} {noun} the workspace assigns"),
+            Selection::Requested => format!("the {count} {noun} asked for with --exercises"),
+        }
+    }
 }
 
 /// Time spent in the checks that both the candidate's code and the

@@ -44,8 +44,21 @@ pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
 }
 
 /// The batch summary: a row per submission, a column per exercise.
-pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String {
-    text::render_summary(graded, seed)
+pub fn render_summary(
+    graded: &[(&str, &SubmissionResult)],
+    failed: &[(&str, &str)],
+    seed: u64,
+) -> String {
+    text::render_summary(graded, failed, seed)
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// The file extension of each format's report.

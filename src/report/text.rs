@@ -8,7 +8,9 @@ use anstyle::{AnsiColor, Style};
 use similar::{ChangeTag, TextDiff};
 
 use super::Audience;
-use crate::grade::model::{CheckResult, ExerciseResult, SandboxSummary, Status, SubmissionResult};
+use crate::grade::model::{
+    CheckResult, ExerciseResult, SandboxSummary, Selection, Status, SubmissionResult,
+};
 use crate::value::{escape_controls as clean, pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
@@ -37,6 +39,13 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
             result.submission, result.tool_version, result.seed
         );
         render_sandbox(&mut out, &result.sandbox);
+        if result.selection != Selection::All {
+            let _ = writeln!(
+                out,
+                "{DIM}graded: {}{DIM:#}",
+                result.selection.describe(result.exercises.len())
+            );
+        }
         for warning in &result.warnings {
             let _ = writeln!(out, "{YELLOW}warning: {}{YELLOW:#}", clean(warning));
         }
@@ -190,17 +199,28 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
     out
 }
 
-/// A row per submission (total and each exercise's score), then who has
-/// warnings: the table an interviewer scans after grading a pile.
-pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String {
+/// A row per submission (total and each exercise's score; `-` where an
+/// exercise was not graded), a row per submission that could not be graded,
+/// then who has warnings: the table an interviewer scans after grading a pile.
+pub fn render_summary(
+    graded: &[(&str, &SubmissionResult)],
+    failed: &[(&str, &str)],
+    seed: u64,
+) -> String {
     let mut out = String::new();
-    let ids: Vec<&str> = graded
-        .first()
-        .map(|(_, r)| r.exercises.iter().map(|e| e.id.as_str()).collect())
-        .unwrap_or_default();
+    // Every exercise any submission was graded on, in catalogue order.
+    let ids: Vec<&str> = crate::exercises::ids()
+        .into_iter()
+        .filter(|id| {
+            graded
+                .iter()
+                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
+        })
+        .collect();
     let name_width = graded
         .iter()
         .map(|(n, _)| n.len())
+        .chain(failed.iter().map(|(n, _)| n.len()))
         .max()
         .unwrap_or(10)
         .max(10);
@@ -212,10 +232,24 @@ pub fn render_summary(graded: &[(&str, &SubmissionResult)], seed: u64) -> String
     for (name, result) in graded {
         let total = format!("{}/{}", points(result.score), points(result.max_score));
         let _ = write!(out, "{:<name_width$}  {:>9}", name, total);
-        for (id, exercise) in ids.iter().zip(&result.exercises) {
-            let _ = write!(out, "  {:>w$}", points(exercise.score), w = id.len().max(5));
+        for id in &ids {
+            let score = result
+                .exercises
+                .iter()
+                .find(|e| e.id == *id)
+                .map_or_else(|| "-".to_string(), |e| points(e.score));
+            let _ = write!(out, "  {:>w$}", score, w = id.len().max(5));
         }
         let _ = writeln!(out, "  {}", result.warnings.len());
+    }
+    for (name, why) in failed {
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {RED}{:>9}  not graded: {}{RED:#}",
+            name,
+            "-",
+            clean(why)
+        );
     }
     let _ = writeln!(
         out,
@@ -285,8 +319,38 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
         points(exercise.max_score),
         exercise.checks.len()
     );
-    for check in &exercise.checks {
-        render_check(out, check, audience == Audience::Interviewer);
+    // A missing file, or a module that fails to import, fails every check
+    // the same way: one line says it.
+    let first = exercise.checks.first();
+    let all_alike = exercise.checks.len() > 1
+        && first.is_some_and(|f| {
+            f.status != Status::Passed
+                && exercise
+                    .checks
+                    .iter()
+                    .all(|c| c.status == f.status && c.message == f.message)
+        });
+    match first {
+        Some(first) if all_alike => {
+            let (mark, style) = status_mark(first.status);
+            let _ = writeln!(
+                out,
+                "  {style}{mark} all {} checks  [{}]{style:#}",
+                exercise.checks.len(),
+                first.status.as_str()
+            );
+            if !first.message.is_empty() {
+                let _ = writeln!(out, "      {}", clean(&first.message));
+            }
+            for line in &first.traceback {
+                let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
+            }
+        }
+        _ => {
+            for check in &exercise.checks {
+                render_check(out, check, audience == Audience::Interviewer);
+            }
+        }
     }
     if audience == Audience::Interviewer {
         if let Some(own) = exercise.self_check {
@@ -335,13 +399,7 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
 /// One check; `mark_hidden` (the interviewer's view) flags checks the
 /// candidate could not have seen.
 fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
-    let (mark, style) = match check.status {
-        Status::Passed => ("✓", GREEN),
-        Status::Failed => ("✗", RED),
-        Status::Error | Status::Crashed | Status::Memory => ("!", RED),
-        Status::Timeout => ("⧗", MAGENTA),
-        Status::NotAttempted => ("·", YELLOW),
-    };
+    let (mark, style) = status_mark(check.status);
     let hidden = if mark_hidden && check.hidden {
         "  (hidden)"
     } else {
@@ -369,6 +427,16 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
     }
     for line in &check.traceback {
         let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
+    }
+}
+
+fn status_mark(status: Status) -> (&'static str, Style) {
+    match status {
+        Status::Passed => ("✓", GREEN),
+        Status::Failed => ("✗", RED),
+        Status::Error | Status::Crashed | Status::Memory => ("!", RED),
+        Status::Timeout => ("⧗", MAGENTA),
+        Status::NotAttempted => ("·", YELLOW),
     }
 }
 

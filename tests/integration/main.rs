@@ -7,5 +7,6 @@ mod consistency;
 mod grading;
 mod hostile;
 mod reports;
+mod selection;
 mod snapshots;
 mod support;
