@@ -8,7 +8,7 @@
 pub mod batch;
 pub mod model;
 pub mod notes;
-mod verdict;
+pub mod verdict;
 
 use std::path::Path;
 use std::time::Duration;

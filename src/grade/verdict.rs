@@ -131,11 +131,15 @@ pub fn judge(
     }
 }
 
+/// How the message of a check whose code still raises the stub's
+/// `NotImplementedError` ends (the candidate's view summarises those).
+pub const NOT_ATTEMPTED_YET: &str = "not attempted yet";
+
 fn fault_verdict(fault: &FaultInfo, during: &str) -> Verdict {
     match fault {
         FaultInfo::NotImplemented => Verdict::new(
             Status::NotAttempted,
-            format!("{during} raised NotImplementedError: not attempted yet"),
+            format!("{during} raised NotImplementedError: {NOT_ATTEMPTED_YET}"),
         ),
         FaultInfo::Missing { name } => {
             Verdict::new(Status::NotAttempted, format!("`{name}` is not defined"))

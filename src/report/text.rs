@@ -11,6 +11,7 @@ use super::Audience;
 use crate::grade::model::{
     CheckResult, ExerciseResult, SandboxSummary, Selection, Status, SubmissionResult,
 };
+use crate::grade::verdict::NOT_ATTEMPTED_YET;
 use crate::value::{escape_controls as clean, pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
@@ -115,24 +116,45 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
         .iter()
         .filter(|e| focus.is_none_or(|id| e.id == id))
     {
-        let failing: Vec<&CheckResult> = exercise
+        // Checks whose function still raises the stub's NotImplementedError
+        // are only counted; a name that is not defined (misspelt, deleted)
+        // is a failure to show.
+        let (untouched, failing): (Vec<&CheckResult>, Vec<&CheckResult>) = exercise
             .checks
             .iter()
             .filter(|c| c.status != Status::Passed)
-            .collect();
-        if failing.is_empty() || failing.iter().all(|c| c.status == Status::NotAttempted) {
+            .partition(|c| {
+                c.status == Status::NotAttempted && c.message.ends_with(NOT_ATTEMPTED_YET)
+            });
+        if failing.is_empty() {
+            if !untouched.is_empty() && untouched.len() < exercise.checks.len() {
+                let _ = writeln!(
+                    out,
+                    "\n{BOLD}{}{BOLD:#} — {} of {} checks to go",
+                    exercise.id,
+                    untouched.len(),
+                    exercise.checks.len()
+                );
+                render_untouched(&mut out, &untouched);
+            }
             continue;
         }
+
         let _ = writeln!(
             out,
             "\n{BOLD}{}{BOLD:#} — {} of {} checks to go",
             exercise.id,
-            failing.len(),
+            exercise
+                .checks
+                .iter()
+                .filter(|c| c.status != Status::Passed)
+                .count(),
             exercise.checks.len()
         );
         // One cause for every failure (an import error, a missing file): say it once.
         let first = failing[0];
         if failing.len() > 1
+            && untouched.is_empty()
             && failing
                 .iter()
                 .all(|c| c.status == first.status && c.message == first.message)
@@ -146,18 +168,11 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             render_output(&mut out, "stderr", &exercise.stderr);
             continue;
         }
-        for check in failing
-            .iter()
-            .filter(|c| c.status != Status::NotAttempted)
-            .take(limit)
-        {
+        let failing = merge_missing_names(failing);
+        for check in failing.iter().take(limit) {
             render_check(&mut out, check, false);
         }
-        let shown = failing
-            .iter()
-            .filter(|c| c.status != Status::NotAttempted)
-            .count()
-            .min(limit);
+        let shown = failing.len().min(limit);
         if failing.len() > shown {
             let _ = writeln!(
                 out,
@@ -166,6 +181,7 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
                 exercise.id
             );
         }
+        render_untouched(&mut out, &untouched);
         render_output(&mut out, "stdout", &exercise.stdout);
         render_output(&mut out, "stderr", &exercise.stderr);
     }
@@ -428,6 +444,59 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
     for line in &check.traceback {
         let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
     }
+}
+
+/// One line for the checks whose functions still raise the stub's error.
+fn render_untouched(out: &mut String, untouched: &[&CheckResult]) {
+    if untouched.is_empty() {
+        return;
+    }
+    let (mark, style) = status_mark(Status::NotAttempted);
+    let checks = if untouched.len() == 1 {
+        "check"
+    } else {
+        "checks"
+    };
+    let _ = writeln!(
+        out,
+        "  {style}{mark}{style:#} {DIM}{} {checks} not attempted yet: the stub still raises NotImplementedError{DIM:#}",
+        untouched.len()
+    );
+}
+
+/// Checks that failed because the same name is not defined become one
+/// entry naming how many checks it costs.
+fn merge_missing_names(failing: Vec<&CheckResult>) -> Vec<CheckResult> {
+    let mut merged: Vec<(CheckResult, usize)> = Vec::new();
+    for check in failing {
+        let missing = is_missing_name(check);
+        match merged
+            .iter_mut()
+            .find(|(c, _)| missing && c.status == check.status && c.message == check.message)
+        {
+            Some((_, count)) => *count += 1,
+            None => merged.push((check.clone(), 1)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut check, count)| {
+            if is_missing_name(&check) {
+                check.message = format!(
+                    "{} in your file: misspelt, renamed or not written yet?",
+                    check.message
+                );
+                if count > 1 {
+                    check.name = format!("{} (and {} more checks)", check.name, count - 1);
+                }
+            }
+            check
+        })
+        .collect()
+}
+
+fn is_missing_name(check: &CheckResult) -> bool {
+    check.status == Status::NotAttempted && check.message.ends_with(" is not defined")
 }
 
 fn status_mark(status: Status) -> (&'static str, Style) {

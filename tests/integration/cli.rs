@@ -591,6 +591,46 @@ fn check_output_reads_well() {
     insta::assert_snapshot!("check_one_exercise", one);
 }
 
+/// A misspelt function and a function still raising the stub's error, in an
+/// otherwise finished exercise: check names the first and counts the second.
+#[test]
+fn check_names_a_misspelt_function_and_counts_unfinished_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run([
+        "init",
+        ws.to_str().unwrap(),
+        "--exercises",
+        "generators",
+        "--seed",
+        "5",
+    ])
+    .output()
+    .expect_code(0);
+    let solved = std::fs::read_to_string(solution("generators")).unwrap();
+    let stub = std::fs::read_to_string(stub("generators")).unwrap();
+    // running_mean as in the stub; chunked renamed.
+    let start = solved
+        .find("def running_mean")
+        .expect("running_mean in the solution");
+    let stub_start = stub
+        .find("def running_mean")
+        .expect("running_mean in the stub");
+    let source = format!("{}{}", &solved[..start], &stub[stub_start..])
+        .replace("def chunked(", "def chunkd(");
+    std::fs::write(ws.join("generators.py"), source).unwrap();
+    let out = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    insta::assert_snapshot!("check_misspelt_and_unfinished", out);
+    assert!(
+        out.contains("`chunked` is not defined in your file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not attempted yet: the stub still raises NotImplementedError"),
+        "{out}"
+    );
+}
+
 #[test]
 fn the_grade_report_marks_hidden_checks_and_counts_hints() {
     let tmp = tempfile::tempdir().unwrap();
