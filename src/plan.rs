@@ -15,6 +15,9 @@ pub const MIN_QUESTIONS: usize = 3;
 pub const MAX_QUESTIONS: usize = 5;
 /// Minutes kept at the end for the candidate's own questions.
 pub const WRAP_UP_MINUTES: u32 = 5;
+/// A question gets at most this many times the bank's minutes for it: past
+/// that, more time is better spent where the candidate is strong (`spare`).
+pub const MAX_STRETCH: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -22,8 +25,11 @@ pub struct Plan {
     pub minutes: u32,
     pub seed: u64,
     pub items: Vec<PlanItem>,
-    /// Minutes left for the candidate's questions and wrap-up.
+    /// Minutes for the candidate's questions and wrap-up.
     pub wrap_up: u32,
+    /// Minutes no question can use well (a long slot for a short screen):
+    /// left to the interviewer, to go deeper where the candidate is strong.
+    pub spare: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,14 +118,47 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
             exercise: q.exercise.clone().filter(|e| exercises::find(e).is_some()),
         })
         .collect();
-    let used: u32 = items.iter().map(|i| i.minutes).sum();
+    let mut items = items;
+    let base: Vec<u32> = items.iter().map(|i| i.minutes).collect();
+    let stretched = stretch(&base, budget);
+    for (item, minutes) in items.iter_mut().zip(&stretched) {
+        item.minutes = *minutes;
+    }
+    let used: u32 = stretched.iter().sum();
     Ok(Plan {
         level: level.as_str().to_string(),
         minutes,
         seed,
-        wrap_up: minutes - used,
+        wrap_up: WRAP_UP_MINUTES,
+        spare: budget - used,
         items,
     })
+}
+
+/// Shares `budget` minutes among questions in proportion to the bank's
+/// minutes for each (`base`, which fit within it), each getting at most
+/// [`MAX_STRETCH`] times its own; whole minutes, by largest remainder.
+fn stretch(base: &[u32], budget: u32) -> Vec<u32> {
+    let total: u32 = base.iter().sum();
+    if total == 0 {
+        return base.to_vec();
+    }
+    let budget = budget.min(total * MAX_STRETCH).max(total);
+    let exact: Vec<f64> = base
+        .iter()
+        .map(|b| f64::from(*b) * f64::from(budget) / f64::from(total))
+        .collect();
+    let mut shares: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
+    let mut order: Vec<usize> = (0..base.len()).collect();
+    order.sort_by(|a, b| {
+        let frac = |i: usize| exact[i] - exact[i].floor();
+        frac(*b).total_cmp(&frac(*a)).then(a.cmp(b))
+    });
+    let short = budget - shares.iter().sum::<u32>();
+    for i in order.into_iter().take(short as usize) {
+        shares[i] += 1;
+    }
+    shares
 }
 
 /// The plan as Markdown, to print or hand to a colleague.
@@ -138,6 +177,12 @@ pub fn markdown(plan: &Plan) -> String {
         out.push_str(&format!(
             "| {} | {}{exercise} | {} |\n",
             item.number, item.topic, item.minutes
+        ));
+    }
+    if plan.spare > 0 {
+        out.push_str(&format!(
+            "| | spare: go deeper where the candidate is strong | {} |\n",
+            plan.spare
         ));
     }
     out.push_str(&format!(
@@ -213,6 +258,45 @@ mod tests {
                 "{level:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_questions_share_the_time_the_screen_has() {
+        let bank = &Catalog::get().questions;
+        for level in [Level::Junior, Level::Mid, Level::Senior, Level::Design] {
+            for minutes in [30, 45, 60, 90, 240] {
+                let Ok(plan) = plan(bank, level, minutes, 3) else {
+                    continue;
+                };
+                let used: u32 = plan.items.iter().map(|i| i.minutes).sum();
+                assert_eq!(used + plan.spare + plan.wrap_up, minutes, "{plan:?}");
+                assert_eq!(plan.wrap_up, WRAP_UP_MINUTES);
+                for item in &plan.items {
+                    let own = bank.question(item.number).unwrap().minutes;
+                    assert!(
+                        (own..=own * MAX_STRETCH).contains(&item.minutes),
+                        "{level:?} {minutes}: {item:?} from {own}"
+                    );
+                }
+                // Time is only left over once every question is stretched fully.
+                if plan.spare > 0 {
+                    let base: u32 = plan
+                        .items
+                        .iter()
+                        .map(|i| bank.question(i.number).unwrap().minutes)
+                        .sum();
+                    assert_eq!(used, base * MAX_STRETCH, "{plan:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stretch_keeps_proportions_in_whole_minutes() {
+        assert_eq!(stretch(&[10, 5, 5], 40), [20, 10, 10]);
+        assert_eq!(stretch(&[10, 5, 5], 21), [11, 5, 5]);
+        assert_eq!(stretch(&[3, 3, 3], 10), [4, 3, 3]);
+        assert_eq!(stretch(&[4, 4], 100), [12, 12]);
     }
 
     #[test]

@@ -198,8 +198,24 @@ fn settings(args: &SandboxArgs) -> Result<Settings, Error> {
 fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
     let catalog = Catalog::get();
     catalog.exercise(id).ok_or_else(|| {
+        // The bank names exercises still to be built; say so rather than "unknown".
+        let planned: Vec<String> = catalog
+            .questions
+            .questions
+            .iter()
+            .filter(|q| q.exercise.as_deref() == Some(id))
+            .map(|q| q.number.to_string())
+            .collect();
+        let what = if planned.is_empty() {
+            format!("unknown exercise `{id}`")
+        } else {
+            format!(
+                "`{id}` (question {}) is not a runnable exercise yet",
+                planned.join(", ")
+            )
+        };
         Error::User(format!(
-            "unknown exercise `{id}`; the exercises are: {}",
+            "{what}; the exercises are: {}",
             catalog.ids().join(", ")
         ))
     })

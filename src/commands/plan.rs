@@ -18,10 +18,11 @@ pub fn run(
     let plan = plan::plan(&Catalog::get().questions, level, minutes, seed)
         .map_err(|e| Error::User(e.to_string()))?;
     let text = plan::markdown(&plan);
-    print!("{text}");
+    // Write the file first: a bad path fails before anything is printed.
     if let Some(path) = markdown {
         std::fs::write(path, &text)
             .map_err(|e| Error::User(format!("cannot write {}: {e}", path.display())))?;
     }
+    print!("{text}");
     Ok(Outcome::Success)
 }

@@ -23,12 +23,24 @@ pub fn run(level: Option<Level>, only: Option<&str>) -> Result<Outcome, Error> {
     let shown = |id: &str| {
         only.is_none_or(|s| s == id) && level.is_none_or(|l| crate::plan::sections(l).contains(&id))
     };
+    // Only a level and a section together can exclude everything.
+    if let (Some(level), Some(only)) = (level, only) {
+        if !shown(only) {
+            return Err(Error::User(format!(
+                "no questions match: the {} level draws on the sections {}, not `{only}`",
+                level.as_str(),
+                crate::plan::sections(level).join(", ")
+            )));
+        }
+    }
     for section in bank.sections.iter().filter(|s| shown(&s.id)) {
         println!("{BOLD}{}{BOLD:#} — {}\n", section.title, section.focus);
         for q in bank.in_section(&section.id) {
+            // Only exercises that exist: the bank also names ones still to come.
             let exercise = q
                 .exercise
                 .as_deref()
+                .filter(|e| Catalog::get().exercise(e).is_some())
                 .map(|e| format!("  [exercise: {e}]"))
                 .unwrap_or_default();
             println!(

@@ -45,6 +45,33 @@ fn questions_prints_all_fifty_by_section() {
     let junior = out.find("Junior").unwrap();
     let senior = out.find("Senior").unwrap();
     assert!(junior < senior, "sections in order");
+    // Only exercises that exist are named; the others are still to come.
+    let named: std::collections::BTreeSet<&str> = out
+        .match_indices("[exercise: ")
+        .map(|(i, m)| {
+            let rest = &out[i + m.len()..];
+            &rest[..rest.find(']').unwrap()]
+        })
+        .collect();
+    let ids: std::collections::BTreeSet<&str> = exercises::ids().into_iter().collect();
+    assert_eq!(named, ids);
+    let bank = &pyinterview::catalog::Catalog::get().questions;
+    let (number, planned) = bank
+        .questions
+        .iter()
+        .find_map(|q| {
+            let id = q.exercise.as_deref()?;
+            (!ids.contains(id)).then_some((q.number, id))
+        })
+        .expect("the bank names exercises still to come");
+    let refused = run(["show", planned]).output().expect_code(2);
+    assert!(
+        refused.stderr().contains(&format!(
+            "`{planned}` (question {number}) is not a runnable exercise yet"
+        )),
+        "{}",
+        refused.stderr()
+    );
 }
 
 #[test]
@@ -1037,6 +1064,78 @@ fn plan_proposes_a_screen_for_each_level_and_writes_markdown() {
     assert!(short.stderr().contains("too short"), "{}", short.stderr());
 }
 
+/// The minutes of a plan's table rows: (label, minutes).
+fn plan_rows(plan: &str) -> Vec<(String, u32)> {
+    plan.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| #"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[2].to_string(), cells[3].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_longer_screen_goes_deeper_on_each_question() {
+    for (level, minutes) in [("junior", 45), ("mid", 90), ("senior", 60)] {
+        let out = run([
+            "plan",
+            "--level",
+            level,
+            "--minutes",
+            &minutes.to_string(),
+            "--seed",
+            "2",
+        ])
+        .output()
+        .expect_code(0)
+        .stdout();
+        let rows = plan_rows(&out);
+        let total: u32 = rows.iter().map(|(_, m)| m).sum();
+        assert_eq!(total, minutes, "{out}");
+        let wrap_up = rows
+            .iter()
+            .find(|(label, _)| label.starts_with("candidate's questions"))
+            .unwrap();
+        assert_eq!(wrap_up.1, 5, "five minutes for the candidate: {out}");
+    }
+    // Far more time than 3–5 questions can use: the rest is said to be spare.
+    let long = run([
+        "plan",
+        "--level",
+        "junior",
+        "--minutes",
+        "600",
+        "--seed",
+        "2",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    assert!(
+        long.contains("| | spare: go deeper where the candidate is strong |"),
+        "{long}"
+    );
+}
+
+#[test]
+fn plan_checks_the_markdown_path_before_printing() {
+    let out = run([
+        "plan",
+        "--level",
+        "mid",
+        "--markdown",
+        "/nonexistent/dir/plan.md",
+    ])
+    .output()
+    .expect_code(2);
+    assert!(out.stdout().is_empty(), "{}", out.stdout());
+    assert!(
+        out.stderr()
+            .contains("cannot write /nonexistent/dir/plan.md")
+    );
+}
+
 #[test]
 fn questions_filter_by_level_and_section() {
     let senior = run(["questions", "--level", "senior"])
@@ -1053,6 +1152,15 @@ fn questions_filter_by_level_and_section() {
         .expect_code(0)
         .stdout();
     assert!(behavioural.contains("41. ") && !behavioural.contains("26. "));
+    let none = run(["questions", "--level", "junior", "--section", "senior"])
+        .output()
+        .expect_code(2);
+    assert!(
+        none.stderr()
+            .contains("no questions match: the junior level draws on the sections junior"),
+        "{}",
+        none.stderr()
+    );
     let bad = run(["questions", "--section", "nope"])
         .output()
         .expect_code(2);
