@@ -63,12 +63,14 @@ impl Selection {
 }
 
 /// Time spent in the checks that both the candidate's code and the
-/// reference solution passed, run concurrently on the same cases.
+/// reference solution ran without raising, on the same cases: the least of
+/// a few repeats of each check, after the graded run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
     pub candidate_ms: f64,
     pub reference_ms: f64,
-    /// candidate / reference: 2.0 means twice as slow as the reference.
+    /// The geometric mean over the checks of candidate / reference time:
+    /// 2.0 means twice as slow as the reference.
     pub ratio: f64,
     /// How many checks the comparison covers.
     pub checks: usize,
@@ -78,7 +80,7 @@ impl Timing {
     /// The comparison in words, the same in every report format.
     pub fn sentence(&self) -> String {
         format!(
-            "{:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}×)",
+            "{:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}× per check)",
             self.candidate_ms, self.reference_ms, self.checks, self.ratio
         )
     }

@@ -32,6 +32,10 @@ pub struct RunRequest {
     /// Wall-clock budget for the whole exercise.
     pub timeout_ms: u64,
     pub limits: Limits,
+    /// After the checks, run each check that finished this many more times
+    /// to time it (results discarded, output muted); 0 for no timing pass.
+    #[serde(default)]
+    pub timing_rounds: u32,
 }
 
 /// What the worker saw of one exercise's run.
@@ -46,6 +50,10 @@ pub struct RunReport {
     pub elapsed_ms: u64,
     /// What confined the (first) child, as it reported before running code.
     pub confinement: Option<Confinement>,
+    /// From the timing pass, per check: the least time of its repeats,
+    /// in microseconds (`None` where a check was not repeated).
+    #[serde(default)]
+    pub timed_micros: Vec<Option<u64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +115,12 @@ pub enum ChildMessage {
     Check {
         index: usize,
         outcome: CheckOutcome,
+    },
+    /// The timing pass: for checks `start..`, the least time of the
+    /// repeats of each, in microseconds.
+    Timed {
+        start: usize,
+        micros: Vec<Option<u64>>,
     },
     Done,
     /// Sent last, by the init process of the child's PID namespace (see

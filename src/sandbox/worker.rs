@@ -142,6 +142,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
         stderr: Captured::default(),
         elapsed_ms: 0,
         confinement: None,
+        timed_micros: Vec::new(),
     };
     let Some(exercise) = exercises::find(&request.exercise) else {
         report.import_failure = Some(FaultInfo::Raised {
@@ -200,6 +201,17 @@ pub fn serve(request: &RunRequest) -> RunReport {
                     report.slots[index] = Slot::Finished(outcome);
                     next += 1;
                     Stage::Checking
+                }
+                (
+                    Stage::Checking,
+                    ChildMessage::Timed {
+                        start: from,
+                        micros,
+                    },
+                ) if next == total && from == start && from + micros.len() == total => {
+                    report.timed_micros = vec![None; start];
+                    report.timed_micros.extend(micros);
+                    Stage::Finished
                 }
                 (Stage::Checking | Stage::Finished, ChildMessage::Done) => Stage::Finished,
                 _ => {
