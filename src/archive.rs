@@ -2,17 +2,19 @@
 //! manifest of what was packed; `grade` unpacks such an archive safely and
 //! verifies it against that manifest.
 //!
-//! Unpacking treats the archive as hostile: only regular files with plain,
-//! top-level names are accepted (no absolute paths, no `..`, no links, no
-//! devices), with caps on entries, on each file and on the total, counted on
-//! the decompressed bytes themselves, not on what the headers claim.
+//! Unpacking treats the archive as hostile: only regular files with plain
+//! names are accepted (no absolute paths, no `..`, no links, no devices, no
+//! subfolders), all at the top or all inside one top-level folder, which is
+//! stripped (`tar czf x.tar.gz take-home/` works), with caps on entries, on
+//! each file and on the total, counted on the decompressed bytes themselves,
+//! not on what the headers claim.
 //! Verification never blocks grading: a mismatch (a file edited after
 //! packing, a stub from another exercise version, an edited manifest) becomes
 //! a warning in the report.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
 use flate2::Compression;
@@ -66,8 +68,13 @@ pub struct SelfCheck {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("{archive}: refused: {reason}")]
-    Refused { archive: String, reason: String },
+    /// The path is already in the caller's message: the reason only.
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error(
+        "neither a directory nor a .tar.gz submission archive (give the directory with the <exercise>.py files, or an archive made by `pyinterview pack`)"
+    )]
+    NotAnArchive,
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -158,19 +165,26 @@ pub fn pack(
 }
 
 /// Unpacks `archive` into the empty directory `into`, refusing anything but
-/// plain top-level regular files within the caps.
+/// regular files with plain names within the caps. The files may all sit in
+/// one top-level folder (`tar czf x.tar.gz take-home/`), which is stripped.
 pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
-    let refuse = |reason: String| ArchiveError::Refused {
-        archive: archive.display().to_string(),
-        reason,
-    };
-    let file = File::open(archive).map_err(io_error(archive))?;
+    let refuse = ArchiveError::Refused;
+    let mut file = File::open(archive).map_err(io_error(archive))?;
+    // A file that is not gzip at all (a `.py` given by mistake) is not a
+    // damaged archive: say what `grade` takes instead.
+    let mut magic = [0u8; 2];
+    let is_gzip = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    if !is_gzip {
+        return Err(ArchiveError::NotAnArchive);
+    }
+    file.seek(SeekFrom::Start(0)).map_err(io_error(archive))?;
     // Counted on the decompressed stream itself: a header cannot lie about it.
     let stream = GzDecoder::new(file).take(MAX_TOTAL_BYTES + MAX_ENTRIES as u64 * 1024 + 1);
     let mut tar = tar::Archive::new(stream);
     let entries = tar
         .entries()
         .map_err(|e| refuse(format!("not a .tar.gz archive ({e})")))?;
+    let mut layout = Layout::Unknown;
     let mut total = 0u64;
     for (index, entry) in entries.enumerate() {
         if index >= MAX_ENTRIES {
@@ -192,17 +206,25 @@ pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
                 "it contains a link ({shown} -> {target}); links are not accepted"
             )));
         }
-        if kind.is_dir() {
-            continue;
-        }
-        if !kind.is_file() {
+        if !kind.is_dir() && !kind.is_file() {
             return Err(refuse(format!("{shown} is not a regular file")));
         }
-        let name = plain_name(Path::new(&shown)).ok_or_else(|| {
-            refuse(format!(
-                "the path {shown:?} points outside the submission or into a folder"
-            ))
-        })?;
+        let parts = plain_parts(Path::new(&shown))
+            .ok_or_else(|| refuse(format!("the path {shown:?} points outside the submission")))?;
+        let name = match layout.place(&parts, kind.is_dir()) {
+            Placed::File(name) => name,
+            Placed::Skip => continue,
+            Placed::Nested => {
+                return Err(refuse(format!(
+                    "{shown:?} is in a subfolder; a submission is flat files, at most inside one top-level folder"
+                )));
+            }
+            Placed::Outside(top) => {
+                return Err(refuse(format!(
+                    "{shown:?} is outside the folder {top:?} that holds the other files"
+                )));
+            }
+        };
         let mut bytes = Vec::new();
         (&mut entry)
             .take(MAX_FILE_BYTES + 1)
@@ -238,13 +260,77 @@ pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-/// `name` or `./name` → `name`; anything absolute, nested or with `..` → None.
-fn plain_name(path: &Path) -> Option<String> {
-    let mut parts = path.components().filter(|c| *c != Component::CurDir);
-    match (parts.next(), parts.next()) {
-        (Some(Component::Normal(name)), None) => name.to_str().map(str::to_string),
-        _ => None,
+/// Folders of tooling leftovers whose entries unpacking skips: they are
+/// never part of a submission (`pack` leaves them out too).
+pub const LEFTOVER_DIRS: &[&str] = &["__pycache__", crate::workspace::BACKUPS];
+
+/// Whether an archive's files sit at the top or inside one folder, decided
+/// by the first entry that says so.
+#[derive(Debug, PartialEq)]
+enum Layout {
+    Unknown,
+    Flat,
+    Under(String),
+}
+
+#[derive(Debug, PartialEq)]
+enum Placed {
+    /// A file to write, under this plain name.
+    File(String),
+    /// A folder entry, or a tooling leftover.
+    Skip,
+    /// Deeper than the layout allows.
+    Nested,
+    /// Beside the top-level folder the other entries are in.
+    Outside(String),
+}
+
+impl Layout {
+    fn place(&mut self, parts: &[String], is_dir: bool) -> Placed {
+        let leftover = |part: &String| LEFTOVER_DIRS.contains(&part.as_str());
+        // Strip the top-level folder, deciding the layout on first sight.
+        let inner: &[String] = match self {
+            Layout::Flat => parts,
+            Layout::Under(top) => match parts.split_first() {
+                Some((first, rest)) if first == top => rest,
+                Some(_) => return Placed::Outside(top.clone()),
+                None => return Placed::Skip,
+            },
+            Layout::Unknown => match parts {
+                [] => return Placed::Skip,
+                [first, ..] if leftover(first) && (is_dir || parts.len() > 1) => {
+                    return Placed::Skip;
+                }
+                [_] if !is_dir => {
+                    *self = Layout::Flat;
+                    parts
+                }
+                [top, rest @ ..] => {
+                    *self = Layout::Under(top.clone());
+                    rest
+                }
+            },
+        };
+        match inner {
+            // The folder itself, or an empty subfolder: nothing to write.
+            _ if is_dir => Placed::Skip,
+            [first, _, ..] if leftover(first) => Placed::Skip,
+            [name] => Placed::File(name.clone()),
+            _ => Placed::Nested,
+        }
     }
+}
+
+/// The plain components of an entry's path (`./` dropped); None for
+/// anything absolute, with `..`, or not UTF-8.
+fn plain_parts(path: &Path) -> Option<Vec<String>> {
+    path.components()
+        .filter(|c| *c != Component::CurDir)
+        .map(|c| match c {
+            Component::Normal(name) => name.to_str().map(str::to_string),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What the report should warn the interviewer about an unpacked archive.
@@ -339,19 +425,73 @@ pub fn default_output(workspace: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    fn place_all(paths: &[(&str, bool)]) -> Vec<Placed> {
+        let mut layout = Layout::Unknown;
+        paths
+            .iter()
+            .map(|(path, is_dir)| {
+                let parts = plain_parts(Path::new(path)).expect("plain");
+                layout.place(&parts, *is_dir)
+            })
+            .collect()
+    }
+
     #[test]
-    fn only_plain_top_level_names_are_accepted() {
-        assert_eq!(plain_name(Path::new("a.py")).as_deref(), Some("a.py"));
-        assert_eq!(plain_name(Path::new("./a.py")).as_deref(), Some("a.py"));
-        for bad in [
-            "/etc/passwd",
-            "../a.py",
-            "x/../../a.py",
-            "sub/a.py",
-            "",
-            ".",
-        ] {
-            assert_eq!(plain_name(Path::new(bad)), None, "{bad}");
+    fn paths_outside_the_submission_are_not_plain() {
+        assert_eq!(plain_parts(Path::new("./a.py")), Some(vec!["a.py".into()]));
+        for bad in ["/etc/passwd", "../a.py", "x/../../a.py", "ws/../a.py"] {
+            assert_eq!(plain_parts(Path::new(bad)), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn flat_archives_keep_their_names_and_refuse_folders() {
+        use Placed::*;
+        assert_eq!(
+            place_all(&[
+                (".", true),
+                ("a.py", false),
+                ("./b.py", false),
+                ("sub/c.py", false)
+            ]),
+            [Skip, File("a.py".into()), File("b.py".into()), Nested]
+        );
+    }
+
+    #[test]
+    fn one_top_level_folder_is_stripped() {
+        use Placed::*;
+        assert_eq!(
+            place_all(&[
+                ("ws", true),
+                ("ws/a.py", false),
+                ("ws/__pycache__/a.pyc", false),
+                ("ws/.pyinterview-backups/a.1.py", false),
+                ("ws/sub", true),
+                ("ws/sub/b.py", false),
+                ("other/c.py", false),
+                ("d.py", false),
+            ]),
+            [
+                Skip,
+                File("a.py".into()),
+                Skip,
+                Skip,
+                Skip,
+                Nested,
+                Outside("ws".into()),
+                Outside("ws".into())
+            ]
+        );
+        // Without a folder entry, the first file's folder is the top.
+        assert_eq!(
+            place_all(&[("ws/a.py", false), ("ws/b.py", false)]),
+            [File("a.py".into()), File("b.py".into())]
+        );
+        // A flat archive cannot switch to a folder halfway.
+        assert_eq!(
+            place_all(&[("a.py", false), ("ws/b.py", false)]),
+            [File("a.py".into()), Nested]
+        );
     }
 }

@@ -267,7 +267,7 @@ fn hostile_archives_are_refused_with_a_clear_message() {
         (
             "garbage.tar.gz",
             Box::new(|p| std::fs::write(p, b"this is not an archive").unwrap()),
-            "refused",
+            "neither a directory nor a .tar.gz submission archive",
         ),
     ];
     for (name, make, message) in cases {
@@ -277,6 +277,12 @@ fn hostile_archives_are_refused_with_a_clear_message() {
             .output()
             .expect_code(2);
         assert!(out.stderr().contains(message), "{name}: {}", out.stderr());
+        assert_eq!(
+            out.stderr().matches(name).count(),
+            1,
+            "the archive is named once: {}",
+            out.stderr()
+        );
         assert!(!escape.exists(), "{name} wrote outside");
     }
     // Many small files add up past the total cap, and too many entries are refused.
@@ -305,6 +311,87 @@ fn hostile_archives_are_refused_with_a_clear_message() {
         .expect_code(2);
     assert!(
         out.stderr().contains("more than 256 entries"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn a_python_file_is_not_mistaken_for_a_damaged_archive() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let file = dir.path().join("list_tuple.py");
+    let out = run(["grade", file.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("list_tuple.py: neither a directory nor a .tar.gz submission archive"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("gzip"), "{}", out.stderr());
+}
+
+/// Archives a directory as `tar czf out dir/` does: a folder entry, then
+/// every file (and subfolder) under `name/`.
+fn tar_folder(out: &Path, name: &str, dir: &Path) {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(out).unwrap(),
+        flate2::Compression::default(),
+    ));
+    builder.append_dir_all(name, dir).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn an_archive_of_one_folder_grades_like_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    run(["init", ws.to_str().unwrap(), "--seed", "4"])
+        .output()
+        .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    // Tooling leftovers inside are skipped, not refused.
+    std::fs::write(ws.join("decorators.py"), "# half done\n").unwrap();
+    run(["reset", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    std::fs::create_dir(ws.join("__pycache__")).unwrap();
+    std::fs::write(ws.join("__pycache__/list_tuple.cpython-312.pyc"), b"\0").unwrap();
+    let archive = tmp.path().join("take-home.tar.gz");
+    tar_folder(&archive, "take-home", &ws);
+    let report = grade_json(&archive);
+    assert_eq!(scores(&report), scores(&grade_json(&ws)));
+    assert_eq!(report["exercises"][0]["score"], 10.0);
+
+    // A file in a real subfolder is still refused, and so is a second folder.
+    std::fs::create_dir(ws.join("lib")).unwrap();
+    std::fs::write(ws.join("lib/helper.py"), "x = 1\n").unwrap();
+    tar_folder(&archive, "take-home", &ws);
+    let out = run(["grade", archive.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("\"take-home/lib/helper.py\" is in a subfolder"),
+        "{}",
+        out.stderr()
+    );
+    let flat = tempfile::tempdir().unwrap();
+    std::fs::copy(solution("list_tuple"), flat.path().join("list_tuple.py")).unwrap();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).unwrap(),
+        flate2::Compression::default(),
+    ));
+    builder.append_dir_all("one", flat.path()).unwrap();
+    builder.append_dir_all("two", flat.path()).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+    let out = run(["grade", archive.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr().contains("outside the folder \"one\""),
         "{}",
         out.stderr()
     );
