@@ -396,3 +396,165 @@ fn an_archive_of_one_folder_grades_like_the_folder() {
         out.stderr()
     );
 }
+
+/// The names inside an archive.
+fn entries(archive: &Path) -> Vec<String> {
+    let mut reader = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).unwrap(),
+    ));
+    reader
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn pack_writes_over_nothing_but_its_own_archives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run(["init", ws.to_str().unwrap(), "--exercises", "generators"])
+        .output()
+        .expect_code(0);
+    std::fs::write(ws.join("generators.py"), "# my work\n").unwrap();
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "mine\n").unwrap();
+    let before = |name: &str| std::fs::read(ws.join(name)).unwrap();
+    let kept = [
+        ("generators.py", before("generators.py")),
+        (".pyinterview.json", before(".pyinterview.json")),
+        ("README.md", before("README.md")),
+    ];
+    for (name, bytes) in &kept {
+        let out = run(["pack", "-o", name])
+            .in_dir(&ws)
+            .output()
+            .expect_code(2);
+        assert!(
+            out.stderr().contains("is a file of your workspace")
+                && out.stderr().contains("choose another path with --output"),
+            "{name}: {}",
+            out.stderr()
+        );
+        assert!(!out.stdout().contains("unchanged"), "{}", out.stdout());
+        assert_eq!(&std::fs::read(ws.join(name)).unwrap(), bytes, "{name}");
+    }
+    let out = run(["pack", "-o", notes.to_str().unwrap()])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("is not an archive made by `pyinterview pack`")
+            && out.stderr().contains("remove that file"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mine\n");
+    // Inside the workspace, only a *.tar.gz name: it is then never packed.
+    run(["pack", "-o", "notes.txt"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(!ws.join("notes.txt").exists());
+    let inside = run(["pack", "-o", "mine.tar.gz"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(inside.contains("Wrote mine.tar.gz"), "{inside}");
+    let again = run(["pack", "-o", "mine.tar.gz"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(again.contains("Replaced mine.tar.gz"), "{again}");
+    assert!(!again.contains("also packed"), "{again}");
+    assert!(!entries(&ws.join("mine.tar.gz")).contains(&"mine.tar.gz".to_string()));
+    // A pack archive under another name is recognised by its content.
+    std::fs::copy(ws.join("mine.tar.gz"), &notes).unwrap();
+    run(["pack", "-o", notes.to_str().unwrap()])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+}
+
+#[test]
+fn pack_takes_the_helper_modules_grading_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run([
+        "init",
+        ws.to_str().unwrap(),
+        "--exercises",
+        "list_tuple",
+        "--seed",
+        "5",
+    ])
+    .output()
+    .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("myhelpers.py")).unwrap();
+    std::fs::write(
+        ws.join("list_tuple.py"),
+        "from myhelpers import count_visits, extend_unique, freeze\n",
+    )
+    .unwrap();
+    std::fs::write(ws.join("data.txt"), "notes\n").unwrap();
+    // Tooling leftovers stay out.
+    std::fs::write(ws.join(".DS_Store"), b"\0").unwrap();
+    std::fs::write(ws.join("list_tuple.py~"), "old\n").unwrap();
+    std::fs::create_dir(ws.join("__pycache__")).unwrap();
+    std::fs::write(ws.join("__pycache__/myhelpers.cpython-312.pyc"), b"\0").unwrap();
+    let out = run(["pack"]).in_dir(&ws).output().expect_code(0).stdout();
+    assert!(out.contains("list_tuple     15/15 checks pass"), "{out}");
+    assert!(out.contains("also packed: data.txt, myhelpers.py"), "{out}");
+    let archive = tmp.path().join("ws-submission.tar.gz");
+    let mut names = entries(&archive);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".pyinterview.json",
+            "README.md",
+            "data.txt",
+            "list_tuple.py",
+            "myhelpers.py",
+            "pyinterview-pack.json"
+        ]
+    );
+    let report = grade_json(&archive);
+    assert_eq!(report["exercises"][0]["score"], 10.0, "{report}");
+    let warnings = |report: &serde_json::Value| -> Vec<String> {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .filter(|w| !w.starts_with("helper module"))
+            .collect()
+    };
+    assert_eq!(warnings(&report), Vec::<String>::new());
+
+    // A module slipped in after packing, or a helper edited, is reported.
+    repack(&archive, |entries| {
+        entries.push(("sneaky.py".into(), b"x = 1\n".to_vec()));
+        for (name, bytes) in entries.iter_mut() {
+            if name == "myhelpers.py" {
+                bytes.extend_from_slice(b"\n# edited\n");
+            }
+        }
+    });
+    let warned = warnings(&grade_json(&archive));
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("sneaky.py is not listed in pyinterview-pack.json")),
+        "{warned:?}"
+    );
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("myhelpers.py is not the file that was packed")),
+        "{warned:?}"
+    );
+}
