@@ -92,8 +92,8 @@ pub enum Command {
         /// A random choice of N of the selected exercises (repeatable with --seed).
         #[arg(long, value_name = "N")]
         pick: Option<usize>,
-        /// Time budget written in the README, in minutes [default: by level, 20–45 per exercise]
-        #[arg(long)]
+        /// Time budget written in the README, in minutes (5 to 1440) [default: by level, 20–45 per exercise]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(5..=1440))]
         minutes: Option<u32>,
         /// Seed for the visible generated checks and for --pick (random by default).
         #[arg(long)]

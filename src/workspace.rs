@@ -87,18 +87,32 @@ pub struct InitOutcome {
     pub kept: Vec<String>,
     /// `init` ran on an existing workspace.
     pub existed: bool,
+    /// The time budget before, on an existing workspace.
+    pub previous_minutes: Option<u32>,
 }
 
-/// Writes a workspace in `dir` (created if needed) for `entries`.
+/// The default time budget of a set of exercises: the sum of their levels'.
+pub fn level_minutes<'a>(ids: impl IntoIterator<Item = &'a str>) -> u32 {
+    let catalog = crate::catalog::Catalog::get();
+    ids.into_iter()
+        .filter_map(|id| catalog.exercise(id))
+        .map(|e| e.info.level.minutes())
+        .sum()
+}
+
+/// Writes a workspace in `dir` (created if needed) for `entries`, with a
+/// time budget of `minutes` (by default, by the exercises' levels).
 ///
 /// On an existing workspace, adds the exercises it lacks and leaves every
 /// existing file alone (the README is refreshed only if the candidate has not
-/// edited it). A directory with files but no manifest is refused, unchanged.
+/// edited it). Its budget becomes what a fresh `init` of the final set would
+/// give, unless it was set by hand and `minutes` is not given again. A
+/// directory with files but no manifest is refused, unchanged.
 pub fn init(
     dir: &Path,
     entries: &[&CatalogEntry],
     seed: u64,
-    minutes: u32,
+    minutes: Option<u32>,
 ) -> Result<InitOutcome, WorkspaceError> {
     let previous = load_optional(dir)?;
     let existed = previous.is_some();
@@ -121,13 +135,16 @@ pub fn init(
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         seed,
         exercises: vec![],
-        minutes,
+        minutes: 0,
         hints: BTreeMap::new(),
     });
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     let (mut added, mut kept) = (vec![], vec![]);
     for entry in entries {
         let id = &entry.info.id;
+        if added.contains(id) || kept.contains(id) {
+            continue; // named twice
+        }
         let path = dir.join(format!("{id}.py"));
         if path.exists() {
             kept.push(id.clone());
@@ -140,11 +157,18 @@ pub fn init(
                 id: id.clone(),
                 version: entry.info.version,
             });
-            if existed {
-                manifest.minutes += minutes / entries.len().max(1) as u32;
-            }
         }
     }
+    // Recomputed from the final set, so the order of re-runs cannot matter;
+    // a budget chosen by hand (not its set's default) stays until replaced.
+    let by_hand = previous.as_ref().is_some_and(|old| {
+        old.minutes != level_minutes(old.exercises.iter().map(|e| e.id.as_str()))
+    });
+    manifest.minutes = match minutes {
+        Some(minutes) => minutes,
+        None if by_hand => manifest.minutes,
+        None => level_minutes(manifest.exercises.iter().map(|e| e.id.as_str())),
+    };
     let readme_path = dir.join("README.md");
     let untouched = match (&previous, std::fs::read_to_string(&readme_path)) {
         (Some(old), Ok(text)) => text == readme(old),
@@ -160,6 +184,7 @@ pub fn init(
         added,
         kept,
         existed,
+        previous_minutes: previous.map(|old| old.minutes),
     })
 }
 
@@ -322,10 +347,10 @@ mod tests {
     fn re_running_init_adds_exercises_and_keeps_the_candidates_files() {
         let tmp = tempfile::tempdir().unwrap();
         let ws = tmp.path();
-        let first = init(ws, &entries(&["list_tuple"]), 7, 30).unwrap();
+        let first = init(ws, &entries(&["list_tuple"]), 7, Some(30)).unwrap();
         assert_eq!(first.added, vec!["list_tuple"]);
         std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
-        let again = init(ws, &entries(&["list_tuple", "decorators"]), 99, 30).unwrap();
+        let again = init(ws, &entries(&["list_tuple", "decorators"]), 99, Some(30)).unwrap();
         assert!(again.existed);
         assert_eq!(again.added, vec!["decorators"]);
         assert_eq!(again.kept, vec!["list_tuple"]);
@@ -343,11 +368,47 @@ mod tests {
     }
 
     #[test]
+    fn re_running_init_budgets_the_final_set_whatever_the_order() {
+        let all = [
+            "list_tuple",
+            "decorators",
+            "generators",
+            "lru_cache",
+            "rate_limiter",
+        ];
+        let fresh = tempfile::tempdir().unwrap();
+        let expected = init(fresh.path(), &entries(&all), 1, None).unwrap();
+        assert_eq!(expected.manifest.minutes, level_minutes(all));
+        for first in [
+            &["list_tuple", "decorators", "generators"][..],
+            &["lru_cache"],
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            init(tmp.path(), &entries(first), 1, None).unwrap();
+            let again = init(tmp.path(), &entries(&all), 1, None).unwrap();
+            assert_eq!(
+                again.manifest.minutes, expected.manifest.minutes,
+                "{first:?}"
+            );
+        }
+        // A budget set by hand stays until another is given.
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path(), &entries(&["lru_cache"]), 1, Some(90)).unwrap();
+        let kept = init(tmp.path(), &entries(&all), 1, None).unwrap();
+        assert_eq!(
+            (kept.previous_minutes, kept.manifest.minutes),
+            (Some(90), 90)
+        );
+        let set = init(tmp.path(), &entries(&all), 1, Some(60)).unwrap();
+        assert_eq!(set.manifest.minutes, 60);
+    }
+
+    #[test]
     fn an_edited_readme_is_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
-        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap();
         std::fs::write(tmp.path().join("README.md"), "my notes\n").unwrap();
-        init(tmp.path(), &entries(&["decorators"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["decorators"]), 1, Some(30)).unwrap();
         assert_eq!(
             std::fs::read_to_string(tmp.path().join("README.md")).unwrap(),
             "my notes\n"
@@ -358,7 +419,7 @@ mod tests {
     fn a_directory_with_files_but_no_manifest_is_refused_untouched() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# mine\n").unwrap();
-        let err = init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap_err();
+        let err = init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap_err();
         assert!(matches!(err, WorkspaceError::WouldOverwrite { .. }));
         assert!(!tmp.path().join(MANIFEST).exists());
     }
@@ -366,7 +427,7 @@ mod tests {
     #[test]
     fn hints_are_remembered_and_never_go_down() {
         let tmp = tempfile::tempdir().unwrap();
-        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap();
         assert_eq!(record_hint(tmp.path(), "list_tuple", 2).unwrap(), 2);
         assert_eq!(record_hint(tmp.path(), "list_tuple", 1).unwrap(), 2);
         assert_eq!(load(tmp.path()).unwrap().hints["list_tuple"], 2);
@@ -376,7 +437,7 @@ mod tests {
     fn reset_keeps_numbered_backups() {
         let tmp = tempfile::tempdir().unwrap();
         let entry = entries(&["list_tuple"])[0];
-        init(tmp.path(), &[entry], 1, 30).unwrap();
+        init(tmp.path(), &[entry], 1, Some(30)).unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 1\n").unwrap();
         let first = reset(tmp.path(), entry).unwrap().unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 2\n").unwrap();

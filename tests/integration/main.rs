@@ -9,3 +9,4 @@ mod hostile;
 mod reports;
 mod snapshots;
 mod support;
+mod workspace;

@@ -1,0 +1,88 @@
+//! Workspaces through the binary: re-running `init`, `reset` backups, how
+//! `check` finds the workspace and the exercise, and a deleted exercise file.
+
+use std::path::Path;
+
+use crate::support::*;
+
+fn minutes(ws: &Path) -> u64 {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    manifest["minutes"].as_u64().unwrap()
+}
+
+fn init(ws: &Path, args: &[&str]) -> String {
+    run(["init", ws.to_str().unwrap()])
+        .with_args(args)
+        .output()
+        .expect_code(0)
+        .stdout()
+}
+
+#[test]
+fn re_running_init_budgets_like_a_fresh_init_of_the_final_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("fresh");
+    init(&fresh, &[]);
+    for (name, first) in [
+        ("junior", ["--level", "junior"]),
+        ("lru", ["--exercises", "lru_cache"]),
+    ] {
+        let ws = tmp.path().join(name);
+        init(&ws, &first);
+        let out = init(&ws, &[]);
+        assert_eq!(minutes(&ws), minutes(&fresh), "{name} then all: {out}");
+        assert!(
+            out.contains(&format!("Time budget: now {} minutes", minutes(&fresh))),
+            "{out}"
+        );
+        let readme = std::fs::read_to_string(ws.join("README.md")).unwrap();
+        assert!(
+            readme.contains(&format!("about {} minutes", minutes(&fresh))),
+            "{readme}"
+        );
+    }
+}
+
+#[test]
+fn init_names_an_exercise_once_and_refuses_a_silly_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let out = init(&ws, &["--exercises", "lru_cache,lru_cache"]);
+    assert_eq!(out.matches("lru_cache.py").count(), 1, "{out}");
+    assert!(!out.contains("kept"), "{out}");
+    for bad in ["0", "4", "1441"] {
+        let refused = run([
+            "init",
+            tmp.path().join("other").to_str().unwrap(),
+            "--minutes",
+            bad,
+        ])
+        .output()
+        .expect_code(2);
+        assert!(
+            refused.stderr().contains("is not in 5..=1440"),
+            "{}",
+            refused.stderr()
+        );
+    }
+    assert!(!tmp.path().join("other").exists());
+}
+
+#[test]
+fn init_in_the_current_directory_does_not_say_cd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(["init", ".", "--exercises", "list_tuple"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        out.contains("Next: read README.md, then run `pyinterview check`."),
+        "{out}"
+    );
+    assert!(!out.contains("cd "), "{out}");
+    let elsewhere = init(&tmp.path().join("ws"), &["--exercises", "list_tuple"]);
+    assert!(elsewhere.contains("then `cd "), "{elsewhere}");
+}
