@@ -254,29 +254,43 @@ pub fn record_hint(dir: &Path, id: &str, level: usize) -> Result<usize, Workspac
     Ok(seen)
 }
 
-/// Restores `entry`'s stub, first moving the candidate's file to a numbered
-/// backup. Returns the backup's path (`None` if there was no file).
-pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<Option<PathBuf>, WorkspaceError> {
+/// What `reset` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResetOutcome {
+    /// The candidate's file is kept at this numbered backup; the stub is back.
+    BackedUp(PathBuf),
+    /// The file was already the untouched stub: nothing to keep or write.
+    AlreadyStub,
+    /// There was no file; the stub is written.
+    Restored,
+}
+
+/// Restores `entry`'s stub, first copying the candidate's file to a numbered
+/// backup (no backup of a file that is still the stub: it holds no work).
+pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<ResetOutcome, WorkspaceError> {
     let manifest = load(dir)?;
     let id = &entry.info.id;
     if !manifest.has(id) {
         return Err(WorkspaceError::NotInWorkspace(id.clone()));
     }
     let file = dir.join(format!("{id}.py"));
-    let backup = if file.exists() {
-        let backups = dir.join(BACKUPS);
-        std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
-        let target = (1..)
-            .map(|n| backups.join(format!("{id}.{n}.py")))
-            .find(|p| !p.exists())
-            .expect("a free backup name");
-        std::fs::copy(&file, &target).map_err(io_error(&target))?;
-        Some(target)
-    } else {
-        None
+    let outcome = match std::fs::read(&file) {
+        Ok(bytes) if bytes == entry.stub.as_bytes() => return Ok(ResetOutcome::AlreadyStub),
+        Ok(_) => {
+            let backups = dir.join(BACKUPS);
+            std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
+            let target = (1..)
+                .map(|n| backups.join(format!("{id}.{n}.py")))
+                .find(|p| !p.exists())
+                .expect("a free backup name");
+            std::fs::copy(&file, &target).map_err(io_error(&target))?;
+            ResetOutcome::BackedUp(target)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => ResetOutcome::Restored,
+        Err(err) => return Err(io_error(&file)(err)),
     };
     std::fs::write(&file, entry.stub).map_err(io_error(&file))?;
-    Ok(backup)
+    Ok(outcome)
 }
 
 /// The candidate's README for a workspace.
@@ -439,9 +453,13 @@ mod tests {
         let entry = entries(&["list_tuple"])[0];
         init(tmp.path(), &[entry], 1, Some(30)).unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 1\n").unwrap();
-        let first = reset(tmp.path(), entry).unwrap().unwrap();
+        let backup = |outcome| match outcome {
+            ResetOutcome::BackedUp(path) => path,
+            other => panic!("{other:?}"),
+        };
+        let first = backup(reset(tmp.path(), entry).unwrap());
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 2\n").unwrap();
-        let second = reset(tmp.path(), entry).unwrap().unwrap();
+        let second = backup(reset(tmp.path(), entry).unwrap());
         assert_eq!(std::fs::read_to_string(first).unwrap(), "# attempt 1\n");
         assert_eq!(std::fs::read_to_string(second).unwrap(), "# attempt 2\n");
         assert_eq!(

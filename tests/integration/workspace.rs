@@ -86,3 +86,32 @@ fn init_in_the_current_directory_does_not_say_cd() {
     let elsewhere = init(&tmp.path().join("ws"), &["--exercises", "list_tuple"]);
     assert!(elsewhere.contains("then `cd "), "{elsewhere}");
 }
+
+#[test]
+fn reset_of_an_untouched_stub_keeps_no_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init(&ws, &["--exercises", "list_tuple"]);
+    for _ in 0..2 {
+        let out = run(["reset", "list_tuple"])
+            .in_dir(&ws)
+            .output()
+            .expect_code(0)
+            .stdout();
+        assert!(out.contains("already the untouched stub"), "{out}");
+    }
+    assert!(!ws.join(".pyinterview-backups").exists());
+    std::fs::write(ws.join("list_tuple.py"), "# mine\n").unwrap();
+    let out = run(["reset", "list_tuple"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(out.contains("list_tuple.1.py"), "{out}");
+    assert_eq!(
+        std::fs::read_dir(ws.join(".pyinterview-backups"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
