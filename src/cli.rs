@@ -101,7 +101,7 @@ pub enum Command {
     },
     /// Restore an exercise's stub, keeping a backup of your file.
     Reset {
-        /// Exercise id.
+        /// Exercise id or its file (`list_tuple.py`).
         id: String,
         /// The workspace (default: the one containing the current directory).
         #[arg(long, short)]
@@ -111,9 +111,11 @@ pub enum Command {
     ///
     /// Exits 0 only when every check passes.
     Check {
-        /// Exercise id; all exercises of the workspace when omitted.
+        /// Exercise id or its file (`list_tuple.py`, `ws/list_tuple.py`); all
+        /// exercises of the workspace when omitted.
         id: Option<String>,
-        /// The workspace directory (default: the one containing the current directory).
+        /// The workspace directory, exactly (default: the one containing the
+        /// current directory, searched upwards).
         #[arg(long, short)]
         workspace: Option<PathBuf>,
         #[command(flatten)]

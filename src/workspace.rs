@@ -59,6 +59,12 @@ pub enum WorkspaceError {
         "no pyinterview workspace here: no {MANIFEST} in {0} or any parent directory (create one with `pyinterview init DIR`, or pass --workspace DIR)"
     )]
     NotFound(String),
+    #[error("{0} does not exist (--workspace takes a workspace directory)")]
+    NoSuchDirectory(String),
+    #[error(
+        "{0} is not a pyinterview workspace: it has no {MANIFEST} (create one with `pyinterview init DIR`)"
+    )]
+    NotAWorkspace(String),
     #[error("{path}: {message}")]
     BadManifest { path: String, message: String },
     #[error("`{0}` is not part of this workspace")]
@@ -204,13 +210,27 @@ pub fn locate(start: &Path) -> Result<PathBuf, WorkspaceError> {
         .ok_or_else(|| WorkspaceError::NotFound(start.display().to_string()))
 }
 
-/// `--workspace DIR` if given (which must be a workspace), else the one
-/// containing the current directory.
+/// `--workspace DIR` if given, exactly that directory (a file stands for
+/// the directory holding it); else the workspace containing the current
+/// directory, searched upwards as git does.
 pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
-    match given {
-        Some(dir) if dir.join(MANIFEST).is_file() => Ok(dir.to_path_buf()),
-        Some(dir) => Err(WorkspaceError::NotFound(dir.display().to_string())),
-        None => locate(Path::new(".")),
+    let Some(given) = given else {
+        return locate(Path::new("."));
+    };
+    let dir = if given.is_file() {
+        match given.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        }
+    } else {
+        given
+    };
+    if !dir.is_dir() {
+        Err(WorkspaceError::NoSuchDirectory(dir.display().to_string()))
+    } else if !dir.join(MANIFEST).is_file() {
+        Err(WorkspaceError::NotAWorkspace(dir.display().to_string()))
+    } else {
+        Ok(dir.to_path_buf())
     }
 }
 

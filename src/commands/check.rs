@@ -7,31 +7,32 @@ use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, Settings, entry, sandbox};
+use super::{Error, Settings, exercise_arg, sandbox};
 
 pub fn run(
     id: Option<&str>,
     workspace_dir: Option<&Path>,
     settings: &Settings,
 ) -> Result<Outcome, Error> {
-    let start = workspace_dir.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
-    let dir = match workspace_dir {
-        Some(dir) if dir.join(workspace::MANIFEST).is_file() => dir.to_path_buf(),
-        Some(dir) => {
-            return Err(workspace::WorkspaceError::NotFound(dir.display().to_string()).into());
+    // `check list_tuple.py` and `check ws/list_tuple.py` name the exercise
+    // by its file; a path also names the workspace, unless -w does.
+    let (id, file_dir) = match id {
+        Some(arg) => {
+            let (entry, dir) = exercise_arg(arg)?;
+            (Some(entry.info.id.as_str()), dir)
         }
-        None => workspace::locate(&start)?,
+        None => (None, None),
     };
+    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
     let manifest = workspace::load(&dir)?;
     let exercises: Vec<String> = match id {
         Some(id) => {
-            entry(id)?;
-            if !manifest.exercises.iter().any(|e| e.id == id) {
+            if !manifest.has(id) {
                 return Err(Error::User(format!("`{id}` is not part of this workspace")));
             }
             vec![id.to_string()]
         }
-        None => manifest.exercises.iter().map(|e| e.id.clone()).collect(),
+        None => manifest.ids(),
     };
     let options = GradeOptions {
         seed: manifest.seed,

@@ -17,6 +17,8 @@ mod reset;
 mod show;
 mod watch;
 
+use std::path::{Path, PathBuf};
+
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::cli::{Command, Outcome, SandboxArgs};
 use crate::sandbox::Limits;
@@ -203,6 +205,22 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
             catalog.ids().join(", ")
         ))
     })
+}
+
+/// An exercise named by id, by file name (`list_tuple.py`) or by a path to
+/// its file: the catalogue entry, and the file's directory when a path with
+/// one was given (the workspace to use, unless `--workspace` says otherwise).
+fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), Error> {
+    if !arg.ends_with(".py") {
+        return Ok((entry(arg)?, None));
+    }
+    let path = Path::new(arg);
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg);
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    Ok((entry(id)?, dir))
 }
 
 /// A seed nobody chose: different on every run.

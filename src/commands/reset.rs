@@ -5,11 +5,12 @@ use anstream::println;
 use crate::cli::Outcome;
 use crate::workspace::{self, ResetOutcome};
 
-use super::{Error, entry};
+use super::{Error, exercise_arg};
 
 pub fn run(id: &str, workspace_dir: Option<&Path>) -> Result<Outcome, Error> {
-    let entry = entry(id)?;
-    let dir = workspace::resolve(workspace_dir)?;
+    let (entry, file_dir) = exercise_arg(id)?;
+    let id = &entry.info.id;
+    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
     match workspace::reset(&dir, entry)? {
         ResetOutcome::BackedUp(backup) => println!(
             "Restored the stub of {id}.py; your previous file is in {}.",

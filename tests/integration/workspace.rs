@@ -115,3 +115,69 @@ fn reset_of_an_untouched_stub_keeps_no_backup() {
         1
     );
 }
+
+#[test]
+fn check_takes_an_exercise_file_and_says_what_is_wrong_with_a_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init(
+        &ws,
+        &["--exercises", "list_tuple,decorators", "--seed", "3"],
+    );
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    let one_exercise = "Progress: 1 of 1 exercises done, 15 of 15 checks pass";
+    for (arg, dir) in [
+        ("list_tuple.py", ws.clone()),
+        ("./list_tuple.py", ws.clone()),
+        ("ws/list_tuple.py", tmp.path().to_path_buf()),
+    ] {
+        let out = run(["check", arg])
+            .in_dir(&dir)
+            .output()
+            .expect_code(0)
+            .stdout();
+        assert!(out.contains(one_exercise), "{arg}: {out}");
+    }
+    let reset = run(["reset", "ws/decorators.py"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(reset.contains("decorators.py"), "{reset}");
+
+    // -w with a file: the directory holding it, every exercise.
+    let out = run(["check", "-w", "ws/list_tuple.py"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(1)
+        .stdout();
+    assert!(out.contains("Progress: 1 of 2 exercises done"), "{out}");
+
+    let missing = run(["check", "-w", "nothere"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(missing.contains("nothere does not exist"), "{missing}");
+    assert!(!missing.contains("parent"), "{missing}");
+    std::fs::create_dir(tmp.path().join("empty")).unwrap();
+    let empty = run(["check", "-w", "empty"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(
+        empty.contains("empty is not a pyinterview workspace: it has no .pyinterview.json"),
+        "{empty}"
+    );
+    assert!(!empty.contains("parent"), "{empty}");
+    let unknown = run(["check", "nope.py"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(
+        unknown.stderr().contains("unknown exercise `nope`"),
+        "{}",
+        unknown.stderr()
+    );
+}
