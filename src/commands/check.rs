@@ -1,13 +1,13 @@
 use std::path::Path;
 
-use anstream::print;
+use anstream::{print, println};
 
 use crate::cli::Outcome;
 use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, Settings, exercise_arg, sandbox};
+use super::{Error, Settings, exercise_arg, is_current_dir, sandbox};
 
 pub fn run(
     id: Option<&str>,
@@ -46,6 +46,30 @@ pub fn run(
         "{}",
         report::render(&result, Format::Text, Audience::Candidate)
     );
+    let missing: Vec<&str> = result
+        .exercises
+        .iter()
+        .filter(|e| e.file_missing())
+        .map(|e| e.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        // Naming the exercises keeps init from adding any the workspace lacks.
+        let target = if is_current_dir(&dir) {
+            ".".to_string()
+        } else {
+            dir.display().to_string()
+        };
+        println!(
+            "\n{} {} missing: run `pyinterview init {target} --exercises {}` to restore the stub (nothing else is touched).",
+            missing
+                .iter()
+                .map(|id| format!("{id}.py"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            missing.join(","),
+        );
+    }
     Ok(if result.all_passed() {
         Outcome::Success
     } else {

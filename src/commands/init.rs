@@ -8,7 +8,7 @@ use crate::cli::Outcome;
 use crate::exercise::rng_for;
 use crate::{exercises, workspace};
 
-use super::{Error, entry, fresh_seed};
+use super::{Error, entry, fresh_seed, is_current_dir};
 
 /// Which exercises a new workspace gets.
 pub struct Selection {
@@ -97,12 +97,4 @@ pub fn run(
         );
     }
     Ok(Outcome::Success)
-}
-
-/// `dir` is where the user already is (`init .`), so no `cd` is needed.
-fn is_current_dir(dir: &Path) -> bool {
-    match (std::fs::canonicalize(dir), std::env::current_dir()) {
-        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here == dir),
-        _ => false,
-    }
 }

@@ -223,6 +223,15 @@ fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), E
     Ok((entry(id)?, dir))
 }
 
+/// `dir` is where the user already is (`init .`): no `cd` needed, and `.`
+/// names it in advice.
+fn is_current_dir(dir: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::env::current_dir()) {
+        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here == dir),
+        _ => false,
+    }
+}
+
 /// A seed nobody chose: different on every run.
 fn fresh_seed() -> u64 {
     u64::from(rand::random::<u32>())

@@ -181,3 +181,45 @@ fn check_takes_an_exercise_file_and_says_what_is_wrong_with_a_workspace() {
         unknown.stderr()
     );
 }
+
+#[test]
+fn a_deleted_exercise_file_shows_as_missing_and_init_restores_only_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init(
+        &ws,
+        &["--exercises", "list_tuple,generators", "--seed", "2"],
+    );
+    std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
+    std::fs::remove_file(ws.join("generators.py")).unwrap();
+    let manifest = std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap();
+    let out = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    let row = out.lines().find(|l| l.starts_with("generators")).unwrap();
+    assert!(row.ends_with("0/23  missing"), "{out}");
+    let advice = "run `pyinterview init . --exercises generators` to restore the stub";
+    assert!(out.contains(advice), "{out}");
+
+    let restored = run(["init", ".", "--exercises", "generators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(restored.contains("+ generators.py"), "{restored}");
+    assert_eq!(
+        std::fs::read_to_string(ws.join("generators.py")).unwrap(),
+        std::fs::read_to_string(stub("generators")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("list_tuple.py")).unwrap(),
+        "# my work\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap(),
+        manifest,
+        "same exercises, seed and budget"
+    );
+    let out = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    let row = out.lines().find(|l| l.starts_with("generators")).unwrap();
+    assert!(row.ends_with("not started"), "{out}");
+    assert!(!out.contains("missing"), "{out}");
+}
