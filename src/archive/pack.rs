@@ -268,3 +268,38 @@ pub fn default_output(workspace: &Path) -> PathBuf {
         .unwrap_or(Path::new("."))
         .join(format!("{name}-submission.tar.gz"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tooling_leftovers_are_left_out_and_modules_are_not() {
+        for name in [
+            ".DS_Store",
+            ".list_tuple.py.swp",
+            "list_tuple.py~",
+            "a.tar.gz",
+            "a.tgz",
+            "x.pyc",
+            PACK_MANIFEST,
+        ] {
+            assert!(left_out(name), "{name}");
+        }
+        for name in [MANIFEST, "README.md", "myhelpers.py", "data.csv"] {
+            assert!(!left_out(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn pack_refuses_what_grade_could_not_unpack() {
+        let big = vec![("data.bin".to_string(), vec![0; MAX_FILE_BYTES as usize + 1])];
+        let err = check_caps(&big).unwrap_err().to_string();
+        assert!(err.contains("data.bin is larger than 4 MiB"), "{err}");
+        let many: Files = (0..MAX_ENTRIES)
+            .map(|i| (format!("f{i}"), vec![]))
+            .collect();
+        assert!(check_caps(&many).is_err());
+        assert!(check_caps(&many[1..].to_vec()).is_ok());
+    }
+}
