@@ -92,8 +92,8 @@ pub enum Command {
         /// A random choice of N of the selected exercises (repeatable with --seed).
         #[arg(long, value_name = "N")]
         pick: Option<usize>,
-        /// Time budget written in the README, in minutes [default: by level, 20–45 per exercise]
-        #[arg(long)]
+        /// Time budget written in the README, in minutes (5 to 1440) [default: by level, 20–45 per exercise]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(5..=1440))]
         minutes: Option<u32>,
         /// Seed for the visible generated checks and for --pick (random by default).
         #[arg(long)]
@@ -101,7 +101,7 @@ pub enum Command {
     },
     /// Restore an exercise's stub, keeping a backup of your file.
     Reset {
-        /// Exercise id.
+        /// Exercise id or its file (`list_tuple.py`).
         id: String,
         /// The workspace (default: the one containing the current directory).
         #[arg(long, short)]
@@ -111,9 +111,11 @@ pub enum Command {
     ///
     /// Exits 0 only when every check passes.
     Check {
-        /// Exercise id; all exercises of the workspace when omitted.
+        /// Exercise id or its file (`list_tuple.py`, `ws/list_tuple.py`); all
+        /// exercises of the workspace when omitted.
         id: Option<String>,
-        /// The workspace directory (default: the one containing the current directory).
+        /// The workspace directory, exactly (default: the one containing the
+        /// current directory, searched upwards).
         #[arg(long, short)]
         workspace: Option<PathBuf>,
         #[command(flatten)]

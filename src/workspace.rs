@@ -59,6 +59,12 @@ pub enum WorkspaceError {
         "no pyinterview workspace here: no {MANIFEST} in {0} or any parent directory (create one with `pyinterview init DIR`, or pass --workspace DIR)"
     )]
     NotFound(String),
+    #[error("{0} does not exist (--workspace takes a workspace directory)")]
+    NoSuchDirectory(String),
+    #[error(
+        "{0} is not a pyinterview workspace: it has no {MANIFEST} (create one with `pyinterview init DIR`)"
+    )]
+    NotAWorkspace(String),
     #[error("{path}: {message}")]
     BadManifest { path: String, message: String },
     #[error("`{0}` is not part of this workspace")]
@@ -87,18 +93,32 @@ pub struct InitOutcome {
     pub kept: Vec<String>,
     /// `init` ran on an existing workspace.
     pub existed: bool,
+    /// The time budget before, on an existing workspace.
+    pub previous_minutes: Option<u32>,
 }
 
-/// Writes a workspace in `dir` (created if needed) for `entries`.
+/// The default time budget of a set of exercises: the sum of their levels'.
+pub fn level_minutes<'a>(ids: impl IntoIterator<Item = &'a str>) -> u32 {
+    let catalog = crate::catalog::Catalog::get();
+    ids.into_iter()
+        .filter_map(|id| catalog.exercise(id))
+        .map(|e| e.info.level.minutes())
+        .sum()
+}
+
+/// Writes a workspace in `dir` (created if needed) for `entries`, with a
+/// time budget of `minutes` (by default, by the exercises' levels).
 ///
 /// On an existing workspace, adds the exercises it lacks and leaves every
 /// existing file alone (the README is refreshed only if the candidate has not
-/// edited it). A directory with files but no manifest is refused, unchanged.
+/// edited it). Its budget becomes what a fresh `init` of the final set would
+/// give, unless it was set by hand and `minutes` is not given again. A
+/// directory with files but no manifest is refused, unchanged.
 pub fn init(
     dir: &Path,
     entries: &[&CatalogEntry],
     seed: u64,
-    minutes: u32,
+    minutes: Option<u32>,
 ) -> Result<InitOutcome, WorkspaceError> {
     let previous = load_optional(dir)?;
     let existed = previous.is_some();
@@ -121,13 +141,16 @@ pub fn init(
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         seed,
         exercises: vec![],
-        minutes,
+        minutes: 0,
         hints: BTreeMap::new(),
     });
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     let (mut added, mut kept) = (vec![], vec![]);
     for entry in entries {
         let id = &entry.info.id;
+        if added.contains(id) || kept.contains(id) {
+            continue; // named twice
+        }
         let path = dir.join(format!("{id}.py"));
         if path.exists() {
             kept.push(id.clone());
@@ -140,11 +163,18 @@ pub fn init(
                 id: id.clone(),
                 version: entry.info.version,
             });
-            if existed {
-                manifest.minutes += minutes / entries.len().max(1) as u32;
-            }
         }
     }
+    // Recomputed from the final set, so the order of re-runs cannot matter;
+    // a budget chosen by hand (not its set's default) stays until replaced.
+    let by_hand = previous.as_ref().is_some_and(|old| {
+        old.minutes != level_minutes(old.exercises.iter().map(|e| e.id.as_str()))
+    });
+    manifest.minutes = match minutes {
+        Some(minutes) => minutes,
+        None if by_hand => manifest.minutes,
+        None => level_minutes(manifest.exercises.iter().map(|e| e.id.as_str())),
+    };
     let readme_path = dir.join("README.md");
     let untouched = match (&previous, std::fs::read_to_string(&readme_path)) {
         (Some(old), Ok(text)) => text == readme(old),
@@ -160,6 +190,7 @@ pub fn init(
         added,
         kept,
         existed,
+        previous_minutes: previous.map(|old| old.minutes),
     })
 }
 
@@ -179,13 +210,27 @@ pub fn locate(start: &Path) -> Result<PathBuf, WorkspaceError> {
         .ok_or_else(|| WorkspaceError::NotFound(start.display().to_string()))
 }
 
-/// `--workspace DIR` if given (which must be a workspace), else the one
-/// containing the current directory.
+/// `--workspace DIR` if given, exactly that directory (a file stands for
+/// the directory holding it); else the workspace containing the current
+/// directory, searched upwards as git does.
 pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
-    match given {
-        Some(dir) if dir.join(MANIFEST).is_file() => Ok(dir.to_path_buf()),
-        Some(dir) => Err(WorkspaceError::NotFound(dir.display().to_string())),
-        None => locate(Path::new(".")),
+    let Some(given) = given else {
+        return locate(Path::new("."));
+    };
+    let dir = if given.is_file() {
+        match given.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        }
+    } else {
+        given
+    };
+    if !dir.is_dir() {
+        Err(WorkspaceError::NoSuchDirectory(dir.display().to_string()))
+    } else if !dir.join(MANIFEST).is_file() {
+        Err(WorkspaceError::NotAWorkspace(dir.display().to_string()))
+    } else {
+        Ok(dir.to_path_buf())
     }
 }
 
@@ -229,29 +274,43 @@ pub fn record_hint(dir: &Path, id: &str, level: usize) -> Result<usize, Workspac
     Ok(seen)
 }
 
-/// Restores `entry`'s stub, first moving the candidate's file to a numbered
-/// backup. Returns the backup's path (`None` if there was no file).
-pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<Option<PathBuf>, WorkspaceError> {
+/// What `reset` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResetOutcome {
+    /// The candidate's file is kept at this numbered backup; the stub is back.
+    BackedUp(PathBuf),
+    /// The file was already the untouched stub: nothing to keep or write.
+    AlreadyStub,
+    /// There was no file; the stub is written.
+    Restored,
+}
+
+/// Restores `entry`'s stub, first copying the candidate's file to a numbered
+/// backup (no backup of a file that is still the stub: it holds no work).
+pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<ResetOutcome, WorkspaceError> {
     let manifest = load(dir)?;
     let id = &entry.info.id;
     if !manifest.has(id) {
         return Err(WorkspaceError::NotInWorkspace(id.clone()));
     }
     let file = dir.join(format!("{id}.py"));
-    let backup = if file.exists() {
-        let backups = dir.join(BACKUPS);
-        std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
-        let target = (1..)
-            .map(|n| backups.join(format!("{id}.{n}.py")))
-            .find(|p| !p.exists())
-            .expect("a free backup name");
-        std::fs::copy(&file, &target).map_err(io_error(&target))?;
-        Some(target)
-    } else {
-        None
+    let outcome = match std::fs::read(&file) {
+        Ok(bytes) if bytes == entry.stub.as_bytes() => return Ok(ResetOutcome::AlreadyStub),
+        Ok(_) => {
+            let backups = dir.join(BACKUPS);
+            std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
+            let target = (1..)
+                .map(|n| backups.join(format!("{id}.{n}.py")))
+                .find(|p| !p.exists())
+                .expect("a free backup name");
+            std::fs::copy(&file, &target).map_err(io_error(&target))?;
+            ResetOutcome::BackedUp(target)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => ResetOutcome::Restored,
+        Err(err) => return Err(io_error(&file)(err)),
     };
     std::fs::write(&file, entry.stub).map_err(io_error(&file))?;
-    Ok(backup)
+    Ok(outcome)
 }
 
 /// The candidate's README for a workspace.
@@ -322,10 +381,10 @@ mod tests {
     fn re_running_init_adds_exercises_and_keeps_the_candidates_files() {
         let tmp = tempfile::tempdir().unwrap();
         let ws = tmp.path();
-        let first = init(ws, &entries(&["list_tuple"]), 7, 30).unwrap();
+        let first = init(ws, &entries(&["list_tuple"]), 7, Some(30)).unwrap();
         assert_eq!(first.added, vec!["list_tuple"]);
         std::fs::write(ws.join("list_tuple.py"), "# my work\n").unwrap();
-        let again = init(ws, &entries(&["list_tuple", "decorators"]), 99, 30).unwrap();
+        let again = init(ws, &entries(&["list_tuple", "decorators"]), 99, Some(30)).unwrap();
         assert!(again.existed);
         assert_eq!(again.added, vec!["decorators"]);
         assert_eq!(again.kept, vec!["list_tuple"]);
@@ -343,11 +402,47 @@ mod tests {
     }
 
     #[test]
+    fn re_running_init_budgets_the_final_set_whatever_the_order() {
+        let all = [
+            "list_tuple",
+            "decorators",
+            "generators",
+            "lru_cache",
+            "rate_limiter",
+        ];
+        let fresh = tempfile::tempdir().unwrap();
+        let expected = init(fresh.path(), &entries(&all), 1, None).unwrap();
+        assert_eq!(expected.manifest.minutes, level_minutes(all));
+        for first in [
+            &["list_tuple", "decorators", "generators"][..],
+            &["lru_cache"],
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            init(tmp.path(), &entries(first), 1, None).unwrap();
+            let again = init(tmp.path(), &entries(&all), 1, None).unwrap();
+            assert_eq!(
+                again.manifest.minutes, expected.manifest.minutes,
+                "{first:?}"
+            );
+        }
+        // A budget set by hand stays until another is given.
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path(), &entries(&["lru_cache"]), 1, Some(90)).unwrap();
+        let kept = init(tmp.path(), &entries(&all), 1, None).unwrap();
+        assert_eq!(
+            (kept.previous_minutes, kept.manifest.minutes),
+            (Some(90), 90)
+        );
+        let set = init(tmp.path(), &entries(&all), 1, Some(60)).unwrap();
+        assert_eq!(set.manifest.minutes, 60);
+    }
+
+    #[test]
     fn an_edited_readme_is_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
-        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap();
         std::fs::write(tmp.path().join("README.md"), "my notes\n").unwrap();
-        init(tmp.path(), &entries(&["decorators"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["decorators"]), 1, Some(30)).unwrap();
         assert_eq!(
             std::fs::read_to_string(tmp.path().join("README.md")).unwrap(),
             "my notes\n"
@@ -358,7 +453,7 @@ mod tests {
     fn a_directory_with_files_but_no_manifest_is_refused_untouched() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# mine\n").unwrap();
-        let err = init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap_err();
+        let err = init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap_err();
         assert!(matches!(err, WorkspaceError::WouldOverwrite { .. }));
         assert!(!tmp.path().join(MANIFEST).exists());
     }
@@ -366,7 +461,7 @@ mod tests {
     #[test]
     fn hints_are_remembered_and_never_go_down() {
         let tmp = tempfile::tempdir().unwrap();
-        init(tmp.path(), &entries(&["list_tuple"]), 1, 30).unwrap();
+        init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap();
         assert_eq!(record_hint(tmp.path(), "list_tuple", 2).unwrap(), 2);
         assert_eq!(record_hint(tmp.path(), "list_tuple", 1).unwrap(), 2);
         assert_eq!(load(tmp.path()).unwrap().hints["list_tuple"], 2);
@@ -376,11 +471,15 @@ mod tests {
     fn reset_keeps_numbered_backups() {
         let tmp = tempfile::tempdir().unwrap();
         let entry = entries(&["list_tuple"])[0];
-        init(tmp.path(), &[entry], 1, 30).unwrap();
+        init(tmp.path(), &[entry], 1, Some(30)).unwrap();
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 1\n").unwrap();
-        let first = reset(tmp.path(), entry).unwrap().unwrap();
+        let backup = |outcome| match outcome {
+            ResetOutcome::BackedUp(path) => path,
+            other => panic!("{other:?}"),
+        };
+        let first = backup(reset(tmp.path(), entry).unwrap());
         std::fs::write(tmp.path().join("list_tuple.py"), "# attempt 2\n").unwrap();
-        let second = reset(tmp.path(), entry).unwrap().unwrap();
+        let second = backup(reset(tmp.path(), entry).unwrap());
         assert_eq!(std::fs::read_to_string(first).unwrap(), "# attempt 1\n");
         assert_eq!(std::fs::read_to_string(second).unwrap(), "# attempt 2\n");
         assert_eq!(

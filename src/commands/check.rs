@@ -1,37 +1,38 @@
 use std::path::Path;
 
-use anstream::print;
+use anstream::{print, println};
 
 use crate::cli::Outcome;
 use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, Settings, entry, sandbox};
+use super::{Error, Settings, exercise_arg, is_current_dir, sandbox};
 
 pub fn run(
     id: Option<&str>,
     workspace_dir: Option<&Path>,
     settings: &Settings,
 ) -> Result<Outcome, Error> {
-    let start = workspace_dir.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
-    let dir = match workspace_dir {
-        Some(dir) if dir.join(workspace::MANIFEST).is_file() => dir.to_path_buf(),
-        Some(dir) => {
-            return Err(workspace::WorkspaceError::NotFound(dir.display().to_string()).into());
+    // `check list_tuple.py` and `check ws/list_tuple.py` name the exercise
+    // by its file; a path also names the workspace, unless -w does.
+    let (id, file_dir) = match id {
+        Some(arg) => {
+            let (entry, dir) = exercise_arg(arg)?;
+            (Some(entry.info.id.as_str()), dir)
         }
-        None => workspace::locate(&start)?,
+        None => (None, None),
     };
+    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
     let manifest = workspace::load(&dir)?;
     let exercises: Vec<String> = match id {
         Some(id) => {
-            entry(id)?;
-            if !manifest.exercises.iter().any(|e| e.id == id) {
+            if !manifest.has(id) {
                 return Err(Error::User(format!("`{id}` is not part of this workspace")));
             }
             vec![id.to_string()]
         }
-        None => manifest.exercises.iter().map(|e| e.id.clone()).collect(),
+        None => manifest.ids(),
     };
     let options = GradeOptions {
         seed: manifest.seed,
@@ -45,6 +46,30 @@ pub fn run(
         "{}",
         report::render(&result, Format::Text, Audience::Candidate)
     );
+    let missing: Vec<&str> = result
+        .exercises
+        .iter()
+        .filter(|e| e.file_missing())
+        .map(|e| e.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        // Naming the exercises keeps init from adding any the workspace lacks.
+        let target = if is_current_dir(&dir) {
+            ".".to_string()
+        } else {
+            dir.display().to_string()
+        };
+        println!(
+            "\n{} {} missing: run `pyinterview init {target} --exercises {}` to restore the stub (nothing else is touched).",
+            missing
+                .iter()
+                .map(|id| format!("{id}.py"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            missing.join(","),
+        );
+    }
     Ok(if result.all_passed() {
         Outcome::Success
     } else {

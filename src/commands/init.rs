@@ -8,7 +8,7 @@ use crate::cli::Outcome;
 use crate::exercise::rng_for;
 use crate::{exercises, workspace};
 
-use super::{Error, entry, fresh_seed};
+use super::{Error, entry, fresh_seed, is_current_dir};
 
 /// Which exercises a new workspace gets.
 pub struct Selection {
@@ -27,11 +27,15 @@ pub fn select(selection: &Selection, seed: u64) -> Result<Vec<&'static CatalogEn
             .filter(|e| selection.level.is_none_or(|level| e.info.level == level))
             .collect()
     } else {
-        selection
-            .exercises
-            .iter()
-            .map(|id| entry(id))
-            .collect::<Result<_, _>>()?
+        let mut chosen: Vec<&'static CatalogEntry> = Vec::new();
+        for id in &selection.exercises {
+            let found = entry(id)?;
+            // `--exercises a,a` names one exercise.
+            if !chosen.iter().any(|e| e.info.id == found.info.id) {
+                chosen.push(found);
+            }
+        }
+        chosen
     };
     if chosen.is_empty() {
         return Err(Error::User(
@@ -61,19 +65,22 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let seed = seed.unwrap_or_else(fresh_seed);
     let entries = select(&selection, seed)?;
-    let minutes = minutes.unwrap_or_else(|| entries.iter().map(|e| e.info.level.minutes()).sum());
     let outcome = workspace::init(dir, &entries, seed, minutes)?;
-    if outcome.existed {
-        println!(
-            "{} is already a workspace: nothing of yours was changed.",
+    let budget = outcome.manifest.minutes;
+    match outcome.previous_minutes {
+        Some(before) => {
+            println!(
+                "{} is already a workspace: nothing of yours was changed.",
+                dir.display()
+            );
+            if before != budget {
+                println!("Time budget: now {budget} minutes (was {before}).");
+            }
+        }
+        None => println!(
+            "Wrote a workspace to {} (time budget: {budget} minutes):",
             dir.display()
-        );
-    } else {
-        println!(
-            "Wrote a workspace to {} (time budget: {} minutes):",
-            dir.display(),
-            outcome.manifest.minutes
-        );
+        ),
     }
     for id in &outcome.added {
         println!("  + {id}.py");
@@ -81,9 +88,13 @@ pub fn run(
     for id in &outcome.kept {
         println!("  = {id}.py (kept as it is)");
     }
-    println!(
-        "\nNext: read README.md there, then `cd {}` and run `pyinterview check`.",
-        dir.display()
-    );
+    if is_current_dir(dir) {
+        println!("\nNext: read README.md, then run `pyinterview check`.");
+    } else {
+        println!(
+            "\nNext: read README.md there, then `cd {}` and run `pyinterview check`.",
+            dir.display()
+        );
+    }
     Ok(Outcome::Success)
 }

@@ -17,6 +17,8 @@ mod reset;
 mod show;
 mod watch;
 
+use std::path::{Path, PathBuf};
+
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::cli::{Command, Outcome, SandboxArgs};
 use crate::sandbox::Limits;
@@ -219,6 +221,31 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
             catalog.ids().join(", ")
         ))
     })
+}
+
+/// An exercise named by id, by file name (`list_tuple.py`) or by a path to
+/// its file: the catalogue entry, and the file's directory when a path with
+/// one was given (the workspace to use, unless `--workspace` says otherwise).
+fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), Error> {
+    if !arg.ends_with(".py") {
+        return Ok((entry(arg)?, None));
+    }
+    let path = Path::new(arg);
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg);
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    Ok((entry(id)?, dir))
+}
+
+/// `dir` is where the user already is (`init .`): no `cd` needed, and `.`
+/// names it in advice.
+fn is_current_dir(dir: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::env::current_dir()) {
+        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here == dir),
+        _ => false,
+    }
 }
 
 /// A seed nobody chose: different on every run.

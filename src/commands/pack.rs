@@ -14,6 +14,11 @@ use super::{Error, sandbox};
 pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcome, Error> {
     let dir = workspace::resolve(workspace_dir)?;
     let manifest = workspace::load(&dir)?;
+    let out = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| archive::default_output(&dir));
+    // Before the checks run: a refused path should not cost their time.
+    archive::check_output(&dir, &manifest, &out)?;
     // The candidate's own checks, as `check` runs them, recorded in the archive.
     let options = GradeOptions {
         seed: manifest.seed,
@@ -41,17 +46,13 @@ pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcom
             )
         })
         .collect();
-    let out = output
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| archive::default_output(&dir));
-    let replaced = out.exists();
     let packed = archive::pack(&dir, &manifest, &self_checks, &out)?;
     println!(
         "{} {}",
-        if replaced { "Replaced" } else { "Wrote" },
+        if packed.replaced { "Replaced" } else { "Wrote" },
         out.display()
     );
-    for exercise in &packed.exercises {
+    for exercise in &packed.manifest.exercises {
         match (&exercise.sha256, self_checks.get(&exercise.id)) {
             (None, _) => println!(
                 "  {:<14} missing: {}.py is not in the workspace",
@@ -65,6 +66,15 @@ pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcom
             }
             (Some(_), None) => println!("  {:<14} packed", exercise.id),
         }
+    }
+    if !packed.extra.is_empty() {
+        println!("  also packed: {}", packed.extra.join(", "));
+    }
+    if !packed.links.is_empty() {
+        println!(
+            "  not packed (links; grading reads only regular files): {}",
+            packed.links.join(", ")
+        );
     }
     println!(
         "\nSend that file back. Your files are unchanged; you can keep working and pack again."

@@ -3,19 +3,23 @@ use std::path::Path;
 use anstream::println;
 
 use crate::cli::Outcome;
-use crate::workspace;
+use crate::workspace::{self, ResetOutcome};
 
-use super::{Error, entry};
+use super::{Error, exercise_arg};
 
 pub fn run(id: &str, workspace_dir: Option<&Path>) -> Result<Outcome, Error> {
-    let entry = entry(id)?;
-    let dir = workspace::resolve(workspace_dir)?;
+    let (entry, file_dir) = exercise_arg(id)?;
+    let id = &entry.info.id;
+    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
     match workspace::reset(&dir, entry)? {
-        Some(backup) => println!(
+        ResetOutcome::BackedUp(backup) => println!(
             "Restored the stub of {id}.py; your previous file is in {}.",
             backup.display()
         ),
-        None => println!("Restored the stub of {id}.py."),
+        ResetOutcome::AlreadyStub => {
+            println!("{id}.py is already the untouched stub: nothing to restore or back up.")
+        }
+        ResetOutcome::Restored => println!("Restored the stub of {id}.py."),
     }
     Ok(Outcome::Success)
 }

@@ -199,6 +199,19 @@ impl Status {
     }
 }
 
+impl ExerciseResult {
+    /// The submission has no `<id>.py` at all: every check says so, which a
+    /// candidate should read as "deleted", not "not started".
+    pub fn file_missing(&self) -> bool {
+        let message = super::verdict::missing_module(&format!("{}.py", self.id)).message;
+        !self.checks.is_empty()
+            && self
+                .checks
+                .iter()
+                .all(|c| c.status == Status::NotAttempted && c.message == message)
+    }
+}
+
 impl SubmissionResult {
     /// The score as a percentage of the maximum (0 when nothing was graded).
     pub fn percent(&self) -> f64 {

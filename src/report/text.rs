@@ -93,6 +93,8 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             .unwrap_or(0);
         let (style, tail) = if passed == total {
             (GREEN, "done")
+        } else if exercise.file_missing() {
+            (RED, "missing")
         } else if untouched {
             (DIM, "not started")
         } else {

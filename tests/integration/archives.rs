@@ -267,7 +267,7 @@ fn hostile_archives_are_refused_with_a_clear_message() {
         (
             "garbage.tar.gz",
             Box::new(|p| std::fs::write(p, b"this is not an archive").unwrap()),
-            "refused",
+            "neither a directory nor a .tar.gz submission archive",
         ),
     ];
     for (name, make, message) in cases {
@@ -277,6 +277,12 @@ fn hostile_archives_are_refused_with_a_clear_message() {
             .output()
             .expect_code(2);
         assert!(out.stderr().contains(message), "{name}: {}", out.stderr());
+        assert_eq!(
+            out.stderr().matches(name).count(),
+            1,
+            "the archive is named once: {}",
+            out.stderr()
+        );
         assert!(!escape.exists(), "{name} wrote outside");
     }
     // Many small files add up past the total cap, and too many entries are refused.
@@ -307,5 +313,248 @@ fn hostile_archives_are_refused_with_a_clear_message() {
         out.stderr().contains("more than 256 entries"),
         "{}",
         out.stderr()
+    );
+}
+
+#[test]
+fn a_python_file_is_not_mistaken_for_a_damaged_archive() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    let file = dir.path().join("list_tuple.py");
+    let out = run(["grade", file.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("list_tuple.py: neither a directory nor a .tar.gz submission archive"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("gzip"), "{}", out.stderr());
+}
+
+/// Archives a directory as `tar czf out dir/` does: a folder entry, then
+/// every file (and subfolder) under `name/`.
+fn tar_folder(out: &Path, name: &str, dir: &Path) {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(out).unwrap(),
+        flate2::Compression::default(),
+    ));
+    builder.append_dir_all(name, dir).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn an_archive_of_one_folder_grades_like_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    run(["init", ws.to_str().unwrap(), "--seed", "4"])
+        .output()
+        .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    // Tooling leftovers inside are skipped, not refused.
+    std::fs::write(ws.join("decorators.py"), "# half done\n").unwrap();
+    run(["reset", "decorators"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    std::fs::create_dir(ws.join("__pycache__")).unwrap();
+    std::fs::write(ws.join("__pycache__/list_tuple.cpython-312.pyc"), b"\0").unwrap();
+    let archive = tmp.path().join("take-home.tar.gz");
+    tar_folder(&archive, "take-home", &ws);
+    let report = grade_json(&archive);
+    assert_eq!(scores(&report), scores(&grade_json(&ws)));
+    assert_eq!(report["exercises"][0]["score"], 10.0);
+
+    // A file in a real subfolder is still refused, and so is a second folder.
+    std::fs::create_dir(ws.join("lib")).unwrap();
+    std::fs::write(ws.join("lib/helper.py"), "x = 1\n").unwrap();
+    tar_folder(&archive, "take-home", &ws);
+    let out = run(["grade", archive.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("\"take-home/lib/helper.py\" is in a subfolder"),
+        "{}",
+        out.stderr()
+    );
+    let flat = tempfile::tempdir().unwrap();
+    std::fs::copy(solution("list_tuple"), flat.path().join("list_tuple.py")).unwrap();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).unwrap(),
+        flate2::Compression::default(),
+    ));
+    builder.append_dir_all("one", flat.path()).unwrap();
+    builder.append_dir_all("two", flat.path()).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+    let out = run(["grade", archive.to_str().unwrap()])
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr().contains("outside the folder \"one\""),
+        "{}",
+        out.stderr()
+    );
+}
+
+/// The names inside an archive.
+fn entries(archive: &Path) -> Vec<String> {
+    let mut reader = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).unwrap(),
+    ));
+    reader
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn pack_writes_over_nothing_but_its_own_archives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run(["init", ws.to_str().unwrap(), "--exercises", "generators"])
+        .output()
+        .expect_code(0);
+    std::fs::write(ws.join("generators.py"), "# my work\n").unwrap();
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "mine\n").unwrap();
+    let before = |name: &str| std::fs::read(ws.join(name)).unwrap();
+    let kept = [
+        ("generators.py", before("generators.py")),
+        (".pyinterview.json", before(".pyinterview.json")),
+        ("README.md", before("README.md")),
+    ];
+    for (name, bytes) in &kept {
+        let out = run(["pack", "-o", name])
+            .in_dir(&ws)
+            .output()
+            .expect_code(2);
+        assert!(
+            out.stderr().contains("is a file of your workspace")
+                && out.stderr().contains("choose another path with --output"),
+            "{name}: {}",
+            out.stderr()
+        );
+        assert!(!out.stdout().contains("unchanged"), "{}", out.stdout());
+        assert_eq!(&std::fs::read(ws.join(name)).unwrap(), bytes, "{name}");
+    }
+    let out = run(["pack", "-o", notes.to_str().unwrap()])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("is not an archive made by `pyinterview pack`")
+            && out.stderr().contains("remove that file"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mine\n");
+    // Inside the workspace, only a *.tar.gz name: it is then never packed.
+    run(["pack", "-o", "notes.txt"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2);
+    assert!(!ws.join("notes.txt").exists());
+    let inside = run(["pack", "-o", "mine.tar.gz"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(inside.contains("Wrote mine.tar.gz"), "{inside}");
+    let again = run(["pack", "-o", "mine.tar.gz"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(again.contains("Replaced mine.tar.gz"), "{again}");
+    assert!(!again.contains("also packed"), "{again}");
+    assert!(!entries(&ws.join("mine.tar.gz")).contains(&"mine.tar.gz".to_string()));
+    // A pack archive under another name is recognised by its content.
+    std::fs::copy(ws.join("mine.tar.gz"), &notes).unwrap();
+    run(["pack", "-o", notes.to_str().unwrap()])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+}
+
+#[test]
+fn pack_takes_the_helper_modules_grading_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run([
+        "init",
+        ws.to_str().unwrap(),
+        "--exercises",
+        "list_tuple",
+        "--seed",
+        "5",
+    ])
+    .output()
+    .expect_code(0);
+    std::fs::copy(solution("list_tuple"), ws.join("myhelpers.py")).unwrap();
+    std::fs::write(
+        ws.join("list_tuple.py"),
+        "from myhelpers import count_visits, extend_unique, freeze\n",
+    )
+    .unwrap();
+    std::fs::write(ws.join("data.txt"), "notes\n").unwrap();
+    // Tooling leftovers stay out.
+    std::fs::write(ws.join(".DS_Store"), b"\0").unwrap();
+    std::fs::write(ws.join("list_tuple.py~"), "old\n").unwrap();
+    std::fs::create_dir(ws.join("__pycache__")).unwrap();
+    std::fs::write(ws.join("__pycache__/myhelpers.cpython-312.pyc"), b"\0").unwrap();
+    let out = run(["pack"]).in_dir(&ws).output().expect_code(0).stdout();
+    assert!(out.contains("list_tuple     15/15 checks pass"), "{out}");
+    assert!(out.contains("also packed: data.txt, myhelpers.py"), "{out}");
+    let archive = tmp.path().join("ws-submission.tar.gz");
+    let mut names = entries(&archive);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".pyinterview.json",
+            "README.md",
+            "data.txt",
+            "list_tuple.py",
+            "myhelpers.py",
+            "pyinterview-pack.json"
+        ]
+    );
+    let report = grade_json(&archive);
+    assert_eq!(report["exercises"][0]["score"], 10.0, "{report}");
+    let warnings = |report: &serde_json::Value| -> Vec<String> {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .filter(|w| !w.starts_with("helper module"))
+            .collect()
+    };
+    assert_eq!(warnings(&report), Vec::<String>::new());
+
+    // A module slipped in after packing, or a helper edited, is reported.
+    repack(&archive, |entries| {
+        entries.push(("sneaky.py".into(), b"x = 1\n".to_vec()));
+        for (name, bytes) in entries.iter_mut() {
+            if name == "myhelpers.py" {
+                bytes.extend_from_slice(b"\n# edited\n");
+            }
+        }
+    });
+    let warned = warnings(&grade_json(&archive));
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("sneaky.py is not listed in pyinterview-pack.json")),
+        "{warned:?}"
+    );
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("myhelpers.py is not the file that was packed")),
+        "{warned:?}"
     );
 }

@@ -10,3 +10,4 @@ mod reports;
 mod selection;
 mod snapshots;
 mod support;
+mod workspace;

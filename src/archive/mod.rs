@@ -1,0 +1,227 @@
+//! Submission archives: `pack` writes a workspace as one `.tar.gz` with a
+//! manifest of what was packed; `grade` unpacks such an archive safely and
+//! verifies it against that manifest.
+//!
+//! Unpacking treats the archive as hostile: only regular files with plain
+//! names are accepted (no absolute paths, no `..`, no links, no devices, no
+//! subfolders), all at the top or all inside one top-level folder, which is
+//! stripped (`tar czf x.tar.gz take-home/` works), with caps on entries, on
+//! each file and on the total, counted on the decompressed bytes themselves,
+//! not on what the headers claim.
+//!
+//! `pack` takes every regular top-level file that grading would read, not
+//! only the exercises: a helper module the exercises import must travel with
+//! them (see [`pack`] for what is left out).
+//!
+//! Verification never blocks grading: a mismatch (a file edited after
+//! packing, a stub from another exercise version, an edited manifest) becomes
+//! a warning in the report.
+
+mod pack;
+mod unpack;
+
+pub use pack::{PackOutcome, check_output, default_output, pack};
+pub use unpack::{LEFTOVER_DIRS, is_pack_archive, unpack};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::catalog::Catalog;
+use crate::workspace::MANIFEST;
+
+/// The pack manifest's name inside an archive.
+pub const PACK_MANIFEST: &str = "pyinterview-pack.json";
+/// Most entries an archive may have.
+pub const MAX_ENTRIES: usize = 256;
+/// Largest file inside an archive.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+/// Most bytes an archive may expand to.
+pub const MAX_TOTAL_BYTES: u64 = 16 << 20;
+
+/// What `pack` recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackManifest {
+    pub format_version: u32,
+    pub tool_version: String,
+    /// The seed of the candidate's visible checks.
+    pub seed: u64,
+    pub exercises: Vec<PackedExercise>,
+    /// Hints seen per exercise.
+    pub hints: BTreeMap<String, usize>,
+    /// SHA-256 of every packed file by name (exercise files, the workspace
+    /// manifest, helper modules, …), so files added or changed after packing
+    /// show. Absent from archives of older versions.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackedExercise {
+    pub id: String,
+    /// The exercise version the stub came from.
+    pub version: u32,
+    /// SHA-256 of `<id>.py` as packed (absent if the file was missing).
+    pub sha256: Option<String>,
+    /// The candidate's own `check` at packing time.
+    pub self_check: Option<SelfCheck>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SelfCheck {
+    pub score: f64,
+    pub max_score: f64,
+    pub passed: usize,
+    pub checks: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The path is already in the caller's message: the reason only.
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error(
+        "neither a directory nor a .tar.gz submission archive (give the directory with the <exercise>.py files, or an archive made by `pyinterview pack`)"
+    )]
+    NotAnArchive,
+    /// `pack` will not write there; the message says why and what to do.
+    #[error("{0}")]
+    Output(String),
+    /// `pack` cannot make a gradeable archive of the workspace as it is.
+    #[error("{0}")]
+    Pack(String),
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the report should warn the interviewer about an unpacked archive.
+pub fn verify(dir: &Path) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let packed: PackManifest = match std::fs::read(dir.join(PACK_MANIFEST)) {
+        Err(_) => {
+            warnings.push(format!(
+                "the archive has no {PACK_MANIFEST}: it was not made by `pyinterview pack`"
+            ));
+            return warnings;
+        }
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(packed) => packed,
+            Err(err) => {
+                warnings.push(format!("{PACK_MANIFEST} is unreadable ({err})"));
+                return warnings;
+            }
+        },
+    };
+    if packed.tool_version != env!("CARGO_PKG_VERSION") {
+        warnings.push(format!(
+            "packed with pyinterview {}, graded with {}",
+            packed.tool_version,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    let catalog = Catalog::get();
+    for exercise in &packed.exercises {
+        let name = format!("{}.py", exercise.id);
+        let now = std::fs::read(dir.join(&name)).ok().map(|b| sha256_hex(&b));
+        if now != exercise.sha256 {
+            warnings.push(format!(
+                "{name} is not the file that was packed (changed after packing?)"
+            ));
+        }
+        match catalog.exercise(&exercise.id) {
+            Some(entry) if entry.info.version != exercise.version => warnings.push(format!(
+                "{} was started from exercise version {}; this pyinterview grades version {}",
+                exercise.id, exercise.version, entry.info.version
+            )),
+            Some(_) => {}
+            None => warnings.push(format!(
+                "{} is not an exercise this pyinterview knows",
+                exercise.id
+            )),
+        }
+    }
+    let digest = |name: &str| std::fs::read(dir.join(name)).ok().map(|b| sha256_hex(&b));
+    match crate::workspace::load_optional(dir) {
+        Ok(Some(manifest)) => {
+            if manifest.seed != packed.seed || manifest.hints != packed.hints {
+                warnings.push(format!(
+                    "{MANIFEST} differs from what was packed (seed or hints edited?)"
+                ));
+            } else if packed
+                .files
+                .get(MANIFEST)
+                .is_some_and(|sha| digest(MANIFEST).as_ref() != Some(sha))
+            {
+                warnings.push(format!("{MANIFEST} is not the file that was packed"));
+            }
+        }
+        Ok(None) => warnings.push(format!("the archive has no {MANIFEST}")),
+        Err(err) => warnings.push(err.to_string()),
+    }
+    // Files besides the exercises and the manifest (helper modules, notes).
+    let exercise_files: BTreeSet<String> = packed
+        .exercises
+        .iter()
+        .map(|e| format!("{}.py", e.id))
+        .collect();
+    let known =
+        |name: &str| exercise_files.contains(name) || name == MANIFEST || name == PACK_MANIFEST;
+    for (name, sha) in packed.files.iter().filter(|(n, _)| !known(n)) {
+        match digest(name) {
+            None => warnings.push(format!("{name} was packed but is not in the archive")),
+            Some(now) if now != *sha => warnings.push(format!(
+                "{name} is not the file that was packed (changed after packing?)"
+            )),
+            Some(_) => {}
+        }
+    }
+    let mut present: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    for name in present
+        .iter()
+        .filter(|n| !known(n) && !packed.files.contains_key(*n))
+    {
+        // A module the grader imports that the candidate never packed.
+        warnings.push(format!(
+            "{name} is not listed in {PACK_MANIFEST} (added to the archive after packing?)"
+        ));
+    }
+    warnings
+}
+
+/// The packed self-check results, by exercise, for the report.
+pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
+    std::fs::read(dir.join(PACK_MANIFEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<PackManifest>(&bytes).ok())
+        .map(|packed| {
+            packed
+                .exercises
+                .into_iter()
+                .filter_map(|e| e.self_check.map(|s| (e.id, s)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
