@@ -64,6 +64,17 @@ pub fn run(
     seed: Option<u64>,
 ) -> Result<Outcome, Error> {
     let seed = seed.unwrap_or_else(fresh_seed);
+    // `init DIR` again on a workspace, with no selection: its own exercises
+    // (restoring any file that went missing), not every exercise there is.
+    let unselected =
+        selection.level.is_none() && selection.exercises.is_empty() && selection.pick.is_none();
+    let selection = match workspace::load_optional(dir) {
+        Ok(Some(manifest)) if unselected => Selection {
+            exercises: manifest.ids(),
+            ..selection
+        },
+        _ => selection,
+    };
     let entries = select(&selection, seed)?;
     let outcome = workspace::init(dir, &entries, seed, minutes)?;
     let budget = outcome.manifest.minutes;

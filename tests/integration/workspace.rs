@@ -31,7 +31,8 @@ fn re_running_init_budgets_like_a_fresh_init_of_the_final_set() {
     ] {
         let ws = tmp.path().join(name);
         init(&ws, &first);
-        let out = init(&ws, &[]);
+        let all = exercises_list();
+        let out = init(&ws, &["--exercises", &all]);
         assert_eq!(minutes(&ws), minutes(&fresh), "{name} then all: {out}");
         assert!(
             out.contains(&format!("Time budget: now {} minutes", minutes(&fresh))),
@@ -43,6 +44,29 @@ fn re_running_init_budgets_like_a_fresh_init_of_the_final_set() {
             "{readme}"
         );
     }
+}
+
+fn exercises_list() -> String {
+    pyinterview::exercises::ids().join(",")
+}
+
+/// `init DIR` again, with no selection, keeps the workspace's own exercises
+/// (restoring a deleted stub) instead of adding every exercise there is.
+#[test]
+fn re_running_init_without_a_selection_keeps_the_workspace_s_exercises() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init(&ws, &["--exercises", "lru_cache", "--seed", "4"]);
+    let manifest = std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap();
+    std::fs::remove_file(ws.join("lru_cache.py")).unwrap();
+    let out = init(&ws, &[]);
+    assert!(out.contains("+ lru_cache.py"), "{out}");
+    assert!(!out.contains("list_tuple"), "{out}");
+    assert!(!ws.join("list_tuple.py").exists());
+    assert_eq!(
+        std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap(),
+        manifest
+    );
 }
 
 #[test]
