@@ -211,11 +211,15 @@ pub fn verify(dir: &Path) -> Vec<String> {
     warnings
 }
 
-/// The packed self-check results, by exercise, for the report.
-pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
+fn pack_manifest(dir: &Path) -> Option<PackManifest> {
     std::fs::read(dir.join(PACK_MANIFEST))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<PackManifest>(&bytes).ok())
+}
+
+/// The packed self-check results, by exercise, for the report.
+pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
+    pack_manifest(dir)
         .map(|packed| {
             packed
                 .exercises
@@ -224,4 +228,9 @@ pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The hints the pack manifest recorded, by exercise.
+pub fn packed_hints(dir: &Path) -> BTreeMap<String, usize> {
+    pack_manifest(dir).map(|p| p.hints).unwrap_or_default()
 }

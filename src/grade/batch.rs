@@ -61,8 +61,14 @@ pub fn grade_path(
     warnings.append(&mut result.warnings);
     result.warnings = warnings;
     let packed = archive::self_checks(unpacked.path());
+    // Both manifests record hints and the candidate can edit either: the
+    // report shows the higher count (a mismatch is already a warning).
+    let packed_hints = archive::packed_hints(unpacked.path());
     for exercise in &mut result.exercises {
         exercise.self_check = packed.get(&exercise.id).copied();
+        if let Some(&hints) = packed_hints.get(&exercise.id) {
+            exercise.hints_used = Some(exercise.hints_used.unwrap_or(0).max(hints));
+        }
     }
     Ok(Graded {
         sources: sources(unpacked.path(), &result),

@@ -157,6 +157,15 @@ fn tampering_after_packing_is_reported_as_warnings() {
         "{warnings:?}"
     );
     assert!(has("differs from what was packed"), "{warnings:?}");
+    // Hints wiped from the workspace manifest still count: the pack
+    // manifest recorded them, and the higher count is reported.
+    let lru = report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "lru_cache")
+        .unwrap();
+    assert_eq!(lru["hints_used"], 1, "{lru}");
     let text = run(["grade", archive.to_str().unwrap(), "--seed", "3"])
         .output()
         .expect_code(0)
