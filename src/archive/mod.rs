@@ -78,6 +78,19 @@ pub struct SelfCheck {
     pub checks: usize,
 }
 
+impl SelfCheck {
+    /// For every report format: "13/15 checks, 8.5 / 10".
+    pub fn sentence(&self) -> String {
+        format!(
+            "the candidate's own check when packing: {}/{} checks, {} / {}",
+            self.passed,
+            self.checks,
+            crate::grade::model::round_points(self.score),
+            crate::grade::model::round_points(self.max_score)
+        )
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     /// The path is already in the caller's message: the reason only.

@@ -136,6 +136,13 @@ pub fn render(result: &SubmissionResult, name: &str, sources: &Sources) -> Strin
                 e.hints_available
             );
         }
+        if let Some(own) = e.self_check {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">Packed: {}</p>",
+                escape(&own.sentence())
+            );
+        }
         out.push_str("<table><tr><th>check</th><th>verdict</th><th>points</th></tr>");
         for c in &e.checks {
             let hidden = if c.hidden {
@@ -218,20 +225,39 @@ pub fn render(result: &SubmissionResult, name: &str, sources: &Sources) -> Strin
         if let Some(entry) = catalog.exercise(&e.id) {
             out.push_str("<h3>Rubric</h3><ul>");
             for point in &entry.info.rubric {
-                let _ = write!(out, "<li>{}</li>", escape(point));
+                let _ = write!(out, "<li>{}</li>", inline_code(&escape(point)));
             }
             out.push_str("</ul>");
         }
         if !e.follow_ups.is_empty() {
             out.push_str("<h3>Ask</h3><ul>");
             for q in &e.follow_ups {
-                let _ = write!(out, "<li>{}</li>", escape(q));
+                let _ = write!(out, "<li>{}</li>", inline_code(&escape(q)));
             }
             out.push_str("</ul>");
         }
         out.push_str("</aside></section>");
     }
     out.push_str("</body></html>\n");
+    out
+}
+
+/// Markdown's `code` spans in already escaped text, as `<code>` elements
+/// (the rubric and follow-ups are written with them).
+fn inline_code(escaped: &str) -> String {
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // An unpaired backtick: leave the text as it is.
+        return escaped.to_string();
+    }
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
     out
 }
 
@@ -291,4 +317,18 @@ pub fn index(graded: &[(&str, &SubmissionResult)]) -> String {
     }
     out.push_str("</table></body></html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_code;
+
+    #[test]
+    fn backticks_become_code_elements() {
+        assert_eq!(
+            inline_code("uses `functools.wraps` and `__name__`"),
+            "uses <code>functools.wraps</code> and <code>__name__</code>"
+        );
+        assert_eq!(inline_code("a lone ` stays"), "a lone ` stays");
+    }
 }

@@ -97,6 +97,9 @@ pub fn render(result: &SubmissionResult) -> String {
         if let Some(t) = e.timing {
             let _ = writeln!(out, "\nTime: {}.\n", t.sentence());
         }
+        if let Some(own) = e.self_check {
+            let _ = writeln!(out, "\nPacked: {}.\n", own.sentence());
+        }
         if !e.follow_ups.is_empty() {
             let _ = writeln!(out, "### Ask\n");
             for q in &e.follow_ups {

@@ -54,6 +54,9 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     }
     for exercise in &result.exercises {
         render_exercise(&mut out, exercise, audience);
+        if audience == Audience::Interviewer {
+            render_interviewer_notes(&mut out, result, exercise);
+        }
     }
     let percent = result.percent();
     let _ = writeln!(
@@ -372,14 +375,7 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
     }
     if audience == Audience::Interviewer {
         if let Some(own) = exercise.self_check {
-            let _ = writeln!(
-                out,
-                "    {DIM}the candidate's own check when packing: {}/{} checks, {} / {}{DIM:#}",
-                own.passed,
-                own.checks,
-                points(own.score),
-                points(own.max_score)
-            );
+            let _ = writeln!(out, "    {DIM}{}{DIM:#}", own.sentence());
         }
         if let Some(t) = exercise.timing {
             let _ = writeln!(out, "    {DIM}time: {}{DIM:#}", t.sentence());
@@ -409,6 +405,38 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
                 "    {DIM}({} more bytes of output were dropped){DIM:#}",
                 exercise.output_truncated_bytes
             );
+        }
+    }
+    out.push('\n');
+}
+
+/// After an exercise, for the interviewer: similar solutions elsewhere in
+/// the batch, then the rubric to discuss the code with.
+fn render_interviewer_notes(
+    out: &mut String,
+    result: &SubmissionResult,
+    exercise: &ExerciseResult,
+) {
+    // The blank line render_exercise ended with goes after these notes.
+    out.pop();
+    for similar in result.similar.iter().filter(|s| s.exercise == exercise.id) {
+        let _ = writeln!(
+            out,
+            "    {YELLOW}similar:{YELLOW:#} {:.0}% of fingerprints shared with {}'s solution (lines {})",
+            similar.score * 100.0,
+            similar.other,
+            similar
+                .regions
+                .iter()
+                .map(|r| format!("{}-{}", r.a_lines.0, r.a_lines.1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(entry) = crate::catalog::Catalog::get().exercise(&exercise.id) {
+        let _ = writeln!(out, "    {BOLD}rubric:{BOLD:#}");
+        for point in &entry.info.rubric {
+            let _ = writeln!(out, "      {DIM}•{DIM:#} {point}");
         }
     }
     out.push('\n');

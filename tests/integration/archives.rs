@@ -567,3 +567,34 @@ fn pack_takes_the_helper_modules_grading_reads() {
         "{warned:?}"
     );
 }
+
+/// The candidate's own check at packing time is in every human format.
+#[test]
+fn every_report_format_shows_the_packed_self_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, archive) = packed_workspace(tmp.path());
+    let report = |format: &str| {
+        run([
+            "grade",
+            archive.to_str().unwrap(),
+            "--seed",
+            "3",
+            "--exercises",
+            "list_tuple",
+            "--format",
+            format,
+        ])
+        .output()
+        .expect_code(0)
+        .stdout()
+    };
+    let sentence = "the candidate's own check when packing: 15/15 checks, 10 / 10";
+    for format in ["text", "markdown", "html"] {
+        let out = report(format);
+        assert!(out.contains(sentence), "{format}: {out}");
+    }
+    // The HTML shows the rubric's `code` as code, not as backticks.
+    let html = report("html");
+    let rubric = &html[html.find("<h3>Rubric</h3>").unwrap()..];
+    assert!(rubric.contains("<code>") && !rubric[..rubric.find("</ul>").unwrap()].contains('`'));
+}

@@ -1014,6 +1014,17 @@ fn similarity_flags_a_renamed_copy_and_not_independent_solutions() {
         .expect_code(0)
         .stdout();
     assert!(text.contains("alice ~ dave  list_tuple"), "{text}");
+    // Each submission's own report says it too, under the exercise, with
+    // the rubric to discuss the code with.
+    let alice = &text[text.find("Submission ").unwrap()..text.find("SUBMISSION").unwrap()];
+    let alice = &alice[..alice[1..]
+        .find("Submission ")
+        .map_or(alice.len(), |i| i + 1)];
+    assert!(
+        alice.contains("similar:") && alice.contains("with dave's solution (lines "),
+        "{alice}"
+    );
+    assert!(alice.contains("rubric:\n      • "), "{alice}");
 }
 
 #[test]
