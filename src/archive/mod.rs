@@ -150,9 +150,12 @@ pub fn verify(dir: &Path) -> Vec<String> {
         ));
     }
     let catalog = Catalog::get();
-    for exercise in &packed.exercises {
+    // Names come from the candidate's manifest: only plain file names in the
+    // unpacked directory are ever read (never `/dev/zero` or `../x`).
+    let digest = |name: &str| digest_of(dir, name);
+    for exercise in packed.exercises.iter().take(MAX_ENTRIES) {
         let name = format!("{}.py", exercise.id);
-        let now = std::fs::read(dir.join(&name)).ok().map(|b| sha256_hex(&b));
+        let now = digest(&name);
         if now != exercise.sha256 {
             warnings.push(format!(
                 "{name} is not the file that was packed (changed after packing?)"
@@ -170,7 +173,6 @@ pub fn verify(dir: &Path) -> Vec<String> {
             )),
         }
     }
-    let digest = |name: &str| std::fs::read(dir.join(name)).ok().map(|b| sha256_hex(&b));
     match crate::workspace::load_optional(dir) {
         Ok(Some(manifest)) => {
             if manifest.seed != packed.seed || manifest.hints != packed.hints {
@@ -196,7 +198,12 @@ pub fn verify(dir: &Path) -> Vec<String> {
         .collect();
     let known =
         |name: &str| exercise_files.contains(name) || name == MANIFEST || name == PACK_MANIFEST;
-    for (name, sha) in packed.files.iter().filter(|(n, _)| !known(n)) {
+    for (name, sha) in packed
+        .files
+        .iter()
+        .filter(|(n, _)| !known(n))
+        .take(MAX_ENTRIES)
+    {
         match digest(name) {
             None => warnings.push(format!("{name} was packed but is not in the archive")),
             Some(now) if now != *sha => warnings.push(format!(
@@ -230,6 +237,29 @@ fn pack_manifest(dir: &Path) -> Option<PackManifest> {
         .and_then(|bytes| serde_json::from_slice::<PackManifest>(&bytes).ok())
 }
 
+/// The SHA-256 of `dir/name`, if `name` is a plain file name and that is a
+/// regular file (not a link, device or FIFO) of at most [`MAX_FILE_BYTES`].
+fn digest_of(dir: &Path, name: &str) -> Option<String> {
+    use std::io::Read;
+    let plain =
+        !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
+    if !plain {
+        return None;
+    }
+    let path = dir.join(name);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .ok()?
+        .take(MAX_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(sha256_hex(&bytes))
+}
+
 /// The packed self-check results, by exercise, for the report.
 pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
     pack_manifest(dir)
@@ -246,4 +276,29 @@ pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
 /// The hints the pack manifest recorded, by exercise.
 pub fn packed_hints(dir: &Path) -> BTreeMap<String, usize> {
     pack_manifest(dir).map(|p| p.hints).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest_of;
+
+    #[test]
+    fn only_plain_regular_files_of_the_directory_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link.py")).unwrap();
+        assert!(digest_of(dir.path(), "a.py").is_some());
+        for name in [
+            "/dev/zero",
+            "/etc/hostname",
+            "../a.py",
+            "..",
+            ".",
+            "",
+            "link.py",
+            "sub/a.py",
+        ] {
+            assert_eq!(digest_of(dir.path(), name), None, "{name}");
+        }
+    }
 }

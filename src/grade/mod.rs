@@ -376,21 +376,22 @@ fn grade_exercise(
                 .collect(),
             timeout_ms: options.timeout.as_millis() as u64,
             limits: options.limits,
-            // Timing only means something against the reference.
-            timing_rounds: if options.reference.is_some() {
-                TIMING_ROUNDS
-            } else {
-                0
-            },
+            timing_rounds: 0,
         };
+        // Timing only means something against the reference, when there is one.
         let reference_request = options
             .reference
             .as_ref()
             .filter(|dir| dir.join(&file).is_file())
             .map(|dir| RunRequest {
                 submission: dir.clone(),
+                timing_rounds: TIMING_ROUNDS,
                 ..request.clone()
             });
+        let request = RunRequest {
+            timing_rounds: reference_request.as_ref().map_or(0, |r| r.timing_rounds),
+            ..request
+        };
         let (run, reference_run) = match &reference_request {
             Some(reference) => {
                 let (mine, theirs) = sandbox.run_both(&request, reference);

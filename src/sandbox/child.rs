@@ -14,7 +14,9 @@ use pyo3::exceptions::{PyNotImplementedError, PySyntaxError};
 use pyo3::prelude::*;
 
 use super::confine;
-use super::protocol::{CheckOutcome, ChildMessage, FaultInfo, Nonce, RunRequest, write_sealed};
+use super::protocol::{
+    CheckOutcome, ChildMessage, FaultInfo, Nonce, RunRequest, TIMING_BUDGET, write_sealed,
+};
 use crate::driver::{Candidate, Fault, exception_type_name, load_harness};
 use crate::exercise::Graded;
 
@@ -23,8 +25,6 @@ pub const RESULT_FD: i32 = 3;
 /// Traceback lines kept from the candidate's file (the innermost ones).
 const TRACEBACK_LINES: usize = 6;
 const MESSAGE_CHARS: usize = 2000;
-/// Most time the timing pass may take, after the checks.
-const TIMING_BUDGET: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// The write ends the worker created for this child (raw: the child rewires them).
 pub struct ChildPipes {
@@ -99,7 +99,8 @@ pub fn run(
         ))),
         Ok(candidate) => {
             send(&ChildMessage::Imported);
-            let mut finished = vec![false; request.checks.len()];
+            // The first run's time of each check that finished, for the timing pass.
+            let mut finished: Vec<Option<u64>> = vec![None; request.checks.len()];
             for (index, calls) in request.checks.iter().enumerate().skip(start) {
                 let began = Instant::now();
                 let mut returned = Vec::with_capacity(calls.len());
@@ -114,7 +115,7 @@ pub fn run(
                     }
                 }
                 let micros = began.elapsed().as_micros() as u64;
-                finished[index] = fault.is_none();
+                finished[index] = fault.is_none().then_some(micros);
                 send(&ChildMessage::Check {
                     index,
                     outcome: CheckOutcome {
@@ -149,7 +150,8 @@ fn flush_output(py: Python<'_>) {
 /// Runs each check that finished (from `start`) `timing_rounds` more times
 /// with its output muted, and keeps the least time of each: the first run
 /// pays for warm-up and copy-on-write faults, and any run may be preempted by
-/// whatever else the machine runs. Stops early past [`TIMING_BUDGET`].
+/// whatever else the machine runs. Runs no round that would end past
+/// [`TIMING_BUDGET`].
 ///
 /// Wall time, not CPU time: with RLIMIT_CPU set, the kernel samples a
 /// process's CPU clock from counters updated only at ticks and context
@@ -161,29 +163,39 @@ fn timing_pass(
     candidate: &Candidate<'_>,
     request: &RunRequest,
     start: usize,
-    finished: &[bool],
+    finished: &[Option<u64>],
 ) -> Vec<Option<u64>> {
     let mut best: Vec<Option<u64>> = vec![None; request.checks.len() - start];
     // Output of the repeats is not the candidate's to show: the report has
-    // the first run's. Without a muted stream there is no timing pass.
-    if py
-        .run(
-            c"import sys, os\nsys.stdout = sys.stderr = open(os.devnull, 'w')",
-            None,
-            None,
-        )
-        .is_err()
-    {
+    // the first run's. Python's streams and the descriptors under them
+    // (logging handlers, os.write, child processes) go to /dev/null.
+    let muted = py.run(
+        c"import sys, os\nsys.stdout = sys.stderr = open(os.devnull, 'w')",
+        None,
+        None,
+    );
+    // SAFETY: plain descriptor syscalls; Landlock allows writing /dev/null.
+    let null = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY) };
+    if muted.is_err() || null < 0 {
         return best;
     }
+    unsafe {
+        libc::dup2(null, 1);
+        libc::dup2(null, 2);
+        libc::close(null);
+    }
+    // Whole rounds only, each expected to cost what the checks' first run
+    // did: every check is repeated the same number of times, and a slow
+    // submission is not run past the budget.
+    let round: u64 = finished.iter().skip(start).flatten().sum();
     let stop = Instant::now() + TIMING_BUDGET;
-    'rounds: for _ in 0..request.timing_rounds {
+    for _ in 0..request.timing_rounds {
+        if Instant::now() + std::time::Duration::from_micros(round) > stop {
+            break;
+        }
         for (index, calls) in request.checks.iter().enumerate().skip(start) {
-            if !finished[index] {
+            if finished[index].is_none() {
                 continue;
-            }
-            if Instant::now() >= stop {
-                break 'rounds;
             }
             let began = Instant::now();
             let ran = calls

@@ -38,6 +38,10 @@ pub struct RunRequest {
     pub timing_rounds: u32,
 }
 
+/// Most time the timing pass may take after the checks; the worker gives a
+/// child no longer than this (and a margin) once every check has reported.
+pub const TIMING_BUDGET: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// What the worker saw of one exercise's run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {

@@ -30,8 +30,8 @@ use super::child::{self, ChildPipes, ChildSetup};
 use super::init;
 use super::interpreter;
 use super::protocol::{
-    Captured, ChildMessage, FaultInfo, FrameBuffer, Nonce, RunReport, RunRequest, Slot, read_frame,
-    write_frame,
+    Captured, ChildMessage, FaultInfo, FrameBuffer, Nonce, RunReport, RunRequest, Slot,
+    TIMING_BUDGET, read_frame, write_frame,
 };
 use crate::exercise::Graded;
 use crate::exercises;
@@ -60,6 +60,8 @@ const PRELOAD: &[&str] = &[
     "urllib.parse",
     "ipaddress",
 ];
+/// Slack beyond the timing pass's budget before its child is ended.
+const TIMING_MARGIN: Duration = Duration::from_millis(300);
 /// Most result bytes a child may send for one exercise.
 const MAX_RESULT_BYTES: usize = 64 << 20;
 /// Set once creating namespaces has failed, so later children just fork.
@@ -424,10 +426,15 @@ fn run_child(
     // Also set here, so the group exists before we could need to kill it.
     let _ = nix::unistd::setpgid(pid, pid);
     drop((result_w, out_w, err_w));
+    // Once every check has reported, only the timing pass is left: it gets
+    // its budget and a margin, not whatever remains of the deadline.
+    let timing_deadline = (request.timing_rounds > 0)
+        .then_some((request.checks.len() - start, TIMING_BUDGET + TIMING_MARGIN));
     let attempt = supervise(
         pid,
         [result_r, out_r, err_r],
         deadline,
+        timing_deadline,
         request.limits.output_bytes(),
         nonce,
         request.limits.cpu_seconds,
@@ -526,10 +533,13 @@ fn sweep_orphans() {
     }
 }
 
+/// `after_checks`: once this many checks have reported, the child has at
+/// most this long left (for the timing pass).
 fn supervise(
     pid: Pid,
     pipes: [OwnedFd; 3],
-    deadline: Instant,
+    mut deadline: Instant,
+    after_checks: Option<(usize, Duration)>,
     output_limit: usize,
     nonce: Nonce,
     cpu_seconds: u64,
@@ -538,6 +548,7 @@ fn supervise(
     let [result_r, out_r, err_r] = pipes;
     let mut frames = FrameBuffer::new(nonce);
     let mut messages = Vec::new();
+    let mut checks_reported = 0usize;
     let mut result_bytes = 0usize;
     let mut malformed: Option<String> = None;
     let mut output = [Capture::new(output_limit), Capture::new(output_limit)];
@@ -606,7 +617,17 @@ fn supervise(
                     frames.push(data);
                     loop {
                         match frames.next_frame::<ChildMessage>() {
-                            Ok(Some(message)) => messages.push(message),
+                            Ok(Some(message)) => {
+                                if matches!(message, ChildMessage::Check { .. }) {
+                                    checks_reported += 1;
+                                    if let Some((checks, left)) = after_checks {
+                                        if checks_reported == checks {
+                                            deadline = deadline.min(Instant::now() + left);
+                                        }
+                                    }
+                                }
+                                messages.push(message);
+                            }
                             Ok(None) => break,
                             Err(why) => {
                                 malformed = Some(why);

@@ -598,3 +598,30 @@ fn every_report_format_shows_the_packed_self_check() {
     let rubric = &html[html.find("<h3>Rubric</h3>").unwrap()..];
     assert!(rubric.contains("<code>") && !rubric[..rubric.find("</ul>").unwrap()].contains('`'));
 }
+
+/// A pack manifest naming files outside the archive (a device that never
+/// ends, the host's files, `..`) is read as untrusted data: grading finishes
+/// and each such name is only a warning.
+#[test]
+fn a_pack_manifest_cannot_make_the_grader_read_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, archive) = packed_workspace(tmp.path());
+    repack(&archive, |entries| {
+        for (name, bytes) in entries.iter_mut() {
+            if name == "pyinterview-pack.json" {
+                let mut packed: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                packed["files"]["/dev/zero"] = "00".into();
+                packed["files"]["../../etc/hostname"] = "00".into();
+                packed["exercises"][0]["id"] = "../../../dev/zero".into();
+                *bytes = serde_json::to_vec(&packed).unwrap();
+            }
+        }
+    });
+    let report = grade_json(&archive);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("/dev/zero was packed but is not in the archive"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("../../etc/hostname was packed but is not in the archive"));
+}

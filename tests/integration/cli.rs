@@ -1183,6 +1183,71 @@ fn questions_filter_by_level_and_section() {
     );
 }
 
+/// Code that behaves during the graded run and hangs when repeated for
+/// timing (or prints every call) costs neither time nor report space: the
+/// timing pass has its own short deadline and its output goes nowhere.
+#[test]
+fn the_timing_pass_cannot_hang_grading_or_flood_the_report() {
+    let source = std::fs::read_to_string(solution("list_tuple"))
+        .unwrap()
+        .replace(
+            "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:",
+            "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:\n    \
+         import os, sys, time\n    print('visit')\n    os.write(1, b'raw\\n')\n    \
+         if sys.stdout.name == os.devnull:\n        time.sleep(60)",
+        );
+    let dir = submission_source("list_tuple", &source);
+    let reference = root().join("python/solutions");
+    let began = std::time::Instant::now();
+    let out = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--seed",
+        "2",
+        "--exercises",
+        "list_tuple",
+        "--timeout",
+        "20",
+        "--reference",
+        reference.to_str().unwrap(),
+    ])
+    .output()
+    .expect_code(0);
+    let elapsed = began.elapsed();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    let exercise = &report["exercises"][0];
+    assert_eq!(exercise["score"], 10.0, "{exercise}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(10),
+        "the 20 s deadline was not waited out: {elapsed:?}"
+    );
+    // What the graded run printed, nothing from the repeats: the same as
+    // without a timing pass.
+    let stdout = exercise["stdout"].as_str().unwrap();
+    assert_eq!(
+        stdout.matches("visit").count(),
+        stdout.matches("raw").count(),
+        "{stdout}"
+    );
+    let untimed = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--seed",
+        "2",
+        "--exercises",
+        "list_tuple",
+        "--no-reference",
+    ])
+    .output()
+    .expect_code(0);
+    let untimed: serde_json::Value = serde_json::from_str(&untimed.stdout()).unwrap();
+    assert_eq!(untimed["exercises"][0]["stdout"].as_str().unwrap(), stdout);
+}
+
 #[test]
 fn grade_times_the_code_against_the_reference_solution() {
     let dir = submission_with("list_tuple", &solution("list_tuple"));
