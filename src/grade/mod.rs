@@ -159,7 +159,14 @@ fn select_exercises(
     warnings: &mut Vec<String>,
 ) -> (Vec<String>, Selection) {
     if !requested.is_empty() {
-        return (requested.to_vec(), Selection::Requested);
+        let mut ids: Vec<String> = Vec::new();
+        for id in requested {
+            // `--exercises a,a` grades `a` once.
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        return (ids, Selection::Requested);
     }
     let all = exercises::ids();
     let Some(manifest) = manifest else {

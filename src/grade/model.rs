@@ -56,7 +56,9 @@ impl Selection {
         let noun = if count == 1 { "exercise" } else { "exercises" };
         match self {
             Selection::All => format!("all {count} {noun}"),
-            Selection::Assigned => format!("the {count} {noun} the workspace assigns"),
+            Selection::Assigned => format!(
+                "the {count} {noun} the workspace assigns (its manifest, which the candidate could edit; --exercises fixes the set)"
+            ),
             Selection::Requested => format!("the {count} {noun} asked for with --exercises"),
         }
     }

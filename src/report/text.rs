@@ -276,6 +276,16 @@ pub fn render_summary(
         out,
         "{DIM}seed {seed}; every submission graded with it{DIM:#}"
     );
+    let sets: std::collections::BTreeSet<Vec<&str>> = graded
+        .iter()
+        .map(|(_, r)| r.exercises.iter().map(|e| e.id.as_str()).collect())
+        .collect();
+    if sets.len() > 1 {
+        let _ = writeln!(
+            out,
+            "{YELLOW}note: the submissions were graded on different exercises (each workspace's own); --exercises grades them all on the same set{YELLOW:#}"
+        );
+    }
     let mut pairs: Vec<(&str, &str, &str, f64)> = graded
         .iter()
         .flat_map(|(name, r)| {

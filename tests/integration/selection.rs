@@ -59,7 +59,7 @@ fn a_workspace_is_graded_on_the_exercises_it_assigns() {
         .expect_code(0)
         .stdout();
     assert!(
-        text.contains("graded: the 2 exercises the workspace assigns"),
+        text.contains("graded: the 2 exercises the workspace assigns (its manifest, which the candidate could edit"),
         "{text}"
     );
     assert!(text.contains("Total: 20 / 20 (100%)"), "{text}");
@@ -79,6 +79,19 @@ fn a_workspace_is_graded_on_the_exercises_it_assigns() {
     let report = json(&out);
     assert_eq!(exercise_ids(&report), ["lru_cache"]);
     assert_eq!(report["selection"], "requested");
+    // Named twice, graded once.
+    let twice = run([
+        "grade",
+        ws.to_str().unwrap(),
+        "--format",
+        "json",
+        "--exercises",
+        "list_tuple,list_tuple",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    assert_eq!(exercise_ids(&json(&twice)), ["list_tuple"]);
 }
 
 #[test]
@@ -218,6 +231,10 @@ fn the_summary_lists_every_submission_and_every_graded_exercise() {
     assert_eq!(row("alice"), ["alice", "10/10", "10", "-", "0"]);
     assert_eq!(row("bob"), ["bob", "10/10", "-", "10", "0"]);
     assert_eq!(row("carol")[..3], ["carol", "-", "not"]);
+    assert!(
+        stdout.contains("note: the submissions were graded on different exercises"),
+        "{stdout}"
+    );
     assert!(
         out.stderr()
             .contains("1 of 3 submissions could not be graded")
