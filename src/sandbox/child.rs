@@ -84,7 +84,22 @@ pub fn run(
         limits: &request.limits,
     };
     match confine::confine(&plan) {
-        Ok(confinement) => send(&ChildMessage::Ready(confinement)),
+        Ok(mut confinement) => {
+            if setup.namespaces {
+                // PID 1 could not fork the process meant to run the code.
+                let as_init = me == 1;
+                confinement.add(
+                    "signals",
+                    !as_init,
+                    if as_init {
+                        "runs as PID 1 (no init could be started): signals it sends itself are ignored"
+                    } else {
+                        "runs as PID 2 under a tiny init: ordinary signal semantics"
+                    },
+                );
+            }
+            send(&ChildMessage::Ready(confinement))
+        }
         Err(why) => {
             send(&ChildMessage::SandboxFailed(why));
             unsafe { libc::_exit(4) };

@@ -382,6 +382,12 @@ fn run_child(
             }
             (pid, namespaces)
         };
+        if pid == 0 {
+            // If the worker dies (killed by the grader's own deadline, say),
+            // the child dies with it: as PID 1, its whole namespace too.
+            // SAFETY: prctl with plain integer arguments.
+            unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+        }
         if pid == 0 && namespaces {
             // PID 1 of the new namespace forks the process that runs the
             // checks and stays behind as its init (see `init`).

@@ -378,3 +378,90 @@ fn every_hostile_submission_costs_only_its_own_checks() {
         problems.join("\n")
     );
 }
+
+/// The processes whose parent is `pid`.
+fn children_of(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                    == Some(pid.to_string().as_str())
+            })
+        })
+        .collect()
+}
+
+fn descendants_of(pid: u32) -> Vec<u32> {
+    let mut all = vec![];
+    let mut queue = vec![pid];
+    while let Some(p) = queue.pop() {
+        for child in children_of(p) {
+            all.push(child);
+            queue.push(child);
+        }
+    }
+    all
+}
+
+/// Killing the grader and its worker mid-exercise (a CI job cancelled, a
+/// `kill -9`) leaves no sandboxed process behind, however long the
+/// candidate's code meant to sleep.
+#[test]
+fn a_killed_worker_takes_its_sandbox_with_it() {
+    let dir = submission_source(
+        "list_tuple",
+        "def count_visits(path):\n    import time\n    time.sleep(600)\n",
+    );
+    let mut grader = std::process::Command::new(env!("CARGO_BIN_EXE_pyinterview"))
+        .args(["grade", "--exercises", "list_tuple", "--timeout", "300"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the candidate's code runs: a worker with a child (and, in
+    // a PID namespace, that child's own child).
+    let started = Instant::now();
+    let sandboxed = loop {
+        let tree = descendants_of(grader.id());
+        if tree.len() >= 2 && started.elapsed() > Duration::from_millis(500) {
+            break tree;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never started: {tree:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    for pid in children_of(grader.id()) {
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
+    grader.kill().unwrap();
+    grader.wait().unwrap();
+    let alive = |pids: &[u32]| -> Vec<u32> {
+        pids.iter()
+            .copied()
+            .filter(|p| {
+                // Gone, or a zombie waiting for a reaper: neither runs code.
+                std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|stat| {
+                    stat.rsplit_once(')')
+                        .and_then(|(_, rest)| rest.split_whitespace().next())
+                        != Some("Z")
+                })
+            })
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !alive(&sandboxed).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        alive(&sandboxed),
+        Vec::<u32>::new(),
+        "survivors of {sandboxed:?}"
+    );
+}
