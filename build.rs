@@ -23,8 +23,10 @@ fn main() {
         );
     }
     let version = config.version();
-    if version.major != 3 || version.minor < 9 {
-        fail(&format!("Python 3.9 or newer is needed, found {version}"));
+    if version.major != 3 || version.minor < 10 {
+        fail(&format!(
+            "Python 3.10 or newer is needed (the stubs use typing.ParamSpec and the solutions `match`), found {version}"
+        ));
     }
     if let Some(dir) = config.lib_dir() {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");

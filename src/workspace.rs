@@ -324,15 +324,17 @@ pub fn readme(manifest: &Manifest) -> String {
             manifest.minutes
         ));
     }
-    text.push_str(
+    text.push_str(&format!(
         "## The rules\n\n\
          - Each `<exercise>.py` file is one exercise. Replace every `raise NotImplementedError`\n\
          \x20 with your implementation; the docstrings state exactly what is expected.\n\
          - Use only the Python standard library. Keep the names and signatures as they are.\n\
+         - Your code runs on Python {python} (the interpreter pyinterview embeds).\n\
          - Write your own code. Hints are allowed (`pyinterview hint`), and your interviewer\n\
          \x20 sees how many you used.\n\n\
          ## Exercises\n\n",
-    );
+        python = python_version(),
+    ));
     for exercise in &manifest.exercises {
         if let Some(entry) = catalog.exercise(&exercise.id) {
             text.push_str(&format!(
@@ -364,6 +366,12 @@ pub fn readme(manifest: &Manifest) -> String {
          files, the hints you used and your own check results. Send that file back.\n",
     );
     text
+}
+
+/// `3.11` of the embedded interpreter's `3.11.7`.
+fn python_version() -> String {
+    let full = env!("PYINTERVIEW_PYTHON_VERSION");
+    full.split('.').take(2).collect::<Vec<_>>().join(".")
 }
 
 #[cfg(test)]

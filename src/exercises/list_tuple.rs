@@ -203,6 +203,17 @@ impl Exercise for ListTuple {
                 ],
             ),
             Check::new(
+                "freeze opens tuples too, so a tuple holding a list becomes hashable",
+                1,
+                vec![Call::Freeze {
+                    value: Value::Tuple(vec![
+                        Value::List(ints(&[1, 2])),
+                        dict(vec![("a", Value::List(ints(&[3])))]),
+                        Value::Tuple(vec![Value::Int(4), Value::List(ints(&[5]))]),
+                    ]),
+                }],
+            ),
+            Check::new(
                 "freeze leaves its input unchanged",
                 1,
                 vec![Call::Freeze {
@@ -361,9 +372,8 @@ impl Exercise for ListTuple {
     }
 }
 
-/// A random value of lists, dicts with string keys, sets of ints, ints and
-/// strings — the shapes `freeze` must handle. Tuples are left out: whether
-/// `freeze` rebuilds a tuple of unhashables is not fixed by the contract.
+/// A random value of lists, tuples, dicts with string keys, sets of ints,
+/// ints and strings — the shapes `freeze` must handle.
 fn random_nested(rng: &mut Rng, depth: u32) -> Value {
     let leaf = |rng: &mut Rng| {
         if rng.random_bool(0.7) {
@@ -377,11 +387,17 @@ fn random_nested(rng: &mut Rng, depth: u32) -> Value {
     }
     match rng.random_range(0..5) {
         0 => leaf(rng),
-        1 | 2 => Value::List(
-            (0..rng.random_range(0..4))
+        1 | 2 => {
+            let items = (0..rng.random_range(0..4))
                 .map(|_| random_nested(rng, depth - 1))
-                .collect(),
-        ),
+                .collect();
+            // One in four sequences is a tuple: freeze opens those too.
+            if rng.random_bool(0.25) {
+                Value::Tuple(items)
+            } else {
+                Value::List(items)
+            }
+        }
         3 => {
             let mut keys: Vec<&str> = vec!["a", "b", "c", "d"];
             keys.truncate(rng.random_range(0..4));

@@ -28,7 +28,7 @@ fn packed_workspace(tmp: &Path) -> (PathBuf, PathBuf) {
         out.contains(&format!("Wrote {}", archive.display())),
         "{out}"
     );
-    assert!(out.contains("list_tuple     15/15 checks pass"), "{out}");
+    assert!(out.contains("list_tuple     16/16 checks pass"), "{out}");
     (ws, archive)
 }
 
@@ -515,7 +515,7 @@ fn pack_takes_the_helper_modules_grading_reads() {
     std::fs::create_dir(ws.join("__pycache__")).unwrap();
     std::fs::write(ws.join("__pycache__/myhelpers.cpython-312.pyc"), b"\0").unwrap();
     let out = run(["pack"]).in_dir(&ws).output().expect_code(0).stdout();
-    assert!(out.contains("list_tuple     15/15 checks pass"), "{out}");
+    assert!(out.contains("list_tuple     16/16 checks pass"), "{out}");
     assert!(out.contains("also packed: data.txt, myhelpers.py"), "{out}");
     let archive = tmp.path().join("ws-submission.tar.gz");
     let mut names = entries(&archive);
@@ -588,7 +588,7 @@ fn every_report_format_shows_the_packed_self_check() {
         .expect_code(0)
         .stdout()
     };
-    let sentence = "the candidate's own check when packing: 15/15 checks, 10 / 10";
+    let sentence = "the candidate's own check when packing: 16/16 checks, 10 / 10";
     for format in ["text", "markdown", "html"] {
         let out = report(format);
         assert!(out.contains(sentence), "{format}: {out}");

@@ -314,7 +314,7 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .expect_code(1)
         .stdout();
     assert!(
-        out.starts_with("list_tuple  ░░░░░░░░░░░░░░░░░░░░   0/15  not started"),
+        out.starts_with("list_tuple  ░░░░░░░░░░░░░░░░░░░░   0/16  not started"),
         "{out}"
     );
 
@@ -328,7 +328,7 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .expect_code(0)
         .stdout();
     assert!(
-        out.contains("Progress: 1 of 1 exercises done, 15 of 15 checks pass"),
+        out.contains("Progress: 1 of 1 exercises done, 16 of 16 checks pass"),
         "{out}"
     );
     assert!(
@@ -764,7 +764,7 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
     assert!(
         first
             .iter()
-            .any(|l| l.starts_with("list_tuple  ░") && l.contains("0/15")),
+            .any(|l| l.starts_with("list_tuple  ░") && l.contains("0/16")),
         "{first:?}"
     );
 
@@ -777,7 +777,7 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
     assert!(
         after
             .iter()
-            .any(|l| l.starts_with("list_tuple  ████████████████████  15/15  done")),
+            .any(|l| l.starts_with("list_tuple  ████████████████████  16/16  done")),
         "{after:?}"
     );
 
@@ -1272,7 +1272,7 @@ fn grade_times_the_code_against_the_reference_solution() {
     let timed = graded(&["--reference", reference.to_str().unwrap()]);
     let timing = &timed["exercises"][0]["timing"];
     assert_eq!(
-        timing["checks"], 15,
+        timing["checks"], 16,
         "every check finished in both runs: {timing}"
     );
     assert!(
@@ -1289,7 +1289,7 @@ fn grade_times_the_code_against_the_reference_solution() {
             .is_none()
     );
 
-    // Code that sleeps 20 ms in count_visits (4 of the 15 checks) is far
+    // Code that sleeps 20 ms in count_visits (4 of the 16 checks) is far
     // slower there, which the per-check geometric mean shows (about 6×).
     let slow = std::fs::read_to_string(solution("list_tuple")).unwrap().replace(
         "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:",

@@ -133,7 +133,7 @@ fn a_directory_without_exercise_files_is_graded_with_a_warning() {
     // One line per exercise says why, instead of one per check.
     assert!(
         out.contains(
-            "· all 15 checks  [not_attempted]\n      list_tuple.py is not in the submission"
+            "· all 16 checks  [not_attempted]\n      list_tuple.py is not in the submission"
         ),
         "{out}"
     );

@@ -39,6 +39,7 @@ fn re_running_init_budgets_like_a_fresh_init_of_the_final_set() {
             "{out}"
         );
         let readme = std::fs::read_to_string(ws.join("README.md")).unwrap();
+        assert!(readme.contains("- Your code runs on Python 3."), "{readme}");
         assert!(
             readme.contains(&format!("about {} minutes", minutes(&fresh))),
             "{readme}"
@@ -149,7 +150,7 @@ fn check_takes_an_exercise_file_and_says_what_is_wrong_with_a_workspace() {
         &["--exercises", "list_tuple,decorators", "--seed", "3"],
     );
     std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
-    let one_exercise = "Progress: 1 of 1 exercises done, 15 of 15 checks pass";
+    let one_exercise = "Progress: 1 of 1 exercises done, 16 of 16 checks pass";
     for (arg, dir) in [
         ("list_tuple.py", ws.clone()),
         ("./list_tuple.py", ws.clone()),
