@@ -27,9 +27,11 @@ pub fn run(id: &str, level: Option<usize>, workspace_dir: Option<&Path>) -> Resu
         .and_then(|m| m.hints.get(id).copied())
         .unwrap_or(0);
     let shown = level.unwrap_or((seen + 1).min(hints.len()));
+    let mut remembered = false;
     if let (Some(dir), Some(manifest)) = (&workspace, &manifest) {
         if manifest.has(id) {
             workspace::record_hint(dir, id, shown)?;
+            remembered = true;
         }
     }
     println!(
@@ -37,9 +39,16 @@ pub fn run(id: &str, level: Option<usize>, workspace_dir: Option<&Path>) -> Resu
         hints.len(),
         hints[shown - 1]
     );
-    if shown < hints.len() {
+    if shown < hints.len() && remembered {
         println!(
             "\nStill stuck? Run `pyinterview hint {id}` again for hint {}.",
+            shown + 1
+        );
+    } else if shown < hints.len() {
+        // Nowhere to remember the level: the same command would repeat it.
+        println!(
+            "\nStill stuck? Run `pyinterview hint {id} --level {}` for hint {0}. \
+             (Hints are remembered only inside a workspace with this exercise.)",
             shown + 1
         );
     } else {

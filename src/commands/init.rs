@@ -38,9 +38,15 @@ pub fn select(selection: &Selection, seed: u64) -> Result<Vec<&'static CatalogEn
         chosen
     };
     if chosen.is_empty() {
-        return Err(Error::User(
-            "no exercise matches that selection (see `pyinterview list`)".into(),
-        ));
+        let why = match selection.level {
+            Some(level) => format!(
+                "no runnable exercise at the {} level yet; its questions are for \
+                 conversation (`pyinterview questions --level {0}`, `pyinterview plan --level {0}`)",
+                level.as_str()
+            ),
+            None => "no exercise matches that selection".into(),
+        };
+        return Err(Error::User(format!("{why}; see `pyinterview list`")));
     }
     if let Some(n) = selection.pick {
         if n == 0 || n > chosen.len() {

@@ -82,7 +82,7 @@ impl Timing {
     /// The comparison in words, the same in every report format.
     pub fn sentence(&self) -> String {
         format!(
-            "{:.1} ms against the reference solution's {:.1} ms on the same {} checks ({}× per check)",
+            "{:.1} ms against the reference solution's {:.1} ms on the same {} checks; check by check, {}× its time (geometric mean)",
             self.candidate_ms, self.reference_ms, self.checks, self.ratio
         )
     }

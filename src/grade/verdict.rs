@@ -110,12 +110,24 @@ pub fn judge(
             }
         }
         Slot::Crashed(why) => Verdict::new(Status::Crashed, capitalise(why)),
-        Slot::TimedOut => Verdict::new(
-            Status::Timeout,
-            format!(
-                "did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
-            ),
-        ),
+        Slot::TimedOut => {
+            // Which call hung is not observed (the child was killed), but the
+            // check's calls are known: name the call when there is one.
+            let during = match check.calls.as_slice() {
+                [only] => format!("{} ", only.description),
+                _ => String::new(),
+            };
+            let mut verdict = Verdict::new(
+                Status::Timeout,
+                format!(
+                    "{during}did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
+                ),
+            );
+            if let [only] = check.calls.as_slice() {
+                verdict.call = Some(only.description.clone());
+            }
+            verdict
+        }
         Slot::OutOfMemory => Verdict::new(
             Status::Memory,
             "ran out of memory: the processes together reached the sandbox's memory limit",
@@ -124,12 +136,13 @@ pub fn judge(
             Status::Timeout,
             "used up the CPU time limit (an endless or very slow computation?)",
         ),
-        Slot::NotRun => Verdict::new(
-            Status::Timeout,
-            "not run: the time limit ran out during an earlier check",
-        ),
+        Slot::NotRun => Verdict::new(Status::Timeout, NOT_RUN),
     }
 }
+
+/// The message of a check never reached because an earlier one used up the
+/// time (reports summarise those).
+pub const NOT_RUN: &str = "not run: the time limit ran out during an earlier check";
 
 /// How the message of a check whose code still raises the stub's
 /// `NotImplementedError` ends (the candidate's view summarises those).

@@ -11,7 +11,7 @@ use super::Audience;
 use crate::grade::model::{
     CheckResult, ExerciseResult, SandboxSummary, Selection, Status, SubmissionResult,
 };
-use crate::grade::verdict::NOT_ATTEMPTED_YET;
+use crate::grade::verdict::{NOT_ATTEMPTED_YET, NOT_RUN};
 use crate::value::{escape_controls as clean, pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
@@ -173,9 +173,19 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             render_output(&mut out, "stderr", &exercise.stderr);
             continue;
         }
+        let not_run = failing.iter().filter(|c| is_not_run(c)).count();
+        let failing: Vec<&CheckResult> = failing.into_iter().filter(|c| !is_not_run(c)).collect();
         let failing = merge_missing_names(failing);
         for check in failing.iter().take(limit) {
             render_check(&mut out, check, false);
+        }
+        if not_run > 0 {
+            let (mark, style) = status_mark(Status::Timeout);
+            let _ = writeln!(
+                out,
+                "  {style}{mark}{style:#} {DIM}{not_run} later {} not run: fix the check that ran out of time first{DIM:#}",
+                if not_run == 1 { "check" } else { "checks" }
+            );
         }
         let shown = failing.len().min(limit);
         if failing.len() > shown {
@@ -378,9 +388,34 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
             }
         }
         _ => {
-            for check in &exercise.checks {
+            // Checks still raising the stub's error, and checks never reached
+            // after a timeout, are counted rather than listed one by one.
+            let (untouched, not_run): (Vec<&CheckResult>, Vec<&CheckResult>) = exercise
+                .checks
+                .iter()
+                .filter(|c| is_untouched(c) || is_not_run(c))
+                .partition(|c| is_untouched(c));
+            for check in exercise
+                .checks
+                .iter()
+                .filter(|c| !is_untouched(c) && !is_not_run(c))
+            {
                 render_check(out, check, audience == Audience::Interviewer);
             }
+            if !not_run.is_empty() {
+                let (mark, style) = status_mark(Status::Timeout);
+                let _ = writeln!(
+                    out,
+                    "  {style}{mark}{style:#} {DIM}{} later {} not run: the time limit ran out during the check above{DIM:#}",
+                    not_run.len(),
+                    if not_run.len() == 1 {
+                        "check"
+                    } else {
+                        "checks"
+                    }
+                );
+            }
+            render_untouched(out, &untouched);
         }
     }
     if audience == Audience::Interviewer {
@@ -533,6 +568,14 @@ fn merge_missing_names(failing: Vec<&CheckResult>) -> Vec<CheckResult> {
             check
         })
         .collect()
+}
+
+fn is_untouched(check: &CheckResult) -> bool {
+    check.status == Status::NotAttempted && check.message.ends_with(NOT_ATTEMPTED_YET)
+}
+
+fn is_not_run(check: &CheckResult) -> bool {
+    check.status == Status::Timeout && check.message == NOT_RUN
 }
 
 fn is_missing_name(check: &CheckResult) -> bool {

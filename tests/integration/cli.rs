@@ -108,7 +108,11 @@ fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
         .expect_code(0)
         .stdout();
     assert!(first.starts_with("Hint 1 of 3 for list_tuple"), "{first}");
-    assert!(first.contains("again for hint 2"));
+    // The same command would show hint 1 again: say how to get hint 2.
+    assert!(
+        first.contains("Run `pyinterview hint list_tuple --level 2` for hint 2"),
+        "{first}"
+    );
     let third = run(["hint", "list_tuple", "--level", "3"])
         .in_dir(tmp.path())
         .output()

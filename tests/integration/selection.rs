@@ -262,3 +262,64 @@ fn jobs_and_timeout_are_checked_before_grading() {
         zero_timeout.stderr()
     );
 }
+
+/// In the interviewer's report, checks still raising the stub's error and
+/// checks never reached after a timeout are counted in one line each, and a
+/// one-call check that hung names its call.
+#[test]
+fn the_report_counts_unfinished_and_unreached_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    run([
+        "init",
+        ws.to_str().unwrap(),
+        "--exercises",
+        "generators,lru_cache",
+    ])
+    .output()
+    .expect_code(0);
+    // generators: fibonacci never ends its first next(); the rest solved.
+    let solved = std::fs::read_to_string(solution("generators")).unwrap();
+    let start = solved.find("def fibonacci").unwrap();
+    let body = solved[start..].find(":\n").unwrap() + start + 2;
+    let hanging = format!(
+        "{}    while True:\n        pass\n{}",
+        &solved[..body],
+        &solved[body..]
+    );
+    std::fs::write(ws.join("generators.py"), hanging).unwrap();
+    let out = run([
+        "grade",
+        ws.to_str().unwrap(),
+        "--timeout",
+        "2",
+        "--no-reference",
+        "--seed",
+        "1",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    // lru_cache is the untouched stub: one line, not fourteen.
+    assert!(
+        out.contains("· all 14 checks  [not_attempted]")
+            || out.contains("14 checks not attempted yet"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("raised NotImplementedError").count(),
+        0,
+        "{out}"
+    );
+    // generators: the hung check, then one line for the checks after it.
+    assert!(out.contains("[timeout]"), "{out}");
+    assert!(
+        out.contains("later checks not run: the time limit ran out during the check above"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("not run: the time limit ran out during an earlier check")
+            .count(),
+        0
+    );
+}
