@@ -9,15 +9,32 @@ use crate::report::Format;
 /// A command-line companion for Python interviews.
 ///
 /// Candidates: `init` a take-home workspace, read a task with `show`, ask for
-/// a `hint`, and `check` your work until every check passes.
+/// a `hint`, `check` (or `watch`) your work until every check passes, `reset`
+/// an exercise to start over, and `pack` the workspace to send it back.
 ///
-/// Interviewers: `grade` a submission with fresh hidden cases, browse the
-/// question bank with `questions`, and read rubrics with `show --rubric`.
+/// Interviewers: `grade` submissions with fresh hidden cases, browse the
+/// question bank with `questions`, `plan` a live screen, and read rubrics
+/// with `show --rubric`.
 ///
 /// Candidate code always runs in a separate sandboxed process: a submission
 /// that hangs or crashes costs only its own checks.
 #[derive(Debug, Parser)]
-#[command(name = "pyinterview", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "pyinterview",
+    version,
+    about,
+    long_about,
+    max_term_width = 100,
+    after_long_help = "Examples:
+  pyinterview init take-home --level junior   # a candidate's workspace
+  cd take-home && pyinterview check           # run the visible checks
+  pyinterview grade take-home                 # grade it (interviewers)
+  pyinterview grade subs/* --format html --out reports
+
+Exit statuses: 0 success (for grade: grading ran, whatever the scores); 1 check
+ran and a check did not pass; 2 a usage error or a submission that could not
+be read; 3 an internal error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,8 +57,11 @@ pub enum Command {
     ///
     /// Follows the bank's usage notes: depth over breadth, senior roles go
     /// straight to questions 26–40, one runnable exercise mixed with
-    /// conversation questions, a few minutes kept for the candidate's own.
+    /// conversation questions, five minutes kept for the candidate's own.
+    #[command(after_long_help = "Example:
+  pyinterview plan --level senior --minutes 60 --markdown screen.md")]
     Plan {
+        /// The role's level: which sections of the bank the questions come from.
         #[arg(long, value_enum)]
         level: crate::catalog::Level,
         /// Length of the screen.
@@ -79,7 +99,12 @@ pub enum Command {
     /// Write a take-home workspace: one stub per exercise, a README, a manifest.
     ///
     /// Never overwrites a file: on an existing workspace it only adds the
-    /// exercises that are missing.
+    /// exercises that are missing (with no selection, restores the
+    /// workspace's own).
+    #[command(after_long_help = "Examples:
+  pyinterview init take-home                          # every exercise
+  pyinterview init take-home --level mid --pick 2     # two mid-level ones
+  pyinterview init take-home --exercises lru_cache,rate_limiter --minutes 90")]
     Init {
         /// Directory to create (or an existing workspace to extend).
         dir: PathBuf,
@@ -109,7 +134,11 @@ pub enum Command {
     },
     /// Run the checks on your workspace (or one exercise of it).
     ///
-    /// Exits 0 only when every check passes.
+    /// Exits 0 only when every check passes, 1 when one does not.
+    #[command(after_long_help = "Examples:
+  pyinterview check                 # every exercise: a progress bar each, the first failures
+  pyinterview check list_tuple      # one exercise, every failure in detail
+  pyinterview check -w ~/take-home  # a workspace elsewhere")]
     Check {
         /// Exercise id or its file (`list_tuple.py`, `ws/list_tuple.py`); all
         /// exercises of the workspace when omitted.
@@ -150,6 +179,11 @@ pub enum Command {
     /// Several submissions are graded in parallel with one seed, so their
     /// scores compare; a summary table follows the reports. Exits 0 whenever
     /// grading ran, whatever the scores; 2 if a submission could not be read.
+    #[command(after_long_help = "Examples:
+  pyinterview grade take-home                       # a workspace directory
+  pyinterview grade take-home-submission.tar.gz     # an archive made by `pack`
+  pyinterview grade subs/* --jobs 4 --format html --out reports
+  pyinterview grade sub --exercises lru_cache --seed 1234 --timeout 5")]
     Grade {
         /// Submissions: directories with `<exercise>.py` files, or archives
         /// made by `pyinterview pack`.

@@ -19,6 +19,19 @@ fn help_teaches_the_commands() {
         assert!(out.contains(command), "--help mentions {command}");
     }
     assert!(!out.contains("__worker"), "the worker stays hidden");
+    assert!(
+        out.contains("Examples:") && out.contains("Exit statuses: 0 success"),
+        "{out}"
+    );
+    // The commands people reach for first show examples too.
+    for command in ["init", "check", "grade", "plan"] {
+        let help = run([command, "--help"]).output().expect_code(0).stdout();
+        assert!(help.contains("Example"), "{command} --help:\n{help}");
+        assert!(
+            help.contains(&format!("pyinterview {command} ")),
+            "{command} --help:\n{help}"
+        );
+    }
 }
 
 #[test]
