@@ -25,7 +25,10 @@ use super::{Error, Settings, entry, sandbox};
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
 enum Event {
+    /// An exercise's file was written.
     Saved(String),
+    /// Another `.py` file of the workspace (a helper module) was written.
+    HelperSaved(String),
     Key(char),
     Closed,
 }
@@ -44,11 +47,13 @@ pub fn run(workspace_dir: Option<&Path>, settings: &Settings) -> Result<Outcome,
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some(id) = name
-                .strip_suffix(".py")
-                .filter(|id| ids.iter().any(|i| i == id))
-            {
-                let _ = watched.send(Event::Saved(id.to_string()));
+            let Some(stem) = name.strip_suffix(".py") else {
+                continue;
+            };
+            if ids.iter().any(|i| i == stem) {
+                let _ = watched.send(Event::Saved(stem.to_string()));
+            } else if !name.starts_with('.') {
+                let _ = watched.send(Event::HelperSaved(name));
             }
         }
     })
@@ -73,6 +78,18 @@ pub fn run(workspace_dir: Option<&Path>, settings: &Settings) -> Result<Outcome,
         result: None,
         checked: Default::default(),
     };
+    // Helper modules as they are now, so that grading reading them is not
+    // mistaken for a save.
+    let helpers: Vec<String> = std::fs::read_dir(&session.dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py") && !session.manifest.has(n.trim_end_matches(".py")))
+        .collect();
+    for name in helpers {
+        session.remember_file(&name);
+    }
     session.check_all(&mut screen)?;
     event_loop(&mut session, &mut screen, &receiver)
 }
@@ -90,7 +107,18 @@ fn event_loop(
                 // only new content is a save.
                 if session.changed(&id) {
                     focus = id.clone();
+                    // A slow check can take seconds: say something is running.
+                    screen.print(&format!("\nChecking {id}.py…\n"));
                     session.check_one(&id, screen)?;
+                }
+            }
+            Event::HelperSaved(name) => {
+                // Any exercise may import it: check them all.
+                if session.changed_file(&name) {
+                    session.remember_file(&name);
+                    screen.print(&format!("\nChecking every exercise ({name} changed)…\n"));
+                    session.check_all(screen)?;
+                    focus = session.first_unfinished();
                 }
             }
             Event::Key('q') | Event::Closed => break,
@@ -118,7 +146,11 @@ struct Session {
 
 impl Session {
     fn digest(&self, id: &str) -> String {
-        std::fs::read(self.dir.join(format!("{id}.py")))
+        self.file_digest(&format!("{id}.py"))
+    }
+
+    fn file_digest(&self, name: &str) -> String {
+        std::fs::read(self.dir.join(name))
             .map(|b| crate::archive::sha256_hex(&b))
             .unwrap_or_default()
     }
@@ -126,6 +158,17 @@ impl Session {
     /// Whether `id`'s file differs from what was last checked.
     fn changed(&self, id: &str) -> bool {
         self.checked.get(id) != Some(&self.digest(id))
+    }
+
+    /// Whether another file differs from when it was last seen (its name,
+    /// `helper.py`, cannot collide with an exercise id, which has no `.py`).
+    fn changed_file(&self, name: &str) -> bool {
+        self.checked.get(name) != Some(&self.file_digest(name))
+    }
+
+    fn remember_file(&mut self, name: &str) {
+        let digest = self.file_digest(name);
+        self.checked.insert(name.to_string(), digest);
     }
 
     fn grade(&mut self, exercises: Vec<String>) -> Result<SubmissionResult, Error> {
@@ -170,8 +213,13 @@ impl Session {
         let shown = (seen + 1).min(hints.len());
         workspace::record_hint(&self.dir, id, shown)?;
         self.manifest.hints.insert(id.to_string(), shown);
+        let last = if shown == hints.len() {
+            " (that was the last hint)"
+        } else {
+            ""
+        };
         screen.print(&format!(
-            "\nHint {shown} of {} for {id}:\n{}\n",
+            "\nHint {shown} of {}{last} for {id}:\n{}\n",
             hints.len(),
             hints[shown - 1]
         ));

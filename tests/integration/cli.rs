@@ -797,10 +797,25 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
             .any(|l| l.starts_with("list_tuple  ████████████████████  16/16  done")),
         "{after:?}"
     );
+    assert!(
+        after.iter().any(|l| l == "Checking list_tuple.py…"),
+        "a slow check is announced before it runs: {after:?}"
+    );
+
+    // A helper module any exercise may import: saving it re-checks them all.
+    std::fs::write(ws.join("helper.py"), "TOLERANCE = 1e-9\n").unwrap();
+    // (A copy can arrive as two writes: list_tuple may be re-checked again first.)
+    wait_for("Checking every exercise (helper.py changed)…");
+    let helper = wait_for("Watching");
+    assert!(
+        helper.iter().any(|l| l.contains("checked every exercise")),
+        "{helper:?}"
+    );
 
     let mut stdin = child.stdin.take().unwrap();
+    // After re-checking everything, the focus is the first unfinished exercise.
     writeln!(stdin, "h").unwrap();
-    let hint = wait_for("Hint 1 of 3 for list_tuple");
+    let hint = wait_for("Hint 1 of 3 for decorators");
     assert!(!hint.is_empty());
     writeln!(stdin, "q").unwrap();
     wait_for("Stopped watching.");
@@ -817,7 +832,7 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
         serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
             .unwrap();
     assert_eq!(
-        manifest["hints"]["list_tuple"], 1,
+        manifest["hints"]["decorators"], 1,
         "a hint from watch is remembered too"
     );
 }
