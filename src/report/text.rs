@@ -510,8 +510,33 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
         check.name,
         check.status.as_str()
     );
-    if !check.message.is_empty() {
-        let _ = writeln!(out, "      {}", clean(&check.message));
+    // The call on a line of its own (its comment, which says what the
+    // fixture does, under it), then what happened: not one long sentence.
+    let call = check
+        .call
+        .as_deref()
+        .filter(|call| check.message.starts_with(call));
+    match call {
+        Some(call) => {
+            let (code, comment) = match call.split_once("  # ") {
+                Some((code, comment)) => (code, Some(comment)),
+                None => (call, None),
+            };
+            let _ = writeln!(out, "      call:     {}", clean(code));
+            if let Some(comment) = comment {
+                let _ = writeln!(out, "                {DIM}# {}{DIM:#}", clean(comment));
+            }
+            let rest = check.message[call.len()..].trim_start();
+            // "gave a different result" is what the diff below shows.
+            let shown_by_diff = rest == "gave a different result" && check.expected.is_some();
+            if !rest.is_empty() && !shown_by_diff {
+                let _ = writeln!(out, "      {}", clean(rest));
+            }
+        }
+        None if !check.message.is_empty() => {
+            let _ = writeln!(out, "      {}", clean(&check.message));
+        }
+        None => {}
     }
     if let (Some(expected), Some(actual)) = (&check.expected, &check.actual) {
         render_diff(out, expected, actual);
