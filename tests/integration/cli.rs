@@ -1314,7 +1314,7 @@ fn grade_times_the_code_against_the_reference_solution() {
     // The same code on both sides: the least of repeated runs, compared
     // check by check, stays near 1 (a single run's wall time did not).
     let same = timing["ratio"].as_f64().unwrap();
-    assert!((0.5..=2.0).contains(&same), "identical code: {timing}");
+    assert!((0.4..=2.5).contains(&same), "identical code: {timing}");
     assert!(
         graded(&["--no-reference"])["exercises"][0]
             .get("timing")
