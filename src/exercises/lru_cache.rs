@@ -745,7 +745,12 @@ impl Exercise for LruCacheExercise {
                 let mut parts = vec![format!("f = {}(counted)", maxsize.call_text())];
                 parts.extend(ops.iter().map(op_text));
                 parts.push("counted.calls".into());
-                parts.join("; ")
+                // What the fixture does, for a reader of the diff.
+                format!(
+                    "{}  # counted(*args, **kwargs) returns [its call number, args, kwargs], \
+                     and raises ValueError when the first argument is negative",
+                    parts.join("; ")
+                )
             }
             Call::Metadata { maxsize } => format!(
                 "f = {}(area); f.__name__, f.__qualname__, f.__doc__, f.__wrapped__ is area, f(3, height=4)",
