@@ -383,6 +383,79 @@ fn depth_balanced(text: &str) -> bool {
     depth == 0
 }
 
+/// Where two canonical reprs first differ, inside lists, tuples and records:
+/// `("results[5]", "[4, (2,), {}]", "[2, (2,), {}]")`. `None` when they
+/// are equal or differ only as wholes (then the whole values say it).
+pub fn first_difference(expected: &str, actual: &str) -> Option<(String, String, String)> {
+    let (path, e, a) = difference_path(expected.trim(), actual.trim())?;
+    let path = path.trim_start_matches('.').to_string();
+    (!path.is_empty()).then(|| (path, e.to_string(), a.to_string()))
+}
+
+/// Items up to this long are reported whole by [`first_difference`].
+const SHORT: usize = 60;
+
+fn difference_path<'a>(expected: &'a str, actual: &'a str) -> Option<(String, &'a str, &'a str)> {
+    if expected == actual {
+        return None;
+    }
+    let whole = Some((String::new(), expected, actual));
+    let (Some((open_e, inner_e, _)), Some((open_a, inner_a, _))) =
+        (split_brackets(expected), split_brackets(actual))
+    else {
+        return whole;
+    };
+    if open_e != open_a {
+        return whole;
+    }
+    let items_e: Vec<&str> = split_top_level(inner_e)
+        .into_iter()
+        .map(str::trim)
+        .collect();
+    let items_a: Vec<&str> = split_top_level(inner_a)
+        .into_iter()
+        .map(str::trim)
+        .collect();
+    match open_e {
+        "[" | "(" => {
+            for i in 0..items_e.len().max(items_a.len()) {
+                let (e, a) = (
+                    items_e.get(i).copied().unwrap_or("nothing (shorter)"),
+                    items_a.get(i).copied().unwrap_or("nothing (shorter)"),
+                );
+                if e != a {
+                    // Short items read best whole; long ones are opened.
+                    if e.len() <= SHORT && a.len() <= SHORT {
+                        return Some((format!("[{i}]"), e, a));
+                    }
+                    let (path, e, a) = difference_path(e, a).unwrap_or_default();
+                    return Some((format!("[{i}]{path}"), e, a));
+                }
+            }
+            whole
+        }
+        "<" => {
+            // A record: `name=value` fields in the same order on both sides.
+            for (e, a) in items_e.iter().zip(&items_a) {
+                let (Some((name_e, value_e)), Some((name_a, value_a))) =
+                    (e.split_once('='), a.split_once('='))
+                else {
+                    return whole;
+                };
+                if name_e != name_a {
+                    return whole;
+                }
+                if value_e != value_a {
+                    let (path, e, a) = difference_path(value_e, value_a).unwrap_or_default();
+                    return Some((format!(".{name_e}{path}"), e, a));
+                }
+            }
+            whole
+        }
+        _ => whole,
+    }
+}
+
 /// Splits at the commas that are not inside brackets or string literals.
 fn split_top_level(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -404,6 +477,36 @@ fn split_top_level(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_difference_finds_the_item_and_field() {
+        assert_eq!(
+            first_difference("[True, False, True]", "[True, True, True]"),
+            Some(("[1]".into(), "False".into(), "True".into()))
+        );
+        assert_eq!(
+            first_difference(
+                "<results=[[1, (1,), {}], [4, (2,), {}]], calls=4>",
+                "<results=[[1, (1,), {}], [2, (2,), {}]], calls=3>"
+            ),
+            Some((
+                "results[1]".into(),
+                "[4, (2,), {}]".into(),
+                "[2, (2,), {}]".into()
+            ))
+        );
+        assert_eq!(
+            first_difference("[1, 2]", "[1]"),
+            Some(("[1]".into(), "2".into(), "nothing (shorter)".into()))
+        );
+        // Strings holding brackets or commas are single items.
+        assert_eq!(
+            first_difference("['a, [b', 'c']", "['a, [b', 'd']"),
+            Some(("[1]".into(), "'c'".into(), "'d'".into()))
+        );
+        assert_eq!(first_difference("5", "6"), None);
+        assert_eq!(first_difference("[1]", "[1]"), None);
+    }
 
     #[test]
     fn reprs_follow_python_syntax() {

@@ -12,7 +12,7 @@ use crate::grade::model::{
     CheckResult, ExerciseResult, SandboxSummary, Selection, Status, SubmissionResult,
 };
 use crate::grade::verdict::{NOT_ATTEMPTED_YET, NOT_RUN};
-use crate::value::{escape_controls as clean, pretty, pretty_expanded};
+use crate::value::{escape_controls as clean, first_difference, pretty, pretty_expanded};
 
 const WIDTH: usize = 78;
 const BOLD: Style = Style::new().bold();
@@ -623,10 +623,20 @@ fn render_diff(out: &mut String, expected: &str, actual: &str) {
     let indent = "      ";
     let width = WIDTH - indent.len() - 2;
     let fits = |text: &str| !pretty(text, width).contains('\n');
+    // In a long sequence of results, where it goes wrong first.
+    let first = first_difference(expected, actual).map(|(path, e, a)| {
+        format!("{indent}{BOLD}first difference at {path}:{BOLD:#} expected {e}, actual {a}")
+    });
     if fits(expected) && fits(actual) {
         let _ = writeln!(out, "{indent}{GREEN}expected: {expected}{GREEN:#}");
         let _ = writeln!(out, "{indent}{RED}actual:   {actual}{RED:#}");
+        if let Some(first) = first {
+            let _ = writeln!(out, "{first}");
+        }
         return;
+    }
+    if let Some(first) = &first {
+        let _ = writeln!(out, "{first}");
     }
     // Both sides laid out the same way, so the diff lines up item by item.
     let (expected, actual) = (
@@ -708,6 +718,14 @@ mod tests {
         let mut out = String::new();
         render_diff(&mut out, "[1, 2]", "[1, 3]");
         let plain = anstream::adapter::strip_str(&out).to_string();
-        assert_eq!(plain, "      expected: [1, 2]\n      actual:   [1, 3]\n");
+        assert_eq!(
+            plain,
+            "      expected: [1, 2]\n      actual:   [1, 3]\n      first difference at [1]: expected 2, actual 3\n"
+        );
+        // Values that differ as wholes need no pointer.
+        let mut out = String::new();
+        render_diff(&mut out, "5", "6");
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        assert_eq!(plain, "      expected: 5\n      actual:   6\n");
     }
 }
