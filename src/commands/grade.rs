@@ -132,7 +132,10 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
                 }
             }
             format => {
-                for (_, result) in &graded {
+                for (i, (_, result)) in graded.iter().enumerate() {
+                    if i > 0 && format == Format::Text {
+                        println!("{}\n", "═".repeat(80));
+                    }
                     print!("{}", report::render(result, format, Audience::Interviewer));
                 }
             }

@@ -50,6 +50,20 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
         for warning in &result.warnings {
             let _ = writeln!(out, "{YELLOW}warning: {}{YELLOW:#}", clean(warning));
         }
+        // The scores at a glance, before the details.
+        let scores: Vec<String> = result
+            .exercises
+            .iter()
+            .map(|e| format!("{} {}/{}", e.id, points(e.score), points(e.max_score)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{BOLD}scores:{BOLD:#} {}  {BOLD}total {}/{} ({:.0}%){BOLD:#}",
+            scores.join(" · "),
+            points(result.score),
+            points(result.max_score),
+            result.percent()
+        );
         out.push('\n');
     }
     for exercise in &result.exercises {

@@ -58,6 +58,10 @@ fn a_workspace_is_graded_on_the_exercises_it_assigns() {
         .output()
         .expect_code(0)
         .stdout();
+    // The scores at a glance come before the details.
+    let glance = text.find("scores: list_tuple 10/10 · generators 10/10  total 20/20 (100%)");
+    let details = text.find("list_tuple — ");
+    assert!(glance.is_some() && glance < details, "{text}");
     assert!(
         text.contains("graded: the 2 exercises the workspace assigns (its manifest, which the candidate could edit"),
         "{text}"
@@ -205,6 +209,8 @@ fn the_summary_lists_every_submission_and_every_graded_exercise() {
     .output()
     .expect_code(2);
     let stdout = out.stdout();
+    // The reports of a batch are ruled apart.
+    assert_eq!(stdout.matches(&"═".repeat(80)).count(), 1, "{stdout}");
     let table: Vec<&str> = stdout
         .lines()
         .skip_while(|l| !l.starts_with("SUBMISSION"))

@@ -248,3 +248,25 @@ fn a_deleted_exercise_file_shows_as_missing_and_init_restores_only_it() {
     assert!(row.ends_with("not started"), "{out}");
     assert!(!out.contains("missing"), "{out}");
 }
+
+/// `init` into a directory that already holds other files goes ahead (a
+/// repository, notes) but says that `pack` will send them too.
+#[test]
+fn init_beside_other_files_says_pack_will_send_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    std::fs::write(ws.join("notes.txt"), "mine\n").unwrap();
+    let out = init(&ws, &["--exercises", "list_tuple"]);
+    assert!(
+        out.contains("already held notes.txt; `pack` sends every top-level file"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("notes.txt")).unwrap(),
+        "mine\n"
+    );
+    // A fresh directory gets no such note.
+    let clean = init(&tmp.path().join("clean"), &["--exercises", "list_tuple"]);
+    assert!(!clean.contains("already held"), "{clean}");
+}
