@@ -492,16 +492,7 @@ fn pack_writes_over_nothing_but_its_own_archives() {
 fn pack_takes_the_helper_modules_grading_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    run([
-        "init",
-        ws.to_str().unwrap(),
-        "--exercises",
-        "list_tuple",
-        "--seed",
-        "5",
-    ])
-    .output()
-    .expect_code(0);
+    init_workspace(&ws, "list_tuple", 5);
     std::fs::copy(solution("list_tuple"), ws.join("myhelpers.py")).unwrap();
     std::fs::write(
         ws.join("list_tuple.py"),

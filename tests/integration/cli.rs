@@ -641,16 +641,7 @@ fn check_output_reads_well() {
 fn check_names_a_misspelt_function_and_counts_unfinished_ones() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    run([
-        "init",
-        ws.to_str().unwrap(),
-        "--exercises",
-        "generators",
-        "--seed",
-        "5",
-    ])
-    .output()
-    .expect_code(0);
+    init_workspace(&ws, "generators", 5);
     let solved = std::fs::read_to_string(solution("generators")).unwrap();
     let stub = std::fs::read_to_string(stub("generators")).unwrap();
     // running_mean as in the stub; chunked renamed.
@@ -733,16 +724,7 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
 
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    run([
-        "init",
-        ws.to_str().unwrap(),
-        "--exercises",
-        "list_tuple,decorators",
-        "--seed",
-        "2",
-    ])
-    .output()
-    .expect_code(0);
+    init_workspace(&ws, "list_tuple,decorators", 2);
     let mut child = std::process::Command::new(BIN)
         .arg("watch")
         .current_dir(&ws)

@@ -276,14 +276,7 @@ fn jobs_and_timeout_are_checked_before_grading() {
 fn the_report_counts_unfinished_and_unreached_checks() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    run([
-        "init",
-        ws.to_str().unwrap(),
-        "--exercises",
-        "generators,lru_cache",
-    ])
-    .output()
-    .expect_code(0);
+    init_workspace(&ws, "generators,lru_cache", 1);
     // generators: fibonacci never ends its first next(); the rest solved.
     let solved = std::fs::read_to_string(solution("generators")).unwrap();
     let start = solved.find("def fibonacci").unwrap();

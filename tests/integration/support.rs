@@ -186,3 +186,11 @@ pub mod machine {
         false
     }
 }
+
+/// `pyinterview init WS --exercises IDS --seed SEED`, which must succeed.
+pub fn init_workspace(ws: &Path, exercises: &str, seed: u64) {
+    run(["init", ws.to_str().unwrap(), "--exercises", exercises])
+        .with_args(["--seed", &seed.to_string()])
+        .output()
+        .expect_code(0);
+}
