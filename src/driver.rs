@@ -241,7 +241,7 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
             }
             dict.into_any()
         }
-        Value::Record(_) | Value::Raised(_) | Value::Other(_) | Value::TooLarge => {
+        Value::Record(_) | Value::Raised(_) | Value::Other(_) | Value::TooLarge | Value::More => {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
                 "internal: {} is not an input value",
                 value.repr()

@@ -47,6 +47,9 @@ pub enum Value {
     Other(String),
     /// The value exceeded [`MAX_DEPTH`] or [`MAX_NODES`].
     TooLarge,
+    /// The last item of a sequence the driver stopped reading while it still
+    /// yielded (an endless generator): written `...`, as Python's Ellipsis.
+    More,
 }
 
 impl Value {
@@ -136,6 +139,7 @@ impl Value {
                 let _ = write!(out, "<{} object>", escape_controls(type_name));
             }
             Value::TooLarge => out.push_str("<value too large or too deeply nested>"),
+            Value::More => out.push_str("..."),
         }
     }
 }

@@ -768,15 +768,23 @@ impl Exercise for Generators {
                 let chunked = candidate.get("chunked")?;
                 let source = source.build(candidate, items)?;
                 let result = chunked.call1((source, *size))?;
-                // Never more chunks than items (+1 to see an extra one): a
-                // solution that yields empty chunks forever still ends here.
+                // Never more chunks than items (+1 to see an extra one, +1
+                // more to tell "went on" from "stopped"): a solution that
+                // yields empty chunks forever still ends here.
                 // Like list(): every chunk first, then their contents, so a
                 // solution that reuses one list object shows it.
+                let limit = items.len() + 1;
                 let taken = result
                     .try_iter()?
-                    .take(items.len() + 1)
+                    .take(limit + 1)
                     .collect::<PyResult<Vec<_>>>()?;
-                Ok(Value::List(taken.iter().map(extract).collect()))
+                let mut chunks: Vec<Value> = taken.iter().take(limit).map(extract).collect();
+                if taken.len() > limit {
+                    // It would have gone on: say so instead of showing a
+                    // cut-off list as if it ended there.
+                    chunks.push(Value::More);
+                }
+                Ok(Value::List(chunks))
             }
             Call::ChunkedBadSize { size } => {
                 let chunked = candidate.get("chunked")?;

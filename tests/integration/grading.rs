@@ -316,3 +316,27 @@ fn helper_modules_are_noted_for_the_interviewer() {
         "a helper beside the exercise does not change its grade"
     );
 }
+
+/// A chunked that never stops (empty chunks forever) is read only so far,
+/// and its result says that it went on instead of looking like a list that
+/// ended there.
+#[test]
+fn an_endless_generator_is_shown_as_going_on() {
+    let source = std::fs::read_to_string(solution("generators"))
+        .unwrap()
+        .replace(
+            "    while chunk := list(islice(iterator, size)):\n        yield chunk",
+            "    while True:\n        yield list(islice(iterator, size))",
+        );
+    let dir = submission_source("generators", &source);
+    let mut sandbox = sandbox();
+    let result = grade(&mut sandbox, dir.path(), &["generators"], 1);
+    let check = result.exercises[0]
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("chunked yields lists of `size` items"))
+        .unwrap();
+    assert_eq!(check.status, Status::Failed, "{check:?}");
+    let actual = check.actual.as_deref().unwrap();
+    assert!(actual.ends_with("[], ...]"), "{actual}");
+}
