@@ -131,11 +131,12 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
                     );
                 }
             }
+            Format::Text => {
+                let results: Vec<&SubmissionResult> = graded.iter().map(|(_, r)| *r).collect();
+                print!("{}", report::render_text_batch(&results));
+            }
             format => {
-                for (i, (_, result)) in graded.iter().enumerate() {
-                    if i > 0 && format == Format::Text {
-                        println!("{}\n", "═".repeat(80));
-                    }
+                for (_, result) in &graded {
                     print!("{}", report::render(result, format, Audience::Interviewer));
                 }
             }

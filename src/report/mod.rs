@@ -43,6 +43,11 @@ pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
     text::render_candidate(result, Some(focus))
 }
 
+/// Interviewer text reports of a batch, one after another, each rubric once.
+pub fn render_text_batch(results: &[&SubmissionResult]) -> String {
+    text::render_batch(results)
+}
+
 /// The batch summary: a row per submission, a column per exercise.
 pub fn render_summary(
     graded: &[(&str, &SubmissionResult)],

@@ -29,6 +29,33 @@ const CANDIDATE_FAILURES: usize = 3;
 const BAR_WIDTH: usize = 20;
 
 pub fn render(result: &SubmissionResult, audience: Audience) -> String {
+    render_with(result, audience, &mut std::collections::HashSet::new())
+}
+
+/// Several interviewer reports one after another (a batch on a terminal),
+/// ruled apart; each exercise's rubric is printed the first time only.
+pub fn render_batch(results: &[&SubmissionResult]) -> String {
+    let mut rubrics_shown = std::collections::HashSet::new();
+    let mut out = String::new();
+    for (i, result) in results.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out, "{}\n", "═".repeat(80));
+        }
+        out.push_str(&render_with(
+            result,
+            Audience::Interviewer,
+            &mut rubrics_shown,
+        ));
+    }
+    out
+}
+
+/// `rubrics_shown`: exercises whose rubric is already on screen.
+fn render_with(
+    result: &SubmissionResult,
+    audience: Audience,
+    rubrics_shown: &mut std::collections::HashSet<String>,
+) -> String {
     if audience == Audience::Candidate {
         return render_candidate(result, None);
     }
@@ -69,7 +96,8 @@ pub fn render(result: &SubmissionResult, audience: Audience) -> String {
     for exercise in &result.exercises {
         render_exercise(&mut out, exercise, audience);
         if audience == Audience::Interviewer {
-            render_interviewer_notes(&mut out, result, exercise);
+            let first = rubrics_shown.insert(exercise.id.clone());
+            render_interviewer_notes(&mut out, result, exercise, first);
         }
     }
     let percent = result.percent();
@@ -475,6 +503,7 @@ fn render_interviewer_notes(
     out: &mut String,
     result: &SubmissionResult,
     exercise: &ExerciseResult,
+    with_rubric: bool,
 ) {
     // The blank line render_exercise ended with goes after these notes.
     out.pop();
@@ -492,7 +521,9 @@ fn render_interviewer_notes(
                 .join(", ")
         );
     }
-    if let Some(entry) = crate::catalog::Catalog::get().exercise(&exercise.id) {
+    if !with_rubric {
+        let _ = writeln!(out, "    {DIM}rubric: as in the first report above{DIM:#}");
+    } else if let Some(entry) = crate::catalog::Catalog::get().exercise(&exercise.id) {
         let _ = writeln!(out, "    {BOLD}rubric:{BOLD:#}");
         for point in &entry.info.rubric {
             let _ = writeln!(out, "      {DIM}•{DIM:#} {point}");

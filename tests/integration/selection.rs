@@ -185,6 +185,22 @@ fn one_document_formats_need_out_for_a_batch() {
             refused.stderr()
         );
     }
+    // On a terminal, a batch's text reports print each rubric once.
+    let text = run([
+        "grade",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--no-reference",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    assert_eq!(text.matches("    rubric:\n").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("rubric: as in the first report above").count(),
+        1,
+        "{text}"
+    );
     // One submission on stdout is one well-formed document.
     let xml = run(["grade", a.to_str().unwrap(), "--format", "junit"])
         .output()
