@@ -170,47 +170,24 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             .checks
             .iter()
             .filter(|c| c.status != Status::Passed)
-            .partition(|c| {
-                c.status == Status::NotAttempted && c.message.ends_with(NOT_ATTEMPTED_YET)
-            });
-        if failing.is_empty() {
-            if !untouched.is_empty() && untouched.len() < exercise.checks.len() {
-                let _ = writeln!(
-                    out,
-                    "\n{BOLD}{}{BOLD:#} — {} of {} checks to go",
-                    exercise.id,
-                    untouched.len(),
-                    exercise.checks.len()
-                );
-                render_untouched(&mut out, &untouched);
-            }
+            .partition(|c| is_untouched(c));
+        // A stub nobody touched says "not started" in its progress line.
+        if failing.is_empty() && (untouched.is_empty() || untouched.len() == exercise.checks.len())
+        {
             continue;
         }
-
         let _ = writeln!(
             out,
             "\n{BOLD}{}{BOLD:#} — {} of {} checks to go",
             exercise.id,
-            exercise
-                .checks
-                .iter()
-                .filter(|c| c.status != Status::Passed)
-                .count(),
+            untouched.len() + failing.len(),
             exercise.checks.len()
         );
-        // One cause for every failure (an import error, a missing file): say it once.
-        let first = failing[0];
-        if failing.len() > 1
-            && untouched.is_empty()
-            && failing
-                .iter()
-                .all(|c| c.status == first.status && c.message == first.message)
-        {
-            let all = CheckResult {
-                name: format!("all {} checks", failing.len()),
-                ..first.clone()
-            };
-            render_check(&mut out, &all, false);
+        if failing.is_empty() {
+            render_untouched(&mut out, untouched.len());
+            continue;
+        }
+        if untouched.is_empty() && render_shared_failure(&mut out, &failing) {
             render_output(&mut out, "stdout", &exercise.stdout);
             render_output(&mut out, "stderr", &exercise.stderr);
             continue;
@@ -221,14 +198,11 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
         for check in failing.iter().take(limit) {
             render_check(&mut out, check, false);
         }
-        if not_run > 0 {
-            let (mark, style) = status_mark(Status::Timeout);
-            let _ = writeln!(
-                out,
-                "  {style}{mark}{style:#} {DIM}{not_run} later {} not run: fix the check that ran out of time first{DIM:#}",
-                if not_run == 1 { "check" } else { "checks" }
-            );
-        }
+        render_not_run(
+            &mut out,
+            not_run,
+            "fix the check that ran out of time first",
+        );
         let shown = failing.len().min(limit);
         if failing.len() > shown {
             let _ = writeln!(
@@ -238,7 +212,7 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
                 exercise.id
             );
         }
-        render_untouched(&mut out, &untouched);
+        render_untouched(&mut out, untouched.len());
         render_output(&mut out, "stdout", &exercise.stdout);
         render_output(&mut out, "stderr", &exercise.stderr);
     }
@@ -404,61 +378,20 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
     );
     // A missing file, or a module that fails to import, fails every check
     // the same way: one line says it.
-    let first = exercise.checks.first();
-    let all_alike = exercise.checks.len() > 1
-        && first.is_some_and(|f| {
-            f.status != Status::Passed
-                && exercise
-                    .checks
-                    .iter()
-                    .all(|c| c.status == f.status && c.message == f.message)
-        });
-    match first {
-        Some(first) if all_alike => {
-            let (mark, style) = status_mark(first.status);
-            let _ = writeln!(
-                out,
-                "  {style}{mark} all {} checks  [{}]{style:#}",
-                exercise.checks.len(),
-                first.status.as_str()
-            );
-            if !first.message.is_empty() {
-                let _ = writeln!(out, "      {}", clean(&first.message));
-            }
-            for line in &first.traceback {
-                let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
-            }
+    let checks: Vec<&CheckResult> = exercise.checks.iter().collect();
+    if !render_shared_failure(out, &checks) {
+        // Checks still raising the stub's error, and checks never reached
+        // after a timeout, are counted rather than listed one by one.
+        for check in checks.iter().filter(|c| !is_untouched(c) && !is_not_run(c)) {
+            render_check(out, check, audience == Audience::Interviewer);
         }
-        _ => {
-            // Checks still raising the stub's error, and checks never reached
-            // after a timeout, are counted rather than listed one by one.
-            let (untouched, not_run): (Vec<&CheckResult>, Vec<&CheckResult>) = exercise
-                .checks
-                .iter()
-                .filter(|c| is_untouched(c) || is_not_run(c))
-                .partition(|c| is_untouched(c));
-            for check in exercise
-                .checks
-                .iter()
-                .filter(|c| !is_untouched(c) && !is_not_run(c))
-            {
-                render_check(out, check, audience == Audience::Interviewer);
-            }
-            if !not_run.is_empty() {
-                let (mark, style) = status_mark(Status::Timeout);
-                let _ = writeln!(
-                    out,
-                    "  {style}{mark}{style:#} {DIM}{} later {} not run: the time limit ran out during the check above{DIM:#}",
-                    not_run.len(),
-                    if not_run.len() == 1 {
-                        "check"
-                    } else {
-                        "checks"
-                    }
-                );
-            }
-            render_untouched(out, &untouched);
-        }
+        let not_run = checks.iter().filter(|c| is_not_run(c)).count();
+        render_not_run(
+            out,
+            not_run,
+            "the time limit ran out during the check above",
+        );
+        render_untouched(out, checks.iter().filter(|c| is_untouched(c)).count());
     }
     if audience == Audience::Interviewer {
         if let Some(own) = exercise.self_check {
@@ -592,21 +525,50 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
 }
 
 /// One line for the checks whose functions still raise the stub's error.
-fn render_untouched(out: &mut String, untouched: &[&CheckResult]) {
-    if untouched.is_empty() {
+fn render_untouched(out: &mut String, count: usize) {
+    if count == 0 {
         return;
     }
     let (mark, style) = status_mark(Status::NotAttempted);
-    let checks = if untouched.len() == 1 {
-        "check"
-    } else {
-        "checks"
-    };
+    let checks = if count == 1 { "check" } else { "checks" };
     let _ = writeln!(
         out,
-        "  {style}{mark}{style:#} {DIM}{} {checks} not attempted yet: the stub still raises NotImplementedError{DIM:#}",
-        untouched.len()
+        "  {style}{mark}{style:#} {DIM}{count} {checks} not attempted yet: the stub still raises NotImplementedError{DIM:#}"
     );
+}
+
+/// One line for the checks never reached after a timeout, then `advice`.
+fn render_not_run(out: &mut String, count: usize, advice: &str) {
+    if count == 0 {
+        return;
+    }
+    let (mark, style) = status_mark(Status::Timeout);
+    let checks = if count == 1 { "check" } else { "checks" };
+    let _ = writeln!(
+        out,
+        "  {style}{mark}{style:#} {DIM}{count} later {checks} not run: {advice}{DIM:#}"
+    );
+}
+
+/// Several checks that failed the same way (a missing file, an import
+/// error) as one entry, `all N checks`; false, printing nothing, otherwise.
+fn render_shared_failure(out: &mut String, checks: &[&CheckResult]) -> bool {
+    let Some(first) = checks.first() else {
+        return false;
+    };
+    let shared = checks.len() > 1
+        && first.status != Status::Passed
+        && checks
+            .iter()
+            .all(|c| c.status == first.status && c.message == first.message);
+    if shared {
+        let all = CheckResult {
+            name: format!("all {} checks", checks.len()),
+            ..(*first).clone()
+        };
+        render_check(out, &all, false);
+    }
+    shared
 }
 
 /// Checks that failed because the same name is not defined become one
