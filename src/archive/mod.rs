@@ -241,9 +241,8 @@ fn pack_manifest(dir: &Path) -> Option<PackManifest> {
 /// regular file (not a link, device or FIFO) of at most [`MAX_FILE_BYTES`].
 fn digest_of(dir: &Path, name: &str) -> Option<String> {
     use std::io::Read;
-    let plain =
-        !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
-    if !plain {
+    // One plain component, as archive entries must be (no `/`, `..`, root).
+    if unpack::plain_parts(Path::new(name)).is_none_or(|parts| parts != [name]) {
         return None;
     }
     let path = dir.join(name);

@@ -196,7 +196,7 @@ impl Layout {
 
 /// The plain components of an entry's path (`./` dropped); None for
 /// anything absolute, with `..`, or not UTF-8.
-fn plain_parts(path: &Path) -> Option<Vec<String>> {
+pub(super) fn plain_parts(path: &Path) -> Option<Vec<String>> {
     path.components()
         .filter(|c| *c != Component::CurDir)
         .map(|c| match c {
