@@ -95,6 +95,9 @@ pub struct InitOutcome {
     pub existed: bool,
     /// The time budget before, on an existing workspace.
     pub previous_minutes: Option<u32>,
+    /// For a new workspace, the (non-hidden) top-level files the directory
+    /// already held: `pack` will send them too.
+    pub others: Vec<String>,
 }
 
 /// The default time budget of a set of exercises: the sum of their levels'.
@@ -122,11 +125,16 @@ pub fn init(
 ) -> Result<InitOutcome, WorkspaceError> {
     let previous = load_optional(dir)?;
     let existed = previous.is_some();
+    let mut others = Vec::new();
     if previous.is_none() {
-        let clashing: Vec<String> = entries
+        let ours: Vec<String> = entries
             .iter()
             .map(|e| format!("{}.py", e.info.id))
             .chain(["README.md".to_string()])
+            .collect();
+        let clashing: Vec<&str> = ours
+            .iter()
+            .map(String::as_str)
             .filter(|name| dir.join(name).exists())
             .collect();
         if !clashing.is_empty() {
@@ -135,6 +143,14 @@ pub fn init(
                 files: clashing.join(", "),
             });
         }
+        others = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && !ours.contains(n))
+            .collect();
+        others.sort();
     }
     let mut manifest = previous.clone().unwrap_or_else(|| Manifest {
         format_version: FORMAT_VERSION,
@@ -191,6 +207,7 @@ pub fn init(
         kept,
         existed,
         previous_minutes: previous.map(|old| old.minutes),
+        others,
     })
 }
 

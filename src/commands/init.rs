@@ -105,30 +105,13 @@ pub fn run(
     for id in &outcome.kept {
         println!("  = {id}.py (kept as it is)");
     }
-    if !outcome.existed {
+    if !outcome.others.is_empty() {
         // `pack` sends every top-level file: say so while it is easy to tidy.
-        let ours: Vec<String> = outcome
-            .manifest
-            .ids()
-            .iter()
-            .map(|id| format!("{id}.py"))
-            .chain(["README.md".to_string()])
-            .collect();
-        let mut others: Vec<String> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.') && !ours.contains(n))
-            .collect();
-        others.sort();
-        if !others.is_empty() {
-            println!(
-                "\nNote: {} already held {}; `pack` sends every top-level file, so keep only what you mean to submit.",
-                dir.display(),
-                others.join(", ")
-            );
-        }
+        println!(
+            "\nNote: {} already held {}; `pack` sends every top-level file, so keep only what you mean to submit.",
+            dir.display(),
+            outcome.others.join(", ")
+        );
     }
     if is_current_dir(dir) {
         println!("\nNext: read README.md, then run `pyinterview check`.");
