@@ -32,18 +32,9 @@ fn packed_workspace(tmp: &Path) -> (PathBuf, PathBuf) {
     (ws, archive)
 }
 
-fn grade_json(path: &Path) -> serde_json::Value {
-    let out = run([
-        "grade",
-        path.to_str().unwrap(),
-        "--format",
-        "json",
-        "--seed",
-        "3",
-    ])
-    .output()
-    .expect_code(0);
-    serde_json::from_str(&out.stdout()).unwrap()
+/// The JSON report at the seed every test here grades with.
+fn graded(path: &Path) -> serde_json::Value {
+    grade_json(path, &["--seed", "3"])
 }
 
 fn scores(report: &serde_json::Value) -> Vec<(String, f64, Vec<String>)> {
@@ -71,8 +62,8 @@ fn scores(report: &serde_json::Value) -> Vec<(String, f64, Vec<String>)> {
 fn an_archive_grades_exactly_like_its_workspace() {
     let tmp = tempfile::tempdir().unwrap();
     let (ws, archive) = packed_workspace(tmp.path());
-    let from_dir = grade_json(&ws);
-    let from_archive = grade_json(&archive);
+    let from_dir = graded(&ws);
+    let from_archive = graded(&archive);
     assert_eq!(scores(&from_dir), scores(&from_archive));
     assert_eq!(
         from_archive["warnings"],
@@ -140,7 +131,7 @@ fn tampering_after_packing_is_reported_as_warnings() {
             }
         }
     });
-    let report = grade_json(&archive);
+    let report = graded(&archive);
     let warnings: Vec<String> = report["warnings"]
         .as_array()
         .unwrap()
@@ -370,8 +361,8 @@ fn an_archive_of_one_folder_grades_like_the_folder() {
     std::fs::write(ws.join("__pycache__/list_tuple.cpython-312.pyc"), b"\0").unwrap();
     let archive = tmp.path().join("take-home.tar.gz");
     tar_folder(&archive, "take-home", &ws);
-    let report = grade_json(&archive);
-    assert_eq!(scores(&report), scores(&grade_json(&ws)));
+    let report = graded(&archive);
+    assert_eq!(scores(&report), scores(&graded(&ws)));
     assert_eq!(report["exercises"][0]["score"], 10.0);
 
     // A file in a real subfolder is still refused, and so is a second folder.
@@ -522,7 +513,7 @@ fn pack_takes_the_helper_modules_grading_reads() {
             "pyinterview-pack.json"
         ]
     );
-    let report = grade_json(&archive);
+    let report = graded(&archive);
     assert_eq!(report["exercises"][0]["score"], 10.0, "{report}");
     let warnings = |report: &serde_json::Value| -> Vec<String> {
         report["warnings"]
@@ -544,7 +535,7 @@ fn pack_takes_the_helper_modules_grading_reads() {
             }
         }
     });
-    let warned = warnings(&grade_json(&archive));
+    let warned = warnings(&graded(&archive));
     assert!(
         warned
             .iter()
@@ -608,7 +599,7 @@ fn a_pack_manifest_cannot_make_the_grader_read_other_files() {
             }
         }
     });
-    let report = grade_json(&archive);
+    let report = graded(&archive);
     let warnings = report["warnings"].to_string();
     assert!(
         warnings.contains("/dev/zero was packed but is not in the archive"),

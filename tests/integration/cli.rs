@@ -1212,25 +1212,22 @@ fn the_timing_pass_cannot_hang_grading_or_flood_the_report() {
         );
     let dir = submission_source("list_tuple", &source);
     let reference = root().join("python/solutions");
+    let list_tuple = ["--seed", "2", "--exercises", "list_tuple"];
     let began = std::time::Instant::now();
-    let out = run([
-        "grade",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--seed",
-        "2",
-        "--exercises",
-        "list_tuple",
-        "--timeout",
-        "20",
-        "--reference",
-        reference.to_str().unwrap(),
-    ])
-    .output()
-    .expect_code(0);
+    let report = grade_json(
+        dir.path(),
+        &[
+            &list_tuple[..],
+            &[
+                "--timeout",
+                "20",
+                "--reference",
+                reference.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
     let elapsed = began.elapsed();
-    let report: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     let exercise = &report["exercises"][0];
     assert_eq!(exercise["score"], 10.0, "{exercise}");
     assert!(
@@ -1245,20 +1242,7 @@ fn the_timing_pass_cannot_hang_grading_or_flood_the_report() {
         stdout.matches("raw").count(),
         "{stdout}"
     );
-    let untimed = run([
-        "grade",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--seed",
-        "2",
-        "--exercises",
-        "list_tuple",
-        "--no-reference",
-    ])
-    .output()
-    .expect_code(0);
-    let untimed: serde_json::Value = serde_json::from_str(&untimed.stdout()).unwrap();
+    let untimed = grade_json(dir.path(), &[&list_tuple[..], &["--no-reference"]].concat());
     assert_eq!(untimed["exercises"][0]["stdout"].as_str().unwrap(), stdout);
 }
 
@@ -1266,21 +1250,11 @@ fn the_timing_pass_cannot_hang_grading_or_flood_the_report() {
 fn grade_times_the_code_against_the_reference_solution() {
     let dir = submission_with("list_tuple", &solution("list_tuple"));
     let path = dir.path().to_str().unwrap();
-    let graded = |extra: &[&str]| -> serde_json::Value {
-        let out = run([
-            "grade",
-            path,
-            "--format",
-            "json",
-            "--seed",
-            "2",
-            "--exercises",
-            "list_tuple",
-        ])
-        .with_args(extra)
-        .output()
-        .expect_code(0);
-        serde_json::from_str(&out.stdout()).unwrap()
+    let graded = |extra: &[&str]| {
+        grade_json(
+            dir.path(),
+            &[&["--seed", "2", "--exercises", "list_tuple"][..], extra].concat(),
+        )
     };
     let reference = root().join("python/solutions");
     let timed = graded(&["--reference", reference.to_str().unwrap()]);

@@ -33,18 +33,7 @@ fn solved_workspace(tmp: &std::path::Path, name: &str, ids: &str) -> std::path::
 fn a_workspace_is_graded_on_the_exercises_it_assigns() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = solved_workspace(tmp.path(), "ws", "list_tuple,generators");
-    let out = run([
-        "grade",
-        ws.to_str().unwrap(),
-        "--format",
-        "json",
-        "--seed",
-        "3",
-    ])
-    .output()
-    .expect_code(0)
-    .stdout();
-    let report = json(&out);
+    let report = grade_json(&ws, &["--seed", "3"]);
     assert_eq!(exercise_ids(&report), ["list_tuple", "generators"]);
     assert_eq!(report["max_score"], 20.0);
     assert_eq!(report["score"], 20.0);
@@ -69,33 +58,12 @@ fn a_workspace_is_graded_on_the_exercises_it_assigns() {
     assert!(text.contains("Total: 20 / 20 (100%)"), "{text}");
 
     // --exercises still chooses, whatever the manifest says.
-    let out = run([
-        "grade",
-        ws.to_str().unwrap(),
-        "--format",
-        "json",
-        "--exercises",
-        "lru_cache",
-    ])
-    .output()
-    .expect_code(0)
-    .stdout();
-    let report = json(&out);
+    let report = grade_json(&ws, &["--exercises", "lru_cache"]);
     assert_eq!(exercise_ids(&report), ["lru_cache"]);
     assert_eq!(report["selection"], "requested");
     // Named twice, graded once.
-    let twice = run([
-        "grade",
-        ws.to_str().unwrap(),
-        "--format",
-        "json",
-        "--exercises",
-        "list_tuple,list_tuple",
-    ])
-    .output()
-    .expect_code(0)
-    .stdout();
-    assert_eq!(exercise_ids(&json(&twice)), ["list_tuple"]);
+    let twice = grade_json(&ws, &["--exercises", "list_tuple,list_tuple"]);
+    assert_eq!(exercise_ids(&twice), ["list_tuple"]);
 }
 
 #[test]
@@ -110,11 +78,7 @@ fn an_exercise_dropped_from_the_manifest_is_still_graded_and_flagged() {
         .retain(|e| e["id"] != "decorators");
     std::fs::write(&manifest_path, manifest.to_string()).unwrap();
 
-    let out = run(["grade", ws.to_str().unwrap(), "--format", "json"])
-        .output()
-        .expect_code(0)
-        .stdout();
-    let report = json(&out);
+    let report = grade_json(&ws, &[]);
     assert_eq!(exercise_ids(&report), ["list_tuple", "decorators"]);
     let warnings = report["warnings"].to_string();
     assert!(
@@ -153,12 +117,8 @@ fn a_submission_named_twice_is_graded_once() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = solved_workspace(tmp.path(), "ws", "list_tuple");
     let same = format!("{}/", ws.display());
-    let out = run(["grade", ws.to_str().unwrap(), &same, "--format", "json"])
-        .output()
-        .expect_code(0)
-        .stdout();
     // One JSON object, not two JSON Lines, and no similarity with itself.
-    let report = json(&out);
+    let report = grade_json(&ws, &[&same]);
     assert!(report.get("similar").is_none(), "{report}");
 }
 

@@ -194,3 +194,14 @@ pub fn init_workspace(ws: &Path, exercises: &str, seed: u64) {
         .output()
         .expect_code(0);
 }
+
+/// `pyinterview grade SUBMISSION --format json ARGS…`, which must exit 0,
+/// parsed.
+pub fn grade_json(submission: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run(["grade", submission.to_str().unwrap(), "--format", "json"])
+        .with_args(args)
+        .output()
+        .expect_code(0)
+        .stdout();
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
