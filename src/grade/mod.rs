@@ -115,11 +115,7 @@ pub fn grade_submission(
         }
         results.push(result);
     }
-    let present = ids
-        .iter()
-        .filter(|id| dir.join(format!("{id}.py")).is_file())
-        .count();
-    if present == 0 {
+    if results.iter().all(ExerciseResult::file_missing) {
         let files: Vec<String> = ids.iter().map(|id| format!("{id}.py")).collect();
         warnings.push(format!(
             "none of the exercise files ({}) is in this submission: is it the right directory?",
