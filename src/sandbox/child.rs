@@ -140,7 +140,6 @@ pub fn run(
                     },
                 });
             }
-            flush_output(py);
             if request.timing_rounds > 0 {
                 let micros = timing_pass(py, exercise, &candidate, request, start, &finished);
                 send(&ChildMessage::Timed { start, micros });
@@ -181,6 +180,8 @@ fn timing_pass(
     finished: &[Option<u64>],
 ) -> Vec<Option<u64>> {
     let mut best: Vec<Option<u64>> = vec![None; request.checks.len() - start];
+    // What the graded run printed goes out before the streams are muted.
+    flush_output(py);
     // Output of the repeats is not the candidate's to show: the report has
     // the first run's. Python's streams and the descriptors under them
     // (logging handlers, os.write, child processes) go to /dev/null.
