@@ -80,7 +80,7 @@ pub fn run(
         namespaces: setup.namespaces,
         submission: &request.submission,
         scratch: setup.scratch,
-        python_home: Path::new(env!("PYINTERVIEW_PYTHON_HOME")),
+        python_home: super::interpreter::python_home(),
         limits: &request.limits,
     };
     match confine::confine(&plan) {

@@ -10,13 +10,21 @@
 //! otherwise fail to encode.
 
 use std::ffi::CString;
+use std::path::Path;
 
 use pyo3::ffi;
+
+/// The Python installation the worker's interpreter runs from (its
+/// `sys.base_prefix`): the standard library the sandbox must be able to read.
+pub fn python_home() -> &'static Path {
+    Path::new(env!("PYINTERVIEW_PYTHON_HOME"))
+}
 
 /// Initialises the interpreter once, in the worker process. Returns with the
 /// GIL released (callers use `Python::attach`).
 pub fn initialize() -> Result<(), String> {
-    let home = CString::new(env!("PYINTERVIEW_PYTHON_HOME")).map_err(|e| e.to_string())?;
+    let home =
+        CString::new(python_home().as_os_str().as_encoded_bytes()).map_err(|e| e.to_string())?;
     // SAFETY: the PyConfig API is used as documented: initialised, filled,
     // consumed by Py_InitializeFromConfig, then cleared; all before any other
     // Python call in this process.
@@ -46,7 +54,7 @@ pub fn initialize() -> Result<(), String> {
         if ffi::PyStatus_Exception(status) != 0 {
             return Err(format!(
                 "the embedded Python (home {}) failed to start",
-                env!("PYINTERVIEW_PYTHON_HOME")
+                python_home().display()
             ));
         }
         ffi::PyEval_SaveThread();
