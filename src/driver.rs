@@ -119,10 +119,10 @@ fn joined(items: &[Value]) -> String {
         .collect()
 }
 
-/// Loads `python/harness.py` as a private module (not in `sys.modules`).
+/// Loads `python/harness.py` as a private, fingerprinted fixture module
+/// (see [`fixtures`]).
 pub fn load_harness(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
-    let code = CString::new(HARNESS_SOURCE).expect("harness source has no NUL");
-    PyModule::from_code(py, &code, c"<pyinterview-harness>", c"_pyinterview_harness")
+    fixtures(py, "harness", HARNESS_SOURCE)
 }
 
 /// Runs `f`, turning an exception it raises into [`Value::Raised`] — for
@@ -262,24 +262,135 @@ pub fn attr(obj: &Bound<'_, PyAny>, name: &str) -> Observed {
 
 /// Loads an exercise's own Python fixtures (functions to decorate, flaky
 /// callables, …) as a private module, once per child.
+///
+/// Fixture code shares the process with candidate code, which can reach any
+/// Python object (through `gc`, or the frames of its callers). So fixtures
+/// run with a private copy of the builtins made before any candidate code
+/// existed, and every object they consist of is fingerprinted when they are
+/// loaded: [`verify_fixtures`] then tells whether anything was rebound or
+/// had its code swapped since.
 pub fn fixtures<'py>(
     py: Python<'py>,
     name: &'static str,
     source: &'static str,
 ) -> PyResult<Bound<'py, PyModule>> {
-    use std::sync::Mutex;
-    static LOADED: Mutex<Vec<(&'static str, Py<PyModule>)>> = Mutex::new(Vec::new());
     let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, module)) = loaded.iter().find(|(n, _)| *n == name) {
+    if let Some((_, module, _)) = loaded.iter().find(|(n, _, _)| *n == name) {
         return Ok(module.bind(py).clone());
     }
     let code =
         CString::new(source).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    let file = CString::new(format!("<pyinterview-{name}-fixtures>")).expect("no NUL");
-    let module_name = CString::new(format!("_pyinterview_{name}_fixtures")).expect("no NUL");
-    let module = PyModule::from_code(py, &code, &file, &module_name)?;
-    loaded.push((name, module.clone().unbind()));
+    let module = PyModule::new(py, &format!("_pyinterview_{name}_fixtures"))?;
+    let globals = module.dict();
+    globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
+    py.run(&code, Some(&globals), None)?;
+    let print = Fingerprint::of(py, &globals)?;
+    loaded.push((name, module.clone().unbind(), print));
     Ok(module)
+}
+
+type Loaded = (&'static str, Py<PyModule>, Fingerprint);
+static LOADED: std::sync::Mutex<Vec<Loaded>> = std::sync::Mutex::new(Vec::new());
+
+/// Fingerprints every fixture module loaded so far anew: called once, after
+/// the exercise's own set-up (which may add to its fixtures) and before the
+/// candidate's module is imported.
+pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    for (_, module, print) in loaded.iter_mut() {
+        *print = Fingerprint::of(py, &module.bind(py).dict())?;
+    }
+    Ok(())
+}
+
+/// Fails when any fixture module (or the private builtins) changed since it
+/// was loaded: the observation that used it cannot be trusted.
+pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
+    let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, module, print) in loaded.iter() {
+        let now = Fingerprint::of(py, &module.bind(py).dict())?;
+        if !now.same_as(py, print) {
+            return Err(HarnessTampered::new_err(format!(
+                "the code changed the grader's {name} fixtures while they were in use"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pyo3::create_exception!(
+    pyinterview,
+    HarnessTampered,
+    pyo3::exceptions::PyException,
+    "Candidate code changed an object the harness observes with."
+);
+
+/// Every object a fixture module consists of, held strongly so that no
+/// identity can be reused: its globals and the private builtins (each entry),
+/// and for each function there (or method of a class defined there) its
+/// code, defaults and keyword defaults.
+struct Fingerprint(Vec<Py<PyAny>>);
+
+/// Two `(key, value)` items with equal keys and the very same value.
+fn same_entry<'py>(x: &Bound<'py, PyAny>, y: &Bound<'py, PyAny>) -> bool {
+    fn pair<'py>(t: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        Some((t.get_item(0).ok()?, t.get_item(1).ok()?))
+    }
+    match (pair(x), pair(y)) {
+        (Some((kx, vx)), Some((ky, vy))) => kx.eq(&ky).unwrap_or(false) && vx.is(&vy),
+        _ => false,
+    }
+}
+
+impl Fingerprint {
+    fn of(py: Python<'_>, globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
+        let mut held = Vec::new();
+        let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.clone();
+        for dict in [globals.clone(), builtins] {
+            let items = dict.items();
+            held.push(items.clone().into_any().unbind());
+            for entry in items.iter() {
+                let value = entry.get_item(1)?;
+                Self::members(&value, &mut held)?;
+                if value.is_instance_of::<pyo3::types::PyType>()
+                    && !dict.is(trusted()?.builtins.bind(py))
+                {
+                    for member in value
+                        .getattr("__dict__")?
+                        .call_method0("values")?
+                        .try_iter()?
+                    {
+                        Self::members(&member?, &mut held)?;
+                    }
+                }
+            }
+        }
+        Ok(Fingerprint(held))
+    }
+
+    /// A function's mutable parts; anything else as itself.
+    fn members(value: &Bound<'_, PyAny>, held: &mut Vec<Py<PyAny>>) -> PyResult<()> {
+        held.push(value.clone().unbind());
+        if value.is_instance_of::<pyo3::types::PyFunction>() {
+            for part in ["__code__", "__defaults__", "__kwdefaults__"] {
+                held.push(value.getattr(part)?.unbind());
+            }
+        }
+        Ok(())
+    }
+
+    fn same_as(&self, py: Python<'_>, other: &Fingerprint) -> bool {
+        // The item lists are compared entry by entry: same keys, same objects.
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|(a, b)| {
+                let (a, b) = (a.bind(py), b.bind(py));
+                if let (Ok(a), Ok(b)) = (a.cast::<PyList>(), b.cast::<PyList>()) {
+                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same_entry(&x, &y))
+                } else {
+                    a.is(b)
+                }
+            })
+    }
 }
 
 /// An iterator that counts the items pulled through it, for laziness checks.
@@ -287,7 +398,12 @@ pub fn fixtures<'py>(
 /// The count lives in Rust and has no Python attribute, so candidate code can
 /// pull items but cannot read or rewrite the count (a plain Python counter
 /// could be "corrected" with `it.pulls -= 1`).
-#[pyclass(module = "pyinterview", name = "CountingIterator", frozen)]
+#[pyclass(
+    module = "pyinterview",
+    name = "CountingIterator",
+    frozen,
+    immutable_type
+)]
 pub struct PullCounter {
     source: Py<pyo3::types::PyIterator>,
     pulls: std::sync::atomic::AtomicUsize,
@@ -327,4 +443,129 @@ impl PullCounter {
             None => Ok(None),
         }
     }
+}
+
+/// Objects the drivers use that candidate code could rebind by name
+/// (`builtins.next = …`, a fake `inspect` in `sys.modules`), captured in the
+/// worker before any candidate code exists. Builtin functions and types are
+/// immutable, so holding them is enough: rebinding a name changes nothing here.
+struct Trusted {
+    /// A copy of `builtins.__dict__`: the builtins fixture code runs with.
+    builtins: Py<PyAny>,
+    next: Py<PyAny>,
+    generator_type: Py<PyAny>,
+    get_switch_interval: Py<PyAny>,
+    set_switch_interval: Py<PyAny>,
+}
+
+static TRUSTED: std::sync::OnceLock<Trusted> = std::sync::OnceLock::new();
+
+/// Captures [`Trusted`]; the worker calls it once, before it forks any child.
+pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
+    let builtins = py.import("builtins")?;
+    let sys = py.import("sys")?;
+    let types = py.import("types")?;
+    let trusted = Trusted {
+        builtins: builtins.dict().copy()?.into_any().unbind(),
+        next: builtins.getattr("next")?.unbind(),
+        generator_type: types.getattr("GeneratorType")?.unbind(),
+        get_switch_interval: sys.getattr("getswitchinterval")?.unbind(),
+        set_switch_interval: sys.getattr("setswitchinterval")?.unbind(),
+    };
+    let _ = TRUSTED.set(trusted);
+    Ok(())
+}
+
+fn trusted() -> PyResult<&'static Trusted> {
+    TRUSTED.get().ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err("internal: the harness was not initialised")
+    })
+}
+
+/// `next(it)`, with the builtin captured before candidate code ran.
+pub fn next_of<'py>(it: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    trusted()?.next.bind(it.py()).call1((it,))
+}
+
+/// Whether `obj` is a generator object: its exact type is compared with the
+/// generator type itself (an iterator class, or a fake `inspect`, cannot pass).
+pub fn is_generator(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.get_type().is(trusted()?.generator_type.bind(obj.py())))
+}
+
+/// A clock the driver sets by hand, injected as `clock=`: calling it returns
+/// the time last set. Native and immutable, so candidate code can read the
+/// time but neither set it nor patch how it is read.
+#[pyclass(module = "pyinterview", name = "FakeClock", frozen, immutable_type)]
+pub struct FakeClock {
+    now: std::sync::atomic::AtomicU64,
+}
+
+impl FakeClock {
+    pub fn new(py: Python<'_>, start: f64) -> PyResult<Bound<'_, FakeClock>> {
+        Bound::new(
+            py,
+            FakeClock {
+                now: std::sync::atomic::AtomicU64::new(start.to_bits()),
+            },
+        )
+    }
+
+    /// Moves the clock (from the driver: there is no Python method for it).
+    pub fn set(&self, now: f64) {
+        self.now
+            .store(now.to_bits(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[pymethods]
+impl FakeClock {
+    fn __call__(&self) -> f64 {
+        f64::from_bits(self.now.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("FakeClock({})", self.__call__())
+    }
+}
+
+/// Calls `call(py, thread, call_index)` from `threads` native threads that
+/// start together, `calls_each` times each, with Python's switch interval
+/// at a microsecond so that threads interleave inside the candidate's code.
+/// Returns the type names of the exceptions raised, in no particular order.
+///
+/// The threads, the start barrier and whatever `call` records live in Rust:
+/// candidate code can find every Python object through `gc` or its callers'
+/// frames, but nothing here is one.
+pub fn hammer(
+    py: Python<'_>,
+    threads: usize,
+    calls_each: usize,
+    call: impl Fn(Python<'_>, usize, usize) -> PyResult<()> + Sync,
+) -> PyResult<Vec<String>> {
+    let trusted = trusted()?;
+    let previous = trusted.get_switch_interval.bind(py).call0()?;
+    trusted.set_switch_interval.bind(py).call1((1e-6,))?;
+    let errors = std::sync::Mutex::new(Vec::new());
+    let start = std::sync::Barrier::new(threads);
+    py.detach(|| {
+        std::thread::scope(|scope| {
+            for thread in 0..threads {
+                let (call, errors, start) = (&call, &errors, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    Python::attach(|py| {
+                        for index in 0..calls_each {
+                            if let Err(err) = call(py, thread, index) {
+                                let name = exception_type_name(py, &err);
+                                errors.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+                            }
+                        }
+                    })
+                });
+            }
+        })
+    });
+    trusted.set_switch_interval.bind(py).call1((previous,))?;
+    Ok(errors.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

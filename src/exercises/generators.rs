@@ -17,7 +17,8 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::driver::{
-    Candidate, Observed, PullCounter, Source, capture, extract, fixtures, to_python,
+    Candidate, Observed, PullCounter, Source, capture, extract, fixtures, is_generator, next_of,
+    to_python,
 };
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
@@ -328,11 +329,6 @@ fn with_points_literal(value: &Value) -> String {
         Value::Tuple(items) => format!("({})", join(items)),
         other => other.literal(),
     }
-}
-
-/// `next(it)`.
-fn next_of<'py>(it: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    it.py().import("builtins")?.getattr("next")?.call1((it,))
 }
 
 /// A random nested value of lists, tuples and leaves (ints, strings, bytes).
@@ -870,11 +866,7 @@ impl Exercise for Generators {
             Call::FlattenDelegates { nested } => {
                 let flatten = candidate.get("flatten")?;
                 let g = flatten.call1((to_python(py, nested)?,))?;
-                let is_generator = py
-                    .import("inspect")?
-                    .getattr("isgenerator")?
-                    .call1((&g,))?
-                    .is_truthy()?;
+                let is_generator = is_generator(&g)?;
                 let first = extract(&next_of(&g)?);
                 let delegating = capture(py, || {
                     Ok(Value::Bool(!g.getattr("gi_yieldfrom")?.is_none()))

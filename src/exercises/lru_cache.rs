@@ -15,11 +15,11 @@
 use std::collections::VecDeque;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, attr, capture, extract, fixtures, to_python};
+use crate::driver::{Candidate, Observed, attr, capture, extract, fixtures, hammer, to_python};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
@@ -350,27 +350,86 @@ def make_area():
 
     area.__qualname__ = "Shapes.area"
     return area
-
-
-def hammer_cache(lru_cache, hammer, maxsize, keys, threads, calls_each):
-    def square(x):
-        return x * x
-
-    cached = lru_cache(maxsize=maxsize)(square)
-    wrong = []
-    above = []
-
-    def target(thread, call):
-        x = (thread * 7 + call * 3) % keys
-        if cached(x) != x * x:
-            wrong.append(x)
-        if cached.cache_info().currsize > maxsize:
-            above.append(x)
-
-    errors = hammer(target, threads, calls_each)
-    info = cached.cache_info()
-    return sorted(set(errors)), len(wrong), len(above), info.hits + info.misses, info.currsize
 "#;
+
+/// Caches a native `square` with the candidate's `lru_cache(maxsize=…)` and
+/// calls it from `threads` threads at once (see [`hammer`]); every
+/// observation is counted on the native side. Call `call` of thread `thread`
+/// asks for [`thread_key`].
+fn hammer_cache(
+    py: Python<'_>,
+    lru_cache: &Bound<'_, PyAny>,
+    maxsize: i64,
+    keys: i64,
+    threads: i64,
+    calls_each: i64,
+) -> Observed {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let square = PyCFunction::new_closure(py, Some(c"square"), None, |args, _| {
+        let x: i64 = args.get_item(0)?.extract()?;
+        Ok::<i64, PyErr>(x * x)
+    })?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("maxsize", maxsize)?;
+    let cached = lru_cache
+        .call((), Some(&kwargs))?
+        .call1((square,))?
+        .unbind();
+    let currsize = |info: &Bound<'_, PyAny>| -> PyResult<i64> {
+        match extract(&info.getattr("currsize")?) {
+            Value::Int(n) => Ok(n),
+            other => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "cache_info().currsize is {}, not an int",
+                other.repr()
+            ))),
+        }
+    };
+    let (wrong, above) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let errors = hammer(
+        py,
+        threads as usize,
+        calls_each as usize,
+        |py, thread, call| {
+            let x = thread_key(thread as i64, call as i64, keys);
+            let cached = cached.bind(py);
+            if extract(&cached.call1((x,))?) != Value::Int(x * x) {
+                wrong.fetch_add(1, SeqCst);
+            }
+            let info = cached.call_method0("cache_info")?;
+            if currsize(&info)? > maxsize {
+                above.fetch_add(1, SeqCst);
+            }
+            Ok(())
+        },
+    )?;
+    let info = cached.bind(py).call_method0("cache_info")?;
+    let counted = |name: &str| -> PyResult<Option<i64>> {
+        Ok(match extract(&info.getattr(name)?) {
+            Value::Int(n) => Some(n),
+            _ => None,
+        })
+    };
+    let hits_plus_misses = match (counted("hits")?, counted("misses")?) {
+        (Some(hits), Some(misses)) => Value::Int(hits + misses),
+        _ => Value::Other("not two ints".into()),
+    };
+    let mut errors = errors;
+    errors.sort();
+    errors.dedup();
+    Ok(Value::record([
+        (
+            "errors",
+            Value::List(errors.into_iter().map(Value::Str).collect()),
+        ),
+        ("wrong_results", Value::Int(wrong.into_inner() as i64)),
+        (
+            "samples_above_maxsize",
+            Value::Int(above.into_inner() as i64),
+        ),
+        ("hits_plus_misses", hits_plus_misses),
+        ("final_currsize", extract(&info.getattr("currsize")?)),
+    ]))
+}
 
 /// Switches off the standard library's caches before the candidate's module
 /// is imported. Modules that build their own caches with `functools.lru_cache`
@@ -873,24 +932,7 @@ impl Exercise for LruCacheExercise {
                 keys,
                 threads,
                 calls_each,
-            } => {
-                let observed = fixtures.getattr("hammer_cache")?.call1((
-                    &lru_cache,
-                    candidate.harness("hammer")?,
-                    *maxsize,
-                    *keys,
-                    *threads,
-                    *calls_each,
-                ))?;
-                let get = |i: usize| -> PyResult<Value> { Ok(extract(&observed.get_item(i)?)) };
-                Ok(Value::record([
-                    ("errors", get(0)?),
-                    ("wrong_results", get(1)?),
-                    ("samples_above_maxsize", get(2)?),
-                    ("hits_plus_misses", get(3)?),
-                    ("final_currsize", get(4)?),
-                ]))
-            }
+            } => hammer_cache(py, &lru_cache, *maxsize, *keys, *threads, *calls_each),
         }
     }
 }

@@ -17,7 +17,8 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::driver::{
-    Candidate, Fault, Observed, attr, capture, extract, fixtures, object_type_name,
+    Candidate, FakeClock, Fault, Observed, attr, capture, extract, fixtures, hammer,
+    object_type_name,
 };
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
@@ -245,18 +246,6 @@ class Scripted:
         answer = self.answers[self.asked % len(self.answers)]
         self.asked += 1
         return answer
-
-
-def hammer_bucket(TokenBucket, hammer, clock, capacity, tokens, threads, calls_each):
-    bucket = TokenBucket(rate=1.0, capacity=capacity, clock=clock)
-    granted = []
-
-    def target(thread, call):
-        if bucket.allow(tokens):
-            granted.append(call)
-
-    errors = hammer(target, threads, calls_each)
-    return sorted(set(errors)), len(granted), bucket.available
 "#;
 
 // ---- checks, expectations and the driver --------------------------------
@@ -885,7 +874,7 @@ impl Exercise for RateLimiter {
             kwargs.set_item("clock", clock)?;
             Ok(candidate.get("TokenBucket")?.call((), Some(&kwargs))?)
         };
-        let fake_clock = |start: f64| candidate.harness("FakeClock")?.call1((start,));
+        let fake_clock = |start: f64| FakeClock::new(py, start);
         match call {
             Call::Bucket {
                 rate,
@@ -894,10 +883,10 @@ impl Exercise for RateLimiter {
                 ops,
             } => {
                 let clock = fake_clock(*start)?;
-                let bucket = new_bucket(*rate, *capacity, &clock)?;
+                let bucket = new_bucket(*rate, *capacity, clock.as_any())?;
                 let mut results = Vec::with_capacity(ops.len());
                 for op in ops {
-                    clock.call_method1("set", (op.at(),))?;
+                    clock.get().set(op.at());
                     results.push(match op {
                         BucketOp::Allow { tokens, .. } => {
                             observe(&[(&value_error, "ValueError")], &|| {
@@ -931,20 +920,29 @@ impl Exercise for RateLimiter {
                 threads,
                 calls_each,
             } => {
-                let observed = fixtures.getattr("hammer_bucket")?.call1((
-                    candidate.get("TokenBucket")?,
-                    candidate.harness("hammer")?,
-                    fake_clock(0.0)?,
-                    *capacity,
-                    *tokens,
-                    *threads,
-                    *calls_each,
-                ))?;
-                let get = |i: usize| -> PyResult<Value> { Ok(extract(&observed.get_item(i)?)) };
+                let clock = fake_clock(0.0)?;
+                let bucket = new_bucket(1.0, *capacity, clock.as_any())?.unbind();
+                let granted = std::sync::atomic::AtomicUsize::new(0);
+                let mut errors =
+                    hammer(py, *threads as usize, *calls_each as usize, |py, _, _| {
+                        if bucket
+                            .bind(py)
+                            .call_method1("allow", (*tokens,))?
+                            .is_truthy()?
+                        {
+                            granted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                        Ok(())
+                    })?;
+                errors.sort();
+                errors.dedup();
                 Ok(Value::record([
-                    ("errors", get(0)?),
-                    ("granted", get(1)?),
-                    ("available", get(2)?),
+                    (
+                        "errors",
+                        Value::List(errors.into_iter().map(Value::Str).collect()),
+                    ),
+                    ("granted", Value::Int(granted.into_inner() as i64)),
+                    ("available", extract(&bucket.bind(py).getattr("available")?)),
                 ]))
             }
             Call::Window {
@@ -961,7 +959,7 @@ impl Exercise for RateLimiter {
                 let limiter = candidate.get("SlidingWindow")?.call((), Some(&kwargs))?;
                 let mut results = Vec::with_capacity(times.len());
                 for t in times {
-                    clock.call_method1("set", (*t,))?;
+                    clock.get().set(*t);
                     results.push(extract(&limiter.call_method0("allow")?));
                 }
                 Ok(Value::List(results))
@@ -1006,12 +1004,12 @@ impl Exercise for RateLimiter {
                 let rate_limited = candidate.get("rate_limited")?;
                 let limited_error = candidate.get("RateLimited")?;
                 let clock = fake_clock(*start)?;
-                let bucket = new_bucket(*rate, *capacity, &clock)?;
+                let bucket = new_bucket(*rate, *capacity, clock.as_any())?;
                 let fetch = fixtures.getattr("make_fetch")?.call0()?;
                 let f = rate_limited.call1((&bucket,))?.call1((&fetch,))?;
                 let mut results = Vec::with_capacity(calls.len());
                 for (at, x) in calls {
-                    clock.call_method1("set", (*at,))?;
+                    clock.get().set(*at);
                     results.push(observe(&[(&limited_error, "RateLimited")], &|| {
                         Ok(extract(&f.call1((*x,))?))
                     })?);

@@ -30,7 +30,7 @@ fn layout() -> Result<&'static Layout, &'static str> {
 
 fn detect() -> Result<Layout, &'static str> {
     if unsafe { libc::geteuid() } != 0 {
-        return Err("no cgroup here (not root): memory is limited per process only");
+        return Err("no cgroup here: not root");
     }
     let table = std::fs::read_to_string("/proc/self/cgroup").map_err(|_| "no /proc/self/cgroup")?;
     let mut v1_memory = None;
@@ -67,7 +67,7 @@ fn detect() -> Result<Layout, &'static str> {
             return Ok(Layout::V2 { base, pids });
         }
     }
-    Err("no memory cgroup can be created here: memory is limited per process only")
+    Err("no memory cgroup can be created here")
 }
 
 /// One child's cgroups; removed on drop.

@@ -15,9 +15,11 @@ use pyo3::prelude::*;
 
 use super::confine;
 use super::protocol::{
-    CheckOutcome, ChildMessage, FaultInfo, Nonce, RunRequest, TIMING_BUDGET, write_sealed,
+    CheckOutcome, ChildMessage, FaultInfo, RunRequest, SealKey, TIMING_BUDGET, write_sealed,
 };
-use crate::driver::{Candidate, Fault, exception_type_name, load_harness};
+use crate::driver::{
+    Candidate, Fault, exception_type_name, load_harness, seal_fixtures, verify_fixtures,
+};
 use crate::exercise::Graded;
 
 /// The descriptor the child writes its results to.
@@ -25,6 +27,21 @@ pub const RESULT_FD: i32 = 3;
 /// Traceback lines kept from the candidate's file (the innermost ones).
 const TRACEBACK_LINES: usize = 6;
 const MESSAGE_CHARS: usize = 2000;
+/// A clear `ImportError` for the modules that reach raw memory. Only the
+/// message: the seccomp filter is what makes them unloadable, should the
+/// code take this finder out of `sys.meta_path`.
+const BLOCK_NATIVE_ACCESS: &std::ffi::CStr = cr#"
+import sys
+class _NoRawMemory:
+    BLOCKED = ("ctypes", "_ctypes", "cffi", "_cffi_backend")
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name.partition(".")[0] in cls.BLOCKED:
+            raise ImportError(f"{name} is not available in the pyinterview sandbox", name=name)
+        return None
+sys.meta_path.insert(0, _NoRawMemory)
+del _NoRawMemory
+"#;
 
 /// The write ends the worker created for this child (raw: the child rewires them).
 pub struct ChildPipes {
@@ -39,8 +56,8 @@ pub struct ChildSetup<'a> {
     pub namespaces: bool,
     /// The (empty) directory to copy the submission into and work in.
     pub scratch: &'a Path,
-    /// The seal of this child's result frames.
-    pub nonce: Nonce,
+    /// The key that seals this child's result frames.
+    pub key: SealKey,
     /// The cgroup to join, or why there is none.
     pub cgroup: Result<&'a super::cgroup::Cgroup, String>,
 }
@@ -63,13 +80,16 @@ pub fn run(
     // SAFETY: RESULT_FD was just set up by rewire_descriptors and is ours alone.
     let mut results = unsafe { File::from_raw_fd(RESULT_FD) };
     let me = unsafe { libc::getpid() };
-    let nonce = setup.nonce;
+    let key = setup.key;
+    let mut sent = 0u64;
     let mut send = |message: &ChildMessage| {
         // A copy made by fork() in the candidate's code never reports.
         if unsafe { libc::getpid() } != me {
             unsafe { libc::_exit(0) };
         }
-        if write_sealed(&mut results, &nonce, message).is_err() {
+        let number = sent;
+        sent += 1;
+        if write_sealed(&mut results, &key, number, message).is_err() {
             // The worker is gone or the pipe was tampered with: nothing to report to.
             unsafe { libc::_exit(3) };
         }
@@ -82,6 +102,7 @@ pub fn run(
         scratch: setup.scratch,
         python_home: super::interpreter::python_home(),
         limits: &request.limits,
+        result_fd: RESULT_FD,
     };
     match confine::confine(&plan) {
         Ok(mut confinement) => {
@@ -121,7 +142,18 @@ pub fn run(
                 let mut returned = Vec::with_capacity(calls.len());
                 let mut fault = None;
                 for call in calls {
-                    match exercise.drive_json(&candidate, call) {
+                    // An observation counts only if the harness's own
+                    // Python objects are as they were loaded.
+                    // Python objects are as they were loaded, before the
+                    // call and after it (whatever the call's outcome).
+                    let observed = verify_fixtures(py)
+                        .map_err(Fault::from)
+                        .and_then(|()| exercise.drive_json(&candidate, call));
+                    let observed = match verify_fixtures(py) {
+                        Err(tampered) => Err(Fault::from(tampered)),
+                        Ok(()) => observed,
+                    };
+                    match observed {
                         Ok(value) => returned.push(value),
                         Err(err) => {
                             fault = Some(fault_info(py, err, &module_path));
@@ -240,6 +272,8 @@ unsafe fn rewire_descriptors(pipes: &ChildPipes) {
         libc::dup2(out, 1);
         libc::dup2(err, 2);
         libc::dup2(result, RESULT_FD);
+        // Nothing the code `exec`s inherits the result pipe.
+        libc::fcntl(RESULT_FD, libc::F_SETFD, libc::FD_CLOEXEC);
         if libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32) != 0 {
             for fd in 4..4096 {
                 libc::close(fd);
@@ -275,8 +309,10 @@ fn import_candidate<'py>(
         environ.set_item("PATH", "/usr/bin:/bin")?;
         py.import("tempfile")?.setattr("tempdir", &dir_text)?;
     }
+    py.run(BLOCK_NATIVE_ACCESS, None, None)?;
     exercise.prepare(py)?;
     let harness = load_harness(py)?;
+    seal_fixtures(py)?;
     let util = py.import("importlib.util")?;
     let name = exercise.id();
     let spec = util.call_method1("spec_from_file_location", (name, path))?;

@@ -56,6 +56,8 @@ pub struct Plan<'a> {
     pub scratch: &'a Path,
     pub python_home: &'a Path,
     pub limits: &'a Limits,
+    /// The descriptor results are written to, which the code may not replace.
+    pub result_fd: i32,
 }
 
 /// Applies every step; an `Err` means the child must not run candidate code.
@@ -74,36 +76,57 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
                 ),
             );
         }
-        Err(why) => report.add("memory", false, why),
+        Err(why) => report.add(
+            "memory",
+            true,
+            format!(
+                "the supervisor adds up the resident memory of all the sandbox's processes every 20 ms and ends them past {} MiB ({why})",
+                plan.limits.memory_mb
+            ),
+        ),
     }
     // Read before the mounts: the submission may live under a directory
     // that the mount namespace is about to cover.
     let files = read_submission(plan.submission, plan.limits)?;
     if plan.namespaces {
         private_mounts(plan)?;
+        let how = if root { "" } else { " (in a user namespace)" };
         report.add(
             "processes",
             true,
-            "own PID namespace: everything the code starts dies with it",
+            format!("own PID namespace{how}: everything the code starts dies with it"),
         );
-        report.add("network", true, "own network namespace with no interfaces");
+        report.add(
+            "network",
+            true,
+            format!("own network namespace with no interfaces{how}, and seccomp: no sockets but socketpairs"),
+        );
     } else {
         report.add(
             "processes",
             false,
-            "no PID namespace here (not root): the process group is killed and orphans are swept",
+            "no PID namespace here (user namespaces refused): every descendant is found and killed when the exercise ends",
         );
         report.add(
             "network",
-            false,
-            "no network namespace here (not root): only TCP is blocked, by Landlock",
+            true,
+            "seccomp: no sockets but AF_UNIX socketpairs, no connect, bind or addressed send",
         );
     }
     let copied = write_files(plan.scratch, &files)?;
     if root {
         chown_tree(plan.scratch, &copied)?;
     }
-    set_limits(plan.limits)?;
+    // RLIMIT_NPROC counts every process of the user. As root the sandbox has
+    // a uid of its own, in a user namespace a count of its own; otherwise the
+    // user's other processes (hundreds on a desktop) would eat the budget, so
+    // the limit starts from how many the user runs now.
+    let processes = if root || plan.namespaces {
+        plan.limits.processes
+    } else {
+        user_tasks() + plan.limits.processes
+    };
+    set_limits(plan.limits, processes)?;
     if root {
         drop_privileges()?;
         report.add(
@@ -112,11 +135,32 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
             format!("runs as uid {}, not root", sandbox_id()),
         );
     } else {
-        report.add("user", true, "runs as the grading user (not root)");
+        if plan.namespaces {
+            // The user namespace gave every capability inside it.
+            drop_capabilities()?;
+        }
+        report.add(
+            "user",
+            true,
+            "runs as the grading user, with no capabilities",
+        );
     }
+    // Not dumpable: /proc/self/fd and friends then belong to root, so the
+    // code cannot reopen its own result pipe through /proc/self/fd/3 (a uid
+    // change does this by itself as root; without root it must be asked for).
+    check(
+        unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) },
+        "PR_SET_DUMPABLE",
+    )?;
     std::env::set_current_dir(plan.scratch)
         .map_err(|e| format!("chdir to the scratch directory: {e}"))?;
     landlock(plan, &mut report)?;
+    super::seccomp::install(plan.result_fd)?;
+    report.add(
+        "syscalls",
+        true,
+        "seccomp: the result descriptor cannot be replaced, no tracing or reading other processes' memory, no new native code (ctypes, cffi, extension modules not preloaded), no namespaces or mounts",
+    );
     Ok(report)
 }
 
@@ -188,10 +232,14 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
     }
     std::fs::create_dir_all(plan.scratch)
         .map_err(|e| format!("mkdir {}: {e}", plan.scratch.display()))?;
+    let (uid, gid) = if unsafe { libc::geteuid() } == 0 {
+        (sandbox_id(), sandbox_id())
+    } else {
+        unsafe { (libc::geteuid(), libc::getegid()) }
+    };
     let size = format!(
-        "size={}m,mode=0700,uid={id},gid={id}",
+        "size={}m,mode=0700,uid={uid},gid={gid}",
         plan.limits.file_size_mb.max(1) * 4,
-        id = sandbox_id()
     );
     mount(
         "pyinterview-scratch",
@@ -201,13 +249,20 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
         Some(&size),
     )?;
     expose_python_home(plan.python_home)?;
-    mount(
+    // A /proc of the sandbox's own. In a user namespace the kernel refuses
+    // it where the host's /proc is partly covered (as in a container); that
+    // costs nothing essential, since Landlock keeps /proc unreadable anyway.
+    let proc = mount(
         "proc",
         Path::new("/proc"),
         Some("proc"),
         libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
         None,
-    )
+    );
+    match proc {
+        Err(_) if unsafe { libc::geteuid() } != 0 => Ok(()),
+        other => other,
+    }
 }
 
 /// If an ancestor of the Python home is closed to others (e.g. `/root` is
@@ -297,7 +352,24 @@ fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {
     Ok(())
 }
 
-fn set_limits(limits: &Limits) -> Result<(), String> {
+/// Processes and threads of this user now (what RLIMIT_NPROC counts).
+fn user_tasks() -> u64 {
+    let me = unsafe { libc::getuid() };
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .filter(|e| e.metadata().is_ok_and(|m| m.uid() == me))
+        .map(|e| std::fs::read_dir(e.path().join("task")).map_or(1, |t| t.count() as u64))
+        .sum()
+}
+
+fn set_limits(limits: &Limits, processes: u64) -> Result<(), String> {
     let mib = 1024 * 1024;
     let set = |resource, soft: u64, hard: u64, what: &str| {
         let limit = libc::rlimit {
@@ -331,14 +403,58 @@ fn set_limits(limits: &Limits) -> Result<(), String> {
         limits.open_files,
         "RLIMIT_NOFILE",
     )?;
-    set(
-        libc::RLIMIT_NPROC,
-        limits.processes,
-        limits.processes,
-        "RLIMIT_NPROC",
-    )?;
+    // Never above the hard limit the user already has (only root may raise it).
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut current) };
+    let processes = processes.min(current.rlim_max);
+    set(libc::RLIMIT_NPROC, processes, processes, "RLIMIT_NPROC")?;
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     Ok(())
+}
+
+/// Empties every capability set, the bounding set and the ambient set.
+fn drop_capabilities() -> Result<(), String> {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    const VERSION_3: u32 = 0x2008_0522;
+    unsafe {
+        for cap in 0..64 {
+            libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0);
+        }
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL,
+            0,
+            0,
+            0,
+        );
+        let header = Header {
+            version: VERSION_3,
+            pid: 0,
+        };
+        let data = [Data {
+            effective: 0,
+            permitted: 0,
+            inheritable: 0,
+        }; 2];
+        check(
+            libc::syscall(libc::SYS_capset, &header, data.as_ptr()) as libc::c_int,
+            "capset",
+        )
+    }
 }
 
 fn drop_privileges() -> Result<(), String> {
@@ -375,10 +491,9 @@ fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<(), String> {
     .iter()
     .map(Path::new)
     .collect();
+    // Not /proc, even the sandbox's own: /proc/self/mem would read the
+    // driver's memory and /proc/self/fd/3 would reopen the result pipe.
     readable.push(plan.python_home);
-    if plan.namespaces {
-        readable.push(Path::new("/proc")); // the sandbox's own /proc only
-    }
     let status = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(abi))

@@ -18,7 +18,7 @@
 use std::fs::File;
 use std::os::fd::{FromRawFd, RawFd};
 
-use super::protocol::{ChildMessage, Nonce, write_sealed};
+use super::protocol::{ChildMessage, INIT_FRAME, SealKey, write_sealed};
 
 /// Runs as PID 1 until `runner` (PID 2) ends, reports how it ended on
 /// `result_fd`, and exits. Never returns.
@@ -26,7 +26,7 @@ use super::protocol::{ChildMessage, Nonce, write_sealed};
 /// # Safety
 /// Call only in a freshly forked, single-threaded process that owns
 /// `result_fd`; it closes every other descriptor.
-pub unsafe fn run(runner: libc::pid_t, result_fd: RawFd, nonce: Nonce) -> ! {
+pub unsafe fn run(runner: libc::pid_t, result_fd: RawFd, key: SealKey) -> ! {
     unsafe {
         // Hold nothing but the result pipe, so the worker sees the runner's
         // output pipes close when the runner (and what it started) does.
@@ -52,7 +52,12 @@ pub unsafe fn run(runner: libc::pid_t, result_fd: RawFd, nonce: Nonce) -> ! {
             // Otherwise an orphan the runner left behind: reaped, keep waiting.
         };
         let mut results = File::from_raw_fd(result_fd);
-        let _ = write_sealed(&mut results, &nonce, &ChildMessage::Ended { wait_status });
+        let _ = write_sealed(
+            &mut results,
+            &key,
+            INIT_FRAME,
+            &ChildMessage::Ended { wait_status },
+        );
         libc::_exit(0)
     }
 }

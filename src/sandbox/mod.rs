@@ -24,6 +24,7 @@ mod init;
 mod interpreter;
 pub mod limits;
 pub mod protocol;
+mod seccomp;
 pub mod worker;
 
 pub use limits::{Confinement, Limits};
@@ -75,6 +76,16 @@ impl Sandbox {
     /// A sandbox using the running executable as its worker.
     pub fn from_current_exe() -> io::Result<Sandbox> {
         Ok(Sandbox::new(std::env::current_exe()?))
+    }
+
+    /// The process ids of the workers running now (this one's, and the
+    /// reference runs'), for tests that check nothing outlives a request.
+    pub fn worker_pids(&self) -> Vec<u32> {
+        let mut pids: Vec<u32> = self.worker.iter().map(|w| w.process.id()).collect();
+        if let Some(reference) = &self.reference {
+            pids.extend(reference.worker_pids());
+        }
+        pids
     }
 
     pub fn program(&self) -> &Path {
@@ -134,10 +145,15 @@ impl Sandbox {
     }
 
     fn spawn(&self) -> Result<Worker, SandboxError> {
-        let mut process = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .arg(WORKER_ARG)
             .env_clear()
-            .env("PATH", "/usr/bin:/bin")
+            .env("PATH", "/usr/bin:/bin");
+        if let Some(value) = std::env::var_os(worker::NO_USER_NAMESPACES) {
+            command.env(worker::NO_USER_NAMESPACES, value);
+        }
+        let mut process = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

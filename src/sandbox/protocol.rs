@@ -163,19 +163,43 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Opti
         .map_err(io::Error::other)
 }
 
-/// A per-child secret that starts every result frame. Candidate code shares
-/// the child's process, but cannot learn it without reading the process's
-/// memory, so output it writes to any descriptor — fd 3 included — cannot
-/// pass for a result.
-pub type Nonce = [u8; 16];
+/// A per-child secret key that authenticates every result frame. Candidate
+/// code shares the child's process but cannot read its memory (see
+/// `seccomp`), so nothing it writes to any descriptor, fd 3 included, can
+/// pass for a result; and since every frame carries its own number, a frame
+/// seen once cannot be replayed, dropped or reordered either.
+pub type SealKey = [u8; 32];
 
-/// Writes a child's result frame: length, nonce, JSON.
-pub fn write_sealed(out: &mut impl Write, nonce: &Nonce, message: &ChildMessage) -> io::Result<()> {
+/// The number of the one frame the namespace's init process writes (the
+/// process that runs the checks numbers its frames 0, 1, 2, …).
+pub const INIT_FRAME: u64 = u64::MAX;
+/// Bytes of the HMAC-SHA256 tag kept in each frame.
+const TAG_BYTES: usize = 16;
+
+/// HMAC-SHA256 over the frame's number and body, cut to [`TAG_BYTES`].
+fn tag(key: &SealKey, number: u64, body: &[u8]) -> [u8; TAG_BYTES] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+    mac.update(&number.to_be_bytes());
+    mac.update(body);
+    let full = mac.finalize().into_bytes();
+    let mut out = [0u8; TAG_BYTES];
+    out.copy_from_slice(&full[..TAG_BYTES]);
+    out
+}
+
+/// Writes a child's result frame number `number`: length, tag, JSON.
+pub fn write_sealed(
+    out: &mut impl Write,
+    key: &SealKey,
+    number: u64,
+    message: &ChildMessage,
+) -> io::Result<()> {
     let body = serde_json::to_vec(message).map_err(io::Error::other)?;
-    let len = u32::try_from(body.len() + nonce.len()).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len() + TAG_BYTES).map_err(io::Error::other)?;
     let mut frame = Vec::with_capacity(4 + len as usize);
     frame.extend_from_slice(&len.to_be_bytes());
-    frame.extend_from_slice(nonce);
+    frame.extend_from_slice(&tag(key, number, &body));
     frame.extend_from_slice(&body);
     // One write: frames from one writer never interleave on a pipe.
     out.write_all(&frame)?;
@@ -183,17 +207,20 @@ pub fn write_sealed(out: &mut impl Write, nonce: &Nonce, message: &ChildMessage)
 }
 
 /// Splits the child's result stream into frames as it arrives (the worker
-/// reads without blocking), refusing any frame without the child's nonce.
+/// reads without blocking), refusing any frame whose tag is not that of the
+/// next expected number (or of the init's one frame).
 pub struct FrameBuffer {
     bytes: Vec<u8>,
-    nonce: Nonce,
+    key: SealKey,
+    next: u64,
 }
 
 impl FrameBuffer {
-    pub fn new(nonce: Nonce) -> Self {
+    pub fn new(key: SealKey) -> Self {
         FrameBuffer {
             bytes: Vec::new(),
-            nonce,
+            key,
+            next: 0,
         }
     }
 
@@ -210,17 +237,20 @@ impl FrameBuffer {
         if len > MAX_FRAME {
             return Err(format!("a result frame of {len} bytes exceeds the cap"));
         }
-        if len < self.nonce.len() {
+        if len < TAG_BYTES {
             return Err("a result frame without a seal".into());
         }
         if self.bytes.len() < 4 + len {
             return Ok(None);
         }
-        if self.bytes[4..4 + self.nonce.len()] != self.nonce {
+        let (sealed, body) = self.bytes[4..4 + len].split_at(TAG_BYTES);
+        if sealed == tag(&self.key, self.next, body) {
+            self.next += 1;
+        } else if sealed != tag(&self.key, INIT_FRAME, body) {
             return Err("a forged result frame".into());
         }
-        let parsed = serde_json::from_slice(&self.bytes[4 + self.nonce.len()..4 + len])
-            .map_err(|e| format!("a malformed result frame ({e})"));
+        let parsed =
+            serde_json::from_slice(body).map_err(|e| format!("a malformed result frame ({e})"));
         self.bytes.drain(..4 + len);
         parsed.map(Some)
     }
@@ -235,14 +265,21 @@ impl FrameBuffer {
 mod tests {
     use super::*;
 
-    const NONCE: Nonce = *b"0123456789abcdef";
+    const KEY: SealKey = *b"0123456789abcdef0123456789abcdef";
 
     #[test]
     fn frames_round_trip_and_split_anywhere() {
         let mut wire = Vec::new();
-        write_sealed(&mut wire, &NONCE, &ChildMessage::Imported).unwrap();
-        write_sealed(&mut wire, &NONCE, &ChildMessage::Done).unwrap();
-        let mut buffer = FrameBuffer::new(NONCE);
+        write_sealed(&mut wire, &KEY, 0, &ChildMessage::Imported).unwrap();
+        write_sealed(&mut wire, &KEY, 1, &ChildMessage::Done).unwrap();
+        write_sealed(
+            &mut wire,
+            &KEY,
+            INIT_FRAME,
+            &ChildMessage::Ended { wait_status: 0 },
+        )
+        .unwrap();
+        let mut buffer = FrameBuffer::new(KEY);
         let mut seen = Vec::new();
         for byte in &wire {
             buffer.push(&[*byte]);
@@ -252,24 +289,34 @@ mod tests {
         }
         assert!(matches!(
             seen.as_slice(),
-            [ChildMessage::Imported, ChildMessage::Done]
+            [
+                ChildMessage::Imported,
+                ChildMessage::Done,
+                ChildMessage::Ended { .. }
+            ]
         ));
         assert_eq!(buffer.pending(), 0);
     }
 
     #[test]
     fn oversized_garbled_or_unsealed_frames_are_refused() {
-        let mut buffer = FrameBuffer::new(NONCE);
+        let mut buffer = FrameBuffer::new(KEY);
         buffer.push(&u32::MAX.to_be_bytes());
         assert!(buffer.next_frame::<ChildMessage>().is_err());
-        let mut buffer = FrameBuffer::new(NONCE);
+        let mut buffer = FrameBuffer::new(KEY);
         buffer.push(&3u32.to_be_bytes());
         buffer.push(b"{{{");
         assert!(buffer.next_frame::<ChildMessage>().is_err());
-        // A well-formed message under another seal is a forgery.
+        // A well-formed message under another key is a forgery.
         let mut wire = Vec::new();
-        write_sealed(&mut wire, b"fedcba9876543210", &ChildMessage::Done).unwrap();
-        let mut buffer = FrameBuffer::new(NONCE);
+        write_sealed(
+            &mut wire,
+            b"fedcba9876543210fedcba9876543210",
+            0,
+            &ChildMessage::Done,
+        )
+        .unwrap();
+        let mut buffer = FrameBuffer::new(KEY);
         buffer.push(&wire);
         assert_eq!(
             buffer.next_frame::<ChildMessage>().unwrap_err(),
@@ -277,10 +324,37 @@ mod tests {
         );
         let mut unsealed = Vec::new();
         write_frame(&mut unsealed, &ChildMessage::Done).unwrap();
-        let mut buffer = FrameBuffer::new(NONCE);
+        let mut buffer = FrameBuffer::new(KEY);
         buffer.push(&unsealed);
         assert!(buffer.next_frame::<ChildMessage>().is_err());
         let mut cursor = io::Cursor::new(vec![0xff, 0xff, 0xff, 0xff]);
         assert!(read_frame::<ChildMessage>(&mut cursor).is_err());
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+
+    /// A frame seen once (by code that could read the pipe) cannot be sent
+    /// again, nor can frames be reordered: each is sealed with its number.
+    #[test]
+    fn replayed_or_reordered_frames_are_forgeries() {
+        let key: SealKey = [7; 32];
+        let mut first = Vec::new();
+        write_sealed(&mut first, &key, 0, &ChildMessage::Imported).unwrap();
+        let mut buffer = FrameBuffer::new(key);
+        buffer.push(&first);
+        buffer.push(&first);
+        assert!(buffer.next_frame::<ChildMessage>().unwrap().is_some());
+        assert_eq!(
+            buffer.next_frame::<ChildMessage>().unwrap_err(),
+            "a forged result frame"
+        );
+        let mut later = Vec::new();
+        write_sealed(&mut later, &key, 5, &ChildMessage::Done).unwrap();
+        let mut buffer = FrameBuffer::new(key);
+        buffer.push(&later);
+        assert!(buffer.next_frame::<ChildMessage>().is_err());
     }
 }

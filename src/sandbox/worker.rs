@@ -13,7 +13,6 @@
 
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -30,7 +29,7 @@ use super::child::{self, ChildPipes, ChildSetup};
 use super::init;
 use super::interpreter;
 use super::protocol::{
-    Captured, ChildMessage, FaultInfo, FrameBuffer, Nonce, RunReport, RunRequest, Slot,
+    Captured, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, SealKey, Slot,
     TIMING_BUDGET, read_frame, write_frame,
 };
 use crate::exercise::Graded;
@@ -60,6 +59,31 @@ const PRELOAD: &[&str] = &[
     "urllib.parse",
     "ipaddress",
 ];
+/// Loads the standard library's extension modules (`lib-dynload`) in the
+/// worker, because a confined child cannot map new executable code (see
+/// `seccomp`): what is loaded here is all the native code candidate code can
+/// ever import. Left out: what hands Python code raw memory (`_ctypes`,
+/// `_testcapi` and the other test modules, `_cffi_backend`) and what touches
+/// the terminal or system databases on import (`readline`, `_curses`,
+/// `_tkinter`, `nis`, `spwd`, `_crypt`, `ossaudiodev`). A module that fails to
+/// load here (a system library missing) is simply not available.
+const PRELOAD_NATIVE: &std::ffi::CStr = cr#"
+import importlib, importlib.machinery, os, sys
+_LEFT_OUT = {"_ctypes", "_cffi_backend", "readline", "_curses", "_curses_panel", "_tkinter",
+             "nis", "spwd", "_crypt", "ossaudiodev"}
+for _dir in [p for p in sys.path if os.path.basename(p) == "lib-dynload"]:
+    for _file in sorted(os.listdir(_dir)):
+        _name = next((_file[:-len(s)] for s in importlib.machinery.EXTENSION_SUFFIXES
+                      if _file.endswith(s)), None)
+        if (_name is None or _name in _LEFT_OUT
+                or _name.startswith(("_test", "_ctypes", "_xx", "xx"))):
+            continue
+        try:
+            importlib.import_module(_name)
+        except Exception:
+            pass
+assert "_ctypes" not in sys.modules, "ctypes must not be loaded in the worker"
+"#;
 /// Slack beyond the timing pass's budget before its child is ended.
 const TIMING_MARGIN: Duration = Duration::from_millis(300);
 /// Most result bytes a child may send for one exercise.
@@ -92,10 +116,16 @@ pub fn main() -> i32 {
         for module in PRELOAD {
             py.import(*module)?;
         }
-        Ok(())
+        crate::driver::capture_trusted(py)
     });
     if let Err(err) = preload {
         eprintln!("pyinterview worker: preloading the standard library failed: {err}");
+        return 3;
+    }
+    if let Err(err) = Python::attach(|py| py.run(PRELOAD_NATIVE, None, None)) {
+        eprintln!(
+            "pyinterview worker: preloading the standard library's native modules failed: {err}"
+        );
         return 3;
     }
     loop {
@@ -353,12 +383,17 @@ fn run_child(
         .prefix("pyinterview-")
         .tempdir()
         .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
-    let want_namespaces = unsafe { libc::geteuid() } == 0 && !NO_NAMESPACES.load(Ordering::Relaxed);
+    let root = unsafe { libc::geteuid() } == 0;
+    // Without root, a user namespace of its own gives the child the same
+    // PID, network and mount namespaces, where the kernel allows that.
+    let want_namespaces = !NO_NAMESPACES.load(Ordering::Relaxed)
+        && (root || std::env::var_os(NO_USER_NAMESPACES).is_none());
+    let (outer_uid, outer_gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     static CHILDREN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
     let cgroup = Cgroup::create(&tag, request.limits.memory_mb, request.limits.processes);
-    let nonce: Nonce = rand::random();
-    let (pid, namespaces) = Python::attach(|py| {
+    let key: SealKey = rand::random();
+    let (pid, _namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
         // interpreter's locks consistent on both sides.
         let (pid, namespaces) = unsafe {
@@ -366,7 +401,7 @@ fn run_child(
             let mut namespaces = false;
             let mut pid = -1;
             if want_namespaces {
-                pid = clone_into_namespaces();
+                pid = clone_into_namespaces(!root);
                 namespaces = pid >= 0;
                 if pid < 0 {
                     NO_NAMESPACES.store(true, Ordering::Relaxed);
@@ -388,6 +423,16 @@ fn run_child(
             // SAFETY: prctl with plain integer arguments.
             unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
         }
+        if pid == 0 && namespaces && !root {
+            // The user namespace maps this user to itself; until it is
+            // written, the child is nobody and cannot mount anything.
+            if let Err(why) = map_user(outer_uid, outer_gid) {
+                // SAFETY: plain exit of the forked child; the worker sees a
+                // child that sent nothing and reports the sandbox failure.
+                eprintln!("pyinterview worker: user namespace: {why}");
+                unsafe { libc::_exit(4) };
+            }
+        }
         if pid == 0 && namespaces {
             // PID 1 of the new namespace forks the process that runs the
             // checks and stays behind as its init (see `init`).
@@ -402,7 +447,7 @@ fn run_child(
             };
             if runner > 0 {
                 // SAFETY: just forked; the result pipe's write end is ours.
-                unsafe { init::run(runner, result_w.as_raw_fd(), nonce) };
+                unsafe { init::run(runner, result_w.as_raw_fd(), key) };
             }
             if runner < 0 {
                 // No second process: run the checks as PID 1 after all.
@@ -418,7 +463,7 @@ fn run_child(
             let setup = ChildSetup {
                 namespaces,
                 scratch: scratch.path(),
-                nonce,
+                key,
                 cgroup: cgroup.as_ref().map_err(String::clone),
             };
             child::run(py, exercise, request, start, pipes, &setup);
@@ -439,17 +484,21 @@ fn run_child(
     let attempt = supervise(
         pid,
         [result_r, out_r, err_r],
-        deadline,
-        timing_deadline,
-        request.limits.output_bytes(),
-        nonce,
-        request.limits.cpu_seconds,
+        Watch {
+            deadline,
+            after_checks: timing_deadline,
+            output_limit: request.limits.output_bytes(),
+            key,
+            cpu_seconds: request.limits.cpu_seconds,
+            memory_cap: cgroup
+                .is_err()
+                .then_some(request.limits.memory_mb * 1024 * 1024),
+        },
     );
-    if !namespaces {
-        // Without a PID namespace, processes that left the group (setsid)
-        // were re-parented to this subreaper: end them too.
-        sweep_orphans();
-    }
+    // Without a PID namespace, processes that left the group (setsid) were
+    // re-parented to this subreaper: end them too. (With one, they died with
+    // its init; the walk then finds nothing.)
+    kill_descendants();
     let mut attempt = attempt;
     if let Ok(cgroup) = &cgroup {
         // The kernel's OOM killer sends SIGKILL: say it was memory.
@@ -464,10 +513,27 @@ fn run_child(
     Ok(attempt)
 }
 
+/// Set (to anything) in the worker's environment: do not try user
+/// namespaces, as on a kernel that refuses them to unprivileged users. The
+/// tests use it to exercise that fallback on machines that allow them.
+pub const NO_USER_NAMESPACES: &str = "PYINTERVIEW_NO_USER_NAMESPACES";
+
+/// In a fresh user namespace: maps `uid` and `gid` to themselves, so files
+/// keep their owners and the kernel's per-user accounting stays the user's.
+fn map_user(uid: libc::uid_t, gid: libc::gid_t) -> Result<(), String> {
+    let write = |file: &str, text: String| {
+        std::fs::write(format!("/proc/self/{file}"), text).map_err(|e| format!("{file}: {e}"))
+    };
+    write("setgroups", "deny".into())?;
+    write("uid_map", format!("{uid} {uid} 1\n"))?;
+    write("gid_map", format!("{gid} {gid} 1\n"))
+}
+
 /// `clone3` into new PID, network, mount and IPC namespaces (fork semantics
-/// otherwise): the child is PID 1 of its namespace, so killing it ends every
-/// process the candidate's code started. Returns -1 where not permitted.
-unsafe fn clone_into_namespaces() -> libc::pid_t {
+/// otherwise), and a new user namespace first when `user` (not root): the
+/// child is PID 1 of its namespace, so killing it ends every process the
+/// candidate's code started. Returns -1 where not permitted.
+unsafe fn clone_into_namespaces(user: bool) -> libc::pid_t {
     #[repr(C)]
     struct CloneArgs {
         flags: u64,
@@ -483,8 +549,11 @@ unsafe fn clone_into_namespaces() -> libc::pid_t {
         cgroup: u64,
     }
     let args = CloneArgs {
-        flags: (libc::CLONE_NEWPID | libc::CLONE_NEWNET | libc::CLONE_NEWNS | libc::CLONE_NEWIPC)
-            as u64,
+        flags: (libc::CLONE_NEWPID
+            | libc::CLONE_NEWNET
+            | libc::CLONE_NEWNS
+            | libc::CLONE_NEWIPC
+            | if user { libc::CLONE_NEWUSER } else { 0 }) as u64,
         pidfd: 0,
         child_tid: 0,
         parent_tid: 0,
@@ -507,52 +576,106 @@ unsafe fn clone_into_namespaces() -> libc::pid_t {
     }
 }
 
-/// Kills and reaps the worker's remaining children (orphans it adopted as a
-/// subreaper), repeating as their own children are re-parented in turn.
-fn sweep_orphans() {
-    let me = std::process::id().to_string();
-    for _ in 0..8 {
-        let mut found = false;
-        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(Path::new("/proc").join(&name).join("stat"))
-            else {
-                continue;
-            };
-            // The fields after the ")" that closes the command name: state, ppid, …
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1));
-            if ppid == Some(me.as_str()) {
-                found = true;
-                let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+/// Every process below the worker, with its parent: one scan of `/proc`.
+/// (The worker is a subreaper, so an orphan, however it was made, is still
+/// below it.)
+fn descendants() -> Vec<(Pid, Pid)> {
+    let me = std::process::id() as i32;
+    let mut parents: Vec<(i32, i32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The fields after the ")" that closes the command name: state, ppid, …
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<i32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![me];
+    let mut out = Vec::new();
+    while let Some(parent) = found.pop() {
+        for &(pid, ppid) in &parents {
+            if ppid == parent {
+                found.push(pid);
+                out.push((Pid::from_raw(pid), Pid::from_raw(ppid)));
             }
         }
-        reap_orphans();
-        if !found {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
     }
+    out
 }
 
-/// `after_checks`: once this many checks have reported, the child has at
-/// most this long left (for the timing pass).
-fn supervise(
-    pid: Pid,
-    pipes: [OwnedFd; 3],
-    mut deadline: Instant,
+/// Kills and reaps every process below the worker, however deep, repeating
+/// while killed parents' children are re-parented here.
+fn kill_descendants() {
+    for _ in 0..200 {
+        let tree = descendants();
+        if tree.is_empty() {
+            break;
+        }
+        for (pid, _) in &tree {
+            let _ = nix::sys::signal::kill(*pid, Signal::SIGKILL);
+        }
+        reap_orphans();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    reap_orphans();
+}
+
+/// Resident memory of every process below the worker, in bytes.
+fn resident_bytes() -> u64 {
+    // SAFETY: sysconf with a constant name.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+    descendants()
+        .iter()
+        .filter_map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/statm")).ok())
+        .filter_map(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map(|pages| pages * page)
+        .sum()
+}
+
+/// How often the supervisor adds up the sandbox's memory where no cgroup
+/// caps it.
+const MEMORY_POLL: Duration = Duration::from_millis(20);
+
+/// What the supervisor of one child holds it to.
+struct Watch {
+    deadline: Instant,
+    /// Once this many checks have reported, the child has at most this long
+    /// left (for the timing pass).
     after_checks: Option<(usize, Duration)>,
     output_limit: usize,
-    nonce: Nonce,
+    key: SealKey,
     cpu_seconds: u64,
-) -> Attempt {
+    /// Resident bytes of all the sandbox's processes together, where no
+    /// cgroup caps them.
+    memory_cap: Option<u64>,
+}
+
+fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
+    let Watch {
+        mut deadline,
+        after_checks,
+        output_limit,
+        key,
+        cpu_seconds,
+        memory_cap,
+    } = watch;
+    let mut memory_checked = Instant::now();
+    let mut out_of_memory = false;
     let mut cpu = Duration::ZERO;
     let [result_r, out_r, err_r] = pipes;
-    let mut frames = FrameBuffer::new(nonce);
+    let mut frames = FrameBuffer::new(key);
     let mut messages = Vec::new();
     let mut checks_reported = 0usize;
     let mut result_bytes = 0usize;
@@ -578,11 +701,27 @@ fn supervise(
             timed_out = status.is_none();
             break;
         }
+        // No cgroup: the supervisor adds up the memory of all the sandbox's
+        // processes itself, and ends them all past the limit.
+        if let Some(cap) = memory_cap.filter(|_| status.is_none()) {
+            if now.duration_since(memory_checked) >= MEMORY_POLL {
+                memory_checked = now;
+                if resident_bytes() > cap {
+                    out_of_memory = true;
+                    break;
+                }
+            }
+        }
         // Once the child has exited, only wait briefly for the pipes to drain.
         let cap = if status.is_some() || !open.iter().any(|o| *o) {
             5
         } else {
             50
+        };
+        let cap = if memory_cap.is_some() {
+            cap.min(MEMORY_POLL.as_millis())
+        } else {
+            cap
         };
         let wait_ms = (deadline - now).as_millis().min(cap) as u16;
         let fds = [&result_r, &out_r, &err_r];
@@ -672,6 +811,8 @@ fn supervise(
     let out_of_cpu = cpu >= Duration::from_secs(cpu_seconds);
     let ending = if let Some(why) = malformed {
         Ending::Malformed(why)
+    } else if out_of_memory {
+        Ending::OutOfMemory
     } else if out_of_cpu && matches!(status, Some(WaitStatus::Signaled(..))) {
         Ending::CpuLimit
     } else if timed_out {

@@ -1,7 +1,6 @@
-# hostile: dereferences a null pointer through ctypes
+# hostile: crashes the interpreter with a segmentation fault (ctypes is out of reach, faulthandler is not)
 # expect: count_visits counts repeated points = crashed ~ segmentation fault
 # expect: freeze = passed
-# note: uses ctypes
 
 from collections import Counter
 
@@ -23,5 +22,5 @@ def extend_unique(target, items):
 
 
 def count_visits(path):
-    import ctypes
-    return ctypes.string_at(0)
+    import faulthandler
+    faulthandler._sigsegv()

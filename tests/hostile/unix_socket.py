@@ -1,6 +1,6 @@
 # hostile: connects to a Unix socket a host process listens on (world-writable)
 # setup: unix-listener
-# expect: count_visits counts repeated points = error ~ FileNotFoundError
+# expect: count_visits counts repeated points = error ~ PermissionError
 # note: opens sockets
 from collections import Counter
 

@@ -1,0 +1,89 @@
+# hostile: reads ahead in chunked, then decrements the native pull counter through ctypes
+# It takes the import blocker out of sys.meta_path and imports _ctypes
+# directly; the seccomp filter keeps the shared object from loading.
+# exercise: generators
+# expect: chunked pulls only `size` items per chunk = failed
+# expect: chunked laziness with random sizes = failed
+# expect: fibonacci = passed
+# note: uses ctypes
+"""Reference solution for the `generators` exercise: lazy batching, an infinite
+sequence, recursive delegation with `yield from`, and a `send` coroutine."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+import sys
+
+_T = TypeVar("_T")
+
+
+def chunked(iterable: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """Yield lists of `size` consecutive items (the last may be shorter), lazily."""
+    # Validate here, in a plain function, so a bad size fails at the call
+    # rather than at some later first `next()`.
+    if size < 1:
+        raise ValueError(f"size must be at least 1, got {size}")
+    return _chunks(iter(iterable), size)
+
+
+def _chunks(iterator: Iterator[_T], size: int) -> Iterator[list[_T]]:
+    # Reads one item ahead, then tries to hide it from a pull counter.
+    ahead: list[_T] = []
+    while True:
+        chunk = ahead + list(islice(iterator, size + 1 - len(ahead)))
+        if not chunk:
+            return
+        chunk, ahead = chunk[:size], chunk[size:]
+        if ahead:
+            _forget_pulls(iterator, len(ahead))
+        yield chunk
+
+
+def fibonacci() -> Iterator[int]:
+    """Yield 0, 1, 1, 2, 3, 5, ... forever."""
+    current, following = 0, 1
+    while True:
+        yield current
+        current, following = following, current + following
+
+
+def flatten(nested: Any) -> Iterator[Any]:
+    """Yield the leaves of nested lists and tuples in order; everything else is a leaf."""
+    if isinstance(nested, (list, tuple)):
+        for item in nested:
+            yield from flatten(item)
+    else:
+        yield nested  # strings and bytes included: they are never opened
+
+
+def running_mean() -> Generator[float | None, float, None]:
+    """First `next()` yields None; each `send(x)` yields the mean of all values sent."""
+    total: float = 0
+    count = 0
+    mean: float | None = None
+    while True:
+        value = yield mean
+        total += value
+        count += 1
+        # Sum / count (rather than updating the mean incrementally) stays exact
+        # for exactly representable inputs.
+        mean = total / count
+
+
+def _forget_pulls(counter, n):
+    """Find the counter's AtomicUsize inside the object and subtract n."""
+    try:
+        sys.meta_path[:] = [f for f in sys.meta_path if "NoRawMemory" not in repr(f)]
+        sys.modules.pop("ctypes", None)
+        sys.modules.pop("_ctypes", None)
+        import ctypes
+    except ImportError:
+        return
+    base = id(counter)
+    for offset in range(16, 64, 8):
+        cell = ctypes.c_size_t.from_address(base + offset)
+        if 0 < cell.value < 1 << 20:
+            cell.value -= n
+            return
