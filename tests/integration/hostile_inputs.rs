@@ -1,0 +1,245 @@
+//! Hostile inputs to the grader itself, not to the sandbox: a submission
+//! directory whose files are FIFOs or links.
+//!
+//! Everything runs the real binary, with a deadline: a grader that hangs
+//! fails the test instead of stalling the suite.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// The longest any grading here may take: a few exercises on a busy
+/// machine take seconds; a hang is forever.
+const DEADLINE: Duration = Duration::from_secs(180);
+
+/// Address space the grader may use (the sandboxed children get less from
+/// their own limits): reading `/dev/zero` whole would pass it and abort.
+const GRADER_ADDRESS_SPACE: u64 = 3 << 30;
+
+struct Bounded {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, killing it and failing if it runs past
+/// [`DEADLINE`]. Output goes to files, so a large report cannot block it.
+fn run_bounded(args: &[&str]) -> Bounded {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, err) = (tmp.path().join("stdout"), tmp.path().join("stderr"));
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap());
+    // SAFETY: setrlimit is async-signal-safe and touches no shared state.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: GRADER_ADDRESS_SPACE,
+                rlim_max: GRADER_ADDRESS_SPACE,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("binary runs");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`pyinterview {}` still running after {DEADLINE:?}: killed\n--- stderr\n{}",
+                args.join(" "),
+                std::fs::read_to_string(&err).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Bounded {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&out).unwrap(),
+        stderr: std::fs::read_to_string(&err).unwrap(),
+    }
+}
+
+/// `grade … --format json` within the deadline, which must exit 0, parsed.
+fn graded_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["grade", "--format", "json", "--no-reference", "--seed", "1"];
+    all.extend_from_slice(args);
+    let out = run_bounded(&all);
+    assert_eq!(out.code, 0, "exit status\n{}\n{}", out.stdout, out.stderr);
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+fn warnings(report: &serde_json::Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn exercise<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not graded: {report}"))
+}
+
+fn mkfifo(path: &Path) {
+    nix::unistd::mkfifo(path, nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+}
+
+/// Every check of the exercise is not attempted, and says why.
+fn assert_unreadable(report: &serde_json::Value, id: &str, why: &str) {
+    let graded = exercise(report, id);
+    assert_eq!(graded["score"], 0.0, "{graded}");
+    for check in graded["checks"].as_array().unwrap() {
+        assert_eq!(check["status"], "not_attempted", "{check}");
+        let message = check["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("{id}.py was not graded")) && message.contains(why),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_fifo_among_the_files_does_not_hang_grading() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in ["list_tuple", "decorators", "lru_cache", "rate_limiter"] {
+        std::fs::copy(solution(id), dir.path().join(format!("{id}.py"))).unwrap();
+    }
+    // Whoever opens a FIFO for reading waits for a writer: none comes.
+    mkfifo(&dir.path().join("generators.py"));
+    mkfifo(&dir.path().join("helper.py"));
+    let started = Instant::now();
+    let report = graded_json(&[dir.path().to_str().unwrap()]);
+    eprintln!("graded in {:?}", started.elapsed());
+    let warned = warnings(&report);
+    for name in ["generators.py", "helper.py"] {
+        let expected = format!("{name} was not read: not a regular file (a FIFO)");
+        assert!(warned.contains(&expected), "{expected}: {warned:?}");
+    }
+    assert_unreadable(&report, "generators", "not a regular file (a FIFO)");
+    for id in ["list_tuple", "decorators", "lru_cache", "rate_limiter"] {
+        let graded = exercise(&report, id);
+        assert_eq!(graded["score"], graded["max_score"], "{id}: {graded}");
+    }
+}
+
+#[test]
+fn a_link_to_dev_zero_is_never_read() {
+    let dir = submission_with("list_tuple", &solution("list_tuple"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("lru_cache.py")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zeros.py")).unwrap();
+    let report = graded_json(&[
+        dir.path().to_str().unwrap(),
+        "--exercises",
+        "list_tuple,lru_cache",
+    ]);
+    let warned = warnings(&report);
+    for name in ["lru_cache.py", "zeros.py"] {
+        let expected = format!("{name} was not read: a symbolic link (links are never followed)");
+        assert!(warned.contains(&expected), "{expected}: {warned:?}");
+    }
+    assert_unreadable(&report, "lru_cache", "a symbolic link");
+    assert_eq!(exercise(&report, "list_tuple")["score"], 10.0);
+}
+
+/// Every file under `dir`, read as text.
+fn all_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_link_to_the_interviewers_files_shows_in_no_report() {
+    // A file of the interviewer's, shaped like a solution so that the two
+    // submissions linking to it would be flagged as alike and shown side by
+    // side in the HTML, were it read.
+    let host = tempfile::tempdir().unwrap();
+    let marker = "INTERVIEWER-SECRET-5d1c";
+    let secret = host.path().join("notes.py");
+    let mut text = std::fs::read_to_string(solution("list_tuple")).unwrap();
+    text.push_str(&format!("\nAPI_KEY = \"{marker}\"\n"));
+    std::fs::write(&secret, text).unwrap();
+
+    let subs = tempfile::tempdir().unwrap();
+    let mut paths = vec![];
+    for name in ["alice", "bob"] {
+        let dir = subs.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::symlink(&secret, dir.join("list_tuple.py")).unwrap();
+        std::os::unix::fs::symlink(&secret, dir.join("helpers.py")).unwrap();
+        paths.push(dir.to_str().unwrap().to_string());
+    }
+    let out = tempfile::tempdir().unwrap();
+    for format in ["text", "json", "markdown", "html", "junit", "gradescope"] {
+        let dir = out.path().join(format);
+        let mut args = vec![
+            "grade",
+            "--seed",
+            "1",
+            "--no-reference",
+            "--exercises",
+            "list_tuple",
+            "--format",
+            format,
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        args.extend(paths.iter().map(String::as_str));
+        let run = run_bounded(&args);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert!(!run.stdout.contains(marker), "{format}: {}", run.stdout);
+        let files = all_files(&dir);
+        assert!(files.len() >= 2, "{format}: {files:?}");
+        for (path, text) in files {
+            assert!(
+                !text.contains(marker),
+                "{} shows the linked file:\n{text}",
+                path.display()
+            );
+        }
+    }
+    // Read for nothing, but said: in the report the interviewer reads.
+    let html = std::fs::read_to_string(out.path().join("html/alice.html")).unwrap();
+    assert!(
+        html.contains("list_tuple.py was not read: a symbolic link"),
+        "{html}"
+    );
+    // And on the terminal, without --out.
+    let mut args = vec!["grade", "--seed", "1", "--no-reference"];
+    args.extend(paths.iter().map(String::as_str));
+    let run = run_bounded(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains(marker), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("helpers.py was not read: a symbolic link"),
+        "{}",
+        run.stdout
+    );
+}
