@@ -1,9 +1,11 @@
 //! Hostile inputs to the grader itself, not to the sandbox: a submission
-//! directory whose files are FIFOs or links.
+//! directory whose files are FIFOs or links, and archives that are not what
+//! they seem.
 //!
 //! Everything runs the real binary, with a deadline: a grader that hangs
 //! fails the test instead of stalling the suite.
 
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -242,4 +244,96 @@ fn a_link_to_the_interviewers_files_shows_in_no_report() {
         "{}",
         run.stdout
     );
+}
+
+/// A tar stream of `files` (name bytes as given, written raw), ending with
+/// the end-of-archive marker.
+fn tar_bytes(files: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut header = tar::Header::new_old();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append(&header, *data).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// One gzip member holding `data`.
+fn gzip_member(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// `grade ARCHIVE`, which must be refused with `message`, naming the archive.
+fn assert_refused(archive: &Path, message: &str) {
+    let out = run_bounded(&["grade", "--no-reference", archive.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(message), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&archive.display().to_string()),
+        "the archive is named: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_archive_member_whose_name_is_not_utf8_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("latin1.tar.gz");
+    let source = std::fs::read(solution("list_tuple")).unwrap();
+    std::fs::write(
+        &archive,
+        gzip_member(&tar_bytes(&[(b"list_tuple\xe9.py", &source)])),
+    )
+    .unwrap();
+    assert_refused(&archive, "an entry's name is not UTF-8: list_tuple\\xe9.py");
+}
+
+#[test]
+fn every_gzip_member_is_read_and_nothing_after_the_archive_is_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = std::fs::read(solution("list_tuple")).unwrap();
+    // One tar stream cut in two gzip members (as `pigz --independent`,
+    // `bgzip` or `cat a.gz b.gz` make): the exercise is only in the second.
+    let stream = tar_bytes(&[
+        (b"notes.txt", b"first member\n"),
+        (b"list_tuple.py", &source),
+    ]);
+    let (first, second) = stream.split_at(1024);
+    let archive = tmp.path().join("members.tar.gz");
+    let mut bytes = gzip_member(first);
+    bytes.extend(gzip_member(second));
+    std::fs::write(&archive, &bytes).unwrap();
+    let report = graded_json(&[archive.to_str().unwrap(), "--exercises", "list_tuple"]);
+    assert_eq!(exercise(&report, "list_tuple")["score"], 10.0, "{report}");
+
+    // A whole second archive appended after the first one's end marker
+    // would be skipped by a reader that stops at the marker: refused.
+    let appended = tmp.path().join("appended.tar.gz");
+    let mut bytes = gzip_member(&tar_bytes(&[(b"list_tuple.py", &source)]));
+    bytes.extend(gzip_member(&tar_bytes(&[(b"decorators.py", b"x = 1\n")])));
+    std::fs::write(&appended, &bytes).unwrap();
+    assert_refused(&appended, "more data after the end of the tar archive");
+
+    // The caps count the whole decompressed stream, over every member:
+    // four members of 4 MiB each reach the 16 MiB cap, a fifth passes it.
+    let big = vec![b'#'; 4 << 20];
+    let mut bytes = vec![];
+    for i in 0..4 {
+        let mut member = tar_bytes(&[(format!("data{i}.txt").as_bytes(), &big)]);
+        member.truncate(member.len() - 1024); // the end marker comes last
+        bytes.extend(gzip_member(&member));
+    }
+    bytes.extend(gzip_member(&tar_bytes(&[(
+        b"more.txt",
+        &[b'#'; 100 << 10],
+    )])));
+    let capped = tmp.path().join("capped.tar.gz");
+    std::fs::write(&capped, &bytes).unwrap();
+    assert_refused(&capped, "it expands to more than 16 MiB");
 }
