@@ -79,14 +79,15 @@ pub struct SelfCheck {
 }
 
 impl SelfCheck {
-    /// For every report format: "13/15 checks, 8.5 / 10".
+    /// For every report format: "… 13/15 checks, 8.5 / 10 (self-reported …)".
     pub fn sentence(&self) -> String {
         format!(
-            "the candidate's own check when packing: {}/{} checks, {} / {}",
+            "the candidate's own check when packing: {}/{} checks, {} / {} ({})",
             self.passed,
             self.checks,
             crate::grade::model::round_points(self.score),
-            crate::grade::model::round_points(self.max_score)
+            crate::grade::model::round_points(self.max_score),
+            crate::grade::model::SELF_REPORTED
         )
     }
 }

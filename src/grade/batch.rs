@@ -69,9 +69,10 @@ pub fn grade_path(
     // report shows the higher count (a mismatch is already a warning).
     let packed_hints = archive::packed_hints(unpacked.path());
     for exercise in &mut result.exercises {
-        exercise.self_check = packed.get(&exercise.id).copied();
+        let reported = &mut exercise.self_reported;
+        reported.self_check = packed.get(&exercise.id).copied();
         if let Some(&hints) = packed_hints.get(&exercise.id) {
-            exercise.hints_used = Some(exercise.hints_used.unwrap_or(0).max(hints));
+            reported.hints_used = Some(reported.hints_used.unwrap_or(0).max(hints));
         }
     }
     Ok(Graded {

@@ -371,12 +371,14 @@ fn grade_exercise(
             .as_ref()
             .map(|bytes| notes::scan(&String::from_utf8_lossy(bytes)))
             .unwrap_or_default(),
-        hints_used: context
-            .hints
-            .as_ref()
-            .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
+        self_reported: model::SelfReported {
+            hints_used: context
+                .hints
+                .as_ref()
+                .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
+            self_check: None,
+        },
         hints_available: entry.info.hints.len(),
-        self_check: None,
         timing: None,
         follow_ups: Vec::new(),
     };

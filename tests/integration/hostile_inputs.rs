@@ -1,6 +1,6 @@
 //! Hostile inputs to the grader itself, not to the sandbox: a submission
-//! directory whose files are FIFOs or links, and archives that are not what
-//! they seem.
+//! directory whose files are FIFOs or links, archives that are not what
+//! they seem, and pack manifests edited with hashes that still match.
 //!
 //! Everything runs the real binary, with a deadline: a grader that hangs
 //! fails the test instead of stalling the suite.
@@ -336,4 +336,117 @@ fn every_gzip_member_is_read_and_nothing_after_the_archive_is_skipped() {
     let capped = tmp.path().join("capped.tar.gz");
     std::fs::write(&capped, &bytes).unwrap();
     assert_refused(&capped, "it expands to more than 16 MiB");
+}
+
+/// Rewrites the archive's entries with `edit`, keeping their order.
+fn repack(archive: &Path, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
+    let mut entries = vec![];
+    let mut reader = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).unwrap(),
+    ));
+    for entry in reader.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        let mut bytes = vec![];
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        entries.push((name, bytes));
+    }
+    edit(&mut entries);
+    let files: Vec<(&[u8], &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_bytes(), b.as_slice()))
+        .collect();
+    std::fs::write(archive, gzip_member(&tar_bytes(&files))).unwrap();
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    pyinterview::archive::sha256_hex(bytes)
+}
+
+#[test]
+fn hints_and_the_packed_self_check_are_labelled_self_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "list_tuple", 8);
+    std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
+    run(["hint", "list_tuple"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0);
+    run(["pack"]).in_dir(&ws).output().expect_code(0);
+    let archive = tmp.path().join("ws-submission.tar.gz");
+    // The candidate's copy of the tool wrote both manifests; an edited copy
+    // writes them consistently, hashes included: nothing can tell.
+    repack(&archive, |entries| {
+        let mut manifest_sha = None;
+        for (name, bytes) in entries.iter_mut() {
+            if name == ".pyinterview.json" {
+                let mut manifest: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                assert_eq!(manifest["hints"]["list_tuple"], 1);
+                manifest["hints"]["list_tuple"] = 0.into();
+                *bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+                manifest_sha = Some(sha256_hex(bytes));
+            }
+        }
+        for (name, bytes) in entries.iter_mut() {
+            if name == "pyinterview-pack.json" {
+                let mut packed: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                packed["hints"]["list_tuple"] = 0.into();
+                packed["files"][".pyinterview.json"] = manifest_sha.clone().unwrap().into();
+                *bytes = serde_json::to_vec_pretty(&packed).unwrap();
+            }
+        }
+    });
+    let label = "self-reported by the candidate's copy of the tool";
+    let report = |format: &str| {
+        let out = run_bounded(&[
+            "grade",
+            archive.to_str().unwrap(),
+            "--seed",
+            "3",
+            "--no-reference",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        out.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
+    assert_eq!(warnings(&json), Vec::<String>::new(), "the edit verifies");
+    let graded = exercise(&json, "list_tuple");
+    assert_eq!(graded["self_reported"]["hints_used"], 0, "{graded}");
+    assert_eq!(graded["self_reported"]["self_check"]["passed"], 16);
+    // The fields of earlier versions stay (fields are never removed).
+    assert_eq!(graded["hints_used"], 0);
+    assert_eq!(graded["self_check"]["passed"], 16);
+
+    let text = report("text");
+    assert!(
+        text.contains(&format!("hints used: 0 of 3 ({label})")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "the candidate's own check when packing: 16/16 checks, 10 / 10 ({label})"
+        )),
+        "{text}"
+    );
+    let markdown = report("markdown");
+    assert!(
+        markdown.contains(&format!("Hints used: {label}.")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("16/16 checks, 10 / 10 ({label})")),
+        "{markdown}"
+    );
+    let html = report("html");
+    assert!(
+        html.contains(&format!("Hints used: 0 of 3 ({label})")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("16/16 checks, 10 / 10 ({label})")),
+        "{html}"
+    );
 }
