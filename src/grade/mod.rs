@@ -348,12 +348,16 @@ fn grade_exercise(
     let source = submission_files::read(dir, &file, SOURCE_CAP);
     let unreadable = match &source {
         Ok(_) | Err(Refused::Missing) => None,
+        Err(refused @ Refused::TooLarge(_)) => {
+            warnings.push(format!(
+                "{}; graded all the same, but without notes or similarity",
+                submission_files::warning(&file, refused)
+            ));
+            None
+        }
         Err(refused) => {
             warnings.push(submission_files::warning(&file, refused));
-            match refused {
-                Refused::TooLarge(_) => None,
-                refused => Some(refused.to_string()),
-            }
+            Some(refused.to_string())
         }
     };
 

@@ -164,6 +164,21 @@ fn a_link_to_dev_zero_is_never_read() {
     assert_eq!(exercise(&report, "list_tuple")["score"], 10.0);
 }
 
+#[test]
+fn a_source_too_large_for_the_grader_to_read_is_still_graded() {
+    let mut source = std::fs::read_to_string(solution("list_tuple")).unwrap();
+    source.push_str(&"# padding\n".repeat(120_000));
+    let dir = submission_source("list_tuple", &source);
+    let report = graded_json(&[dir.path().to_str().unwrap(), "--exercises", "list_tuple"]);
+    assert_eq!(
+        warnings(&report),
+        [
+            "list_tuple.py was not read: larger than 1 MiB; graded all the same, but without notes or similarity"
+        ]
+    );
+    assert_eq!(exercise(&report, "list_tuple")["score"], 10.0, "{report}");
+}
+
 /// Every file under `dir`, read as text.
 fn all_files(dir: &Path) -> Vec<(PathBuf, String)> {
     std::fs::read_dir(dir)
