@@ -31,5 +31,6 @@ pub mod plan;
 pub mod report;
 pub mod sandbox;
 pub mod similarity;
+pub mod submission_files;
 pub mod value;
 pub mod workspace;

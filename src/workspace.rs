@@ -251,11 +251,17 @@ pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
     }
 }
 
+/// The most of a manifest read: a real one is a few hundred bytes.
+const MANIFEST_CAP: u64 = 64 << 10;
+
 pub fn load(dir: &Path) -> Result<Manifest, WorkspaceError> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+    // A submission's manifest is the candidate's: read only if it is a
+    // regular file (not a FIFO that blocks, nor a link to /dev/zero).
+    let bytes = crate::submission_files::read(dir, MANIFEST, MANIFEST_CAP)
+        .map_err(|refused| io_error(&path)(refused.into()))?;
     let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| WorkspaceError::BadManifest {
+        serde_json::from_slice(&bytes).map_err(|e| WorkspaceError::BadManifest {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
@@ -272,8 +278,10 @@ pub fn load(dir: &Path) -> Result<Manifest, WorkspaceError> {
 }
 
 /// The loaded manifest if `dir` has one (submissions may come without).
+/// Anything by the manifest's name counts as one (a FIFO or a link is an
+/// error to report, not a missing manifest).
 pub fn load_optional(dir: &Path) -> Result<Option<Manifest>, WorkspaceError> {
-    if dir.join(MANIFEST).is_file() {
+    if dir.join(MANIFEST).symlink_metadata().is_ok() {
         load(dir).map(Some)
     } else {
         Ok(None)

@@ -79,14 +79,15 @@ pub struct SelfCheck {
 }
 
 impl SelfCheck {
-    /// For every report format: "13/15 checks, 8.5 / 10".
+    /// For every report format: "… 13/15 checks, 8.5 / 10 (self-reported …)".
     pub fn sentence(&self) -> String {
         format!(
-            "the candidate's own check when packing: {}/{} checks, {} / {}",
+            "the candidate's own check when packing: {}/{} checks, {} / {} ({})",
             self.passed,
             self.checks,
             crate::grade::model::round_points(self.score),
-            crate::grade::model::round_points(self.max_score)
+            crate::grade::model::round_points(self.max_score),
+            crate::grade::model::SELF_REPORTED
         )
     }
 }
@@ -127,21 +128,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// What the report should warn the interviewer about an unpacked archive.
 pub fn verify(dir: &Path) -> Vec<String> {
     let mut warnings = Vec::new();
-    let packed: PackManifest = match std::fs::read(dir.join(PACK_MANIFEST)) {
-        Err(_) => {
-            warnings.push(format!(
-                "the archive has no {PACK_MANIFEST}: it was not made by `pyinterview pack`"
-            ));
-            return warnings;
-        }
-        Ok(bytes) => match serde_json::from_slice(&bytes) {
-            Ok(packed) => packed,
-            Err(err) => {
-                warnings.push(format!("{PACK_MANIFEST} is unreadable ({err})"));
+    let packed: PackManifest =
+        match crate::submission_files::read(dir, PACK_MANIFEST, MAX_FILE_BYTES) {
+            Err(_) => {
+                warnings.push(format!(
+                    "the archive has no {PACK_MANIFEST}: it was not made by `pyinterview pack`"
+                ));
                 return warnings;
             }
-        },
-    };
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(packed) => packed,
+                Err(err) => {
+                    warnings.push(format!("{PACK_MANIFEST} is unreadable ({err})"));
+                    return warnings;
+                }
+            },
+        };
     if packed.tool_version != env!("CARGO_PKG_VERSION") {
         warnings.push(format!(
             "packed with pyinterview {}, graded with {}",
@@ -232,7 +234,7 @@ pub fn verify(dir: &Path) -> Vec<String> {
 }
 
 fn pack_manifest(dir: &Path) -> Option<PackManifest> {
-    std::fs::read(dir.join(PACK_MANIFEST))
+    crate::submission_files::read(dir, PACK_MANIFEST, MAX_FILE_BYTES)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<PackManifest>(&bytes).ok())
 }
@@ -240,23 +242,9 @@ fn pack_manifest(dir: &Path) -> Option<PackManifest> {
 /// The SHA-256 of `dir/name`, if `name` is a plain file name and that is a
 /// regular file (not a link, device or FIFO) of at most [`MAX_FILE_BYTES`].
 fn digest_of(dir: &Path, name: &str) -> Option<String> {
-    use std::io::Read;
-    // One plain component, as archive entries must be (no `/`, `..`, root).
-    if unpack::plain_parts(Path::new(name)).is_none_or(|parts| parts != [name]) {
-        return None;
-    }
-    let path = dir.join(name);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.file_type().is_file() || meta.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&path)
-        .ok()?
-        .take(MAX_FILE_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(sha256_hex(&bytes))
+    crate::submission_files::read(dir, name, MAX_FILE_BYTES)
+        .ok()
+        .map(|bytes| sha256_hex(&bytes))
 }
 
 /// The packed self-check results, by exercise, for the report.

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path};
 
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 
 use super::{ArchiveError, MAX_ENTRIES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, io_error};
 
@@ -24,8 +24,10 @@ pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
         return Err(ArchiveError::NotAnArchive);
     }
     file.seek(SeekFrom::Start(0)).map_err(io_error(archive))?;
-    // Counted on the decompressed stream itself: a header cannot lie about it.
-    let stream = GzDecoder::new(file).take(MAX_TOTAL_BYTES + MAX_ENTRIES as u64 * 1024 + 1);
+    // Every gzip member is read (`cat a.gz b.gz` is one valid gzip file, and
+    // `gzip -d` and `tar` read it whole); the cap is counted on the whole
+    // decompressed stream itself: a header cannot lie about it.
+    let stream = MultiGzDecoder::new(file).take(STREAM_CAP);
     let mut tar = tar::Archive::new(stream);
     let entries = tar
         .entries()
@@ -40,6 +42,14 @@ pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
             entry.map_err(|e| refuse(format!("a damaged or oversized archive ({e})")))?;
         let raw_path = entry.path_bytes().into_owned();
         let shown = String::from_utf8_lossy(&raw_path).into_owned();
+        if std::str::from_utf8(&raw_path).is_err() {
+            // A lossy name would be another file's name (two entries could
+            // become one) and no Python module is named so.
+            return Err(refuse(format!(
+                "an entry's name is not UTF-8: {}",
+                raw_path.escape_ascii()
+            )));
+        }
         let kind = entry.header().entry_type();
         if kind.is_symlink() || kind.is_hard_link() {
             let target = entry
@@ -103,8 +113,37 @@ pub fn unpack(archive: &Path, into: &Path) -> Result<(), ArchiveError> {
             })?;
         out.write_all(&bytes).map_err(io_error(&target))?;
     }
+    // The tar's end marker is not the end of the data: a second archive
+    // appended after it (`cat a.tar.gz b.tar.gz`) would be skipped here but
+    // shown by `tar -i` or another tool. Only zero padding may follow.
+    let mut rest = tar.into_inner();
+    let mut block = [0u8; 8192];
+    loop {
+        let n = rest
+            .read(&mut block)
+            .map_err(|e| refuse(format!("a damaged archive ({e})")))?;
+        if n == 0 {
+            break;
+        }
+        if block[..n].iter().any(|&b| b != 0) {
+            return Err(refuse(
+                "it holds more data after the end of the tar archive (archives appended to one another?)"
+                    .into(),
+            ));
+        }
+    }
+    if rest.limit() == 0 {
+        return Err(refuse(format!(
+            "it expands to more than {} MiB",
+            MAX_TOTAL_BYTES >> 20
+        )));
+    }
     Ok(())
 }
+
+/// The most decompressed bytes read of an archive: the files' cap plus room
+/// for a header per entry and the end padding, plus one to notice more.
+const STREAM_CAP: u64 = MAX_TOTAL_BYTES + MAX_ENTRIES as u64 * 1024 + 64 * 1024 + 1;
 
 /// Whether `path` is an archive made by `pack` (a gzip tar with a pack
 /// manifest at its top): the only existing file `pack` writes over, and one
@@ -120,7 +159,7 @@ pub fn is_pack_archive(path: &Path) -> bool {
     if file.seek(SeekFrom::Start(0)).is_err() {
         return false;
     }
-    let stream = GzDecoder::new(file).take(MAX_TOTAL_BYTES + MAX_ENTRIES as u64 * 1024 + 1);
+    let stream = MultiGzDecoder::new(file).take(STREAM_CAP);
     let mut tar = tar::Archive::new(stream);
     let Ok(entries) = tar.entries() else {
         return false;

@@ -17,6 +17,7 @@ use crate::archive;
 use crate::catalog::Catalog;
 use crate::sandbox::Sandbox;
 use crate::similarity::{self, Fingerprinted, Region};
+use crate::submission_files::{self, SOURCE_CAP};
 
 /// A graded submission and the exercise sources it was graded on.
 pub struct Graded {
@@ -25,12 +26,15 @@ pub struct Graded {
     pub sources: BTreeMap<String, String>,
 }
 
+/// Only regular files of the submission, within the grader's cap: a link
+/// to the interviewer's files or to `/dev/zero` is never read (grading has
+/// already warned about it).
 fn sources(dir: &Path, result: &SubmissionResult) -> BTreeMap<String, String> {
     result
         .exercises
         .iter()
         .filter_map(|e| {
-            let bytes = std::fs::read(dir.join(format!("{}.py", e.id))).ok()?;
+            let bytes = submission_files::read(dir, format!("{}.py", e.id), SOURCE_CAP).ok()?;
             Some((e.id.clone(), String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect()
@@ -65,9 +69,10 @@ pub fn grade_path(
     // report shows the higher count (a mismatch is already a warning).
     let packed_hints = archive::packed_hints(unpacked.path());
     for exercise in &mut result.exercises {
-        exercise.self_check = packed.get(&exercise.id).copied();
+        let reported = &mut exercise.self_reported;
+        reported.self_check = packed.get(&exercise.id).copied();
         if let Some(&hints) = packed_hints.get(&exercise.id) {
-            exercise.hints_used = Some(exercise.hints_used.unwrap_or(0).max(hints));
+            reported.hints_used = Some(reported.hints_used.unwrap_or(0).max(hints));
         }
     }
     Ok(Graded {

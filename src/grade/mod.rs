@@ -19,6 +19,7 @@ use crate::exercises;
 use crate::sandbox::Confinement;
 use crate::sandbox::protocol::{RunReport, RunRequest, Slot};
 use crate::sandbox::{Limits, Sandbox};
+use crate::submission_files::{self, Refused, SOURCE_CAP};
 use model::{
     CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, Selection, SubmissionResult,
     round_points,
@@ -107,7 +108,15 @@ pub fn grade_submission(
         let entry = catalog
             .exercise(id)
             .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
-        let (result, confined) = grade_exercise(sandbox, dir, exercise, entry, options, &context)?;
+        let (result, confined) = grade_exercise(
+            sandbox,
+            dir,
+            exercise,
+            entry,
+            options,
+            &context,
+            &mut warnings,
+        )?;
         match (&mut confinement, confined) {
             (Some(seen), Some(more)) => seen.merge(more),
             (None, more) => confinement = more,
@@ -179,7 +188,9 @@ fn select_exercises(
         .iter()
         .filter(|id| {
             let listed = assigned.iter().any(|a| a == *id);
-            let present = dir.join(format!("{id}.py")).is_file();
+            // Anything by that name, even a link or a FIFO: it is graded,
+            // so the report says what it is rather than skipping it quietly.
+            let present = dir.join(format!("{id}.py")).symlink_metadata().is_ok();
             if present && !listed {
                 unassigned.push(format!("{id}.py"));
             }
@@ -200,16 +211,17 @@ fn select_exercises(
 }
 
 /// Notes for the other `.py` files of a submission (helper modules the
-/// exercises may import), which the per-exercise notes do not cover.
+/// exercises may import), which the per-exercise notes do not cover, and a
+/// warning for each such file the grader would not read.
 fn helper_notes(dir: &Path, graded: &[String]) -> Vec<String> {
-    let mut helpers: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+    let mut helpers: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .filter(|p| {
-            let stem = p
+        .map(|e| e.file_name())
+        .filter(|name| Path::new(name).extension().is_some_and(|e| e == "py"))
+        .filter(|name| {
+            let stem = Path::new(name)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
@@ -219,16 +231,17 @@ fn helper_notes(dir: &Path, graded: &[String]) -> Vec<String> {
     helpers.sort();
     helpers
         .iter()
-        .flat_map(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            read_source(path)
-                .map(|source| notes::scan(&source))
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |note| format!("helper module {name}: the code {note}"))
+        .flat_map(|name| {
+            let shown = name.to_string_lossy().into_owned();
+            match submission_files::read(dir, name, SOURCE_CAP) {
+                Ok(bytes) => notes::scan(&String::from_utf8_lossy(&bytes))
+                    .into_iter()
+                    .map(|note| format!("helper module {shown}: the code {note}"))
+                    .collect(),
+                // Gone since the listing: nothing to say.
+                Err(Refused::Missing) => vec![],
+                Err(refused) => vec![submission_files::warning(&shown, &refused)],
+            }
         })
         .collect()
 }
@@ -276,18 +289,6 @@ fn timing(candidate: &RunReport, reference: &RunReport) -> Option<model::Timing>
     })
 }
 
-/// The candidate's source, read by the grader (at most 1 MiB) for notes.
-fn read_source(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(1 << 20)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 /// The checks of one exercise for a seed: fixed ones with snapshot
 /// expectations, then generated ones.
 pub fn plan(
@@ -327,6 +328,7 @@ fn grade_exercise(
     entry: &CatalogEntry,
     options: &GradeOptions,
     context: &Context,
+    warnings: &mut Vec<String>,
 ) -> Result<(ExerciseResult, Option<Confinement>), GradeError> {
     let checks = plan(exercise, entry, options.seed)?;
     let hidden = |check: &PlannedCheck| {
@@ -335,11 +337,29 @@ fn grade_exercise(
     };
     let mut confinement = None;
     let file = format!("{}.py", entry.info.id);
-    let module = dir.join(&file);
     let total_weight: u32 = checks.iter().map(|c| c.weight).sum::<u32>().max(1);
     let points =
         |check: &PlannedCheck| EXERCISE_POINTS * f64::from(check.weight) / f64::from(total_weight);
     let timeout_secs = options.timeout.as_secs_f64();
+    // The grader's own read, for notes: only a regular file of the
+    // submission. A link, FIFO or device is not graded at all (the sandbox
+    // would not copy it either); a file too large for the grader to read is
+    // still run, only not scanned.
+    let source = submission_files::read(dir, &file, SOURCE_CAP);
+    let unreadable = match &source {
+        Ok(_) | Err(Refused::Missing) => None,
+        Err(refused @ Refused::TooLarge(_)) => {
+            warnings.push(format!(
+                "{}; graded all the same, but without notes or similarity",
+                submission_files::warning(&file, refused)
+            ));
+            None
+        }
+        Err(refused) => {
+            warnings.push(submission_files::warning(&file, refused));
+            Some(refused.to_string())
+        }
+    };
 
     let mut result = ExerciseResult {
         id: entry.info.id.clone(),
@@ -351,19 +371,27 @@ fn grade_exercise(
         stderr: String::new(),
         output_truncated_bytes: 0,
         elapsed_ms: 0,
-        notes: read_source(&module)
-            .map(|source| notes::scan(&source))
-            .unwrap_or_default(),
-        hints_used: context
-            .hints
+        notes: source
             .as_ref()
-            .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
+            .map(|bytes| notes::scan(&String::from_utf8_lossy(bytes)))
+            .unwrap_or_default(),
+        self_reported: model::SelfReported {
+            hints_used: context
+                .hints
+                .as_ref()
+                .map(|h| h.get(&entry.info.id).copied().unwrap_or(0)),
+            self_check: None,
+        },
         hints_available: entry.info.hints.len(),
-        self_check: None,
         timing: None,
         follow_ups: Vec::new(),
     };
-    let verdicts: Vec<CheckResult> = if !module.is_file() {
+    let verdicts: Vec<CheckResult> = if let Some(why) = &unreadable {
+        checks
+            .iter()
+            .map(|c| verdict::unreadable_module(&file, why).into_result(c, points(c), hidden(c)))
+            .collect()
+    } else if matches!(source, Err(Refused::Missing)) {
         checks
             .iter()
             .map(|c| verdict::missing_module(&file).into_result(c, points(c), hidden(c)))

@@ -127,9 +127,10 @@ pub struct ExerciseResult {
     /// What the source reaches for (ctypes, frames, descriptors, …): notes
     /// for the interviewer, not verdicts.
     pub notes: Vec<String>,
-    /// Hints the candidate saw, from the workspace manifest (absent without one).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub hints_used: Option<usize>,
+    /// Hints used and the candidate's own check: what the candidate's copy
+    /// of the tool recorded, no fact (see [`SelfReported`]).
+    #[serde(flatten)]
+    pub self_reported: SelfReported,
     /// How many hints the exercise has.
     pub hints_available: usize,
     /// The candidate's code's time against the Python reference solution on
@@ -139,9 +140,69 @@ pub struct ExerciseResult {
     /// Follow-up questions for the interviewer, chosen by which checks failed.
     #[serde(default)]
     pub follow_ups: Vec<String>,
+}
+
+/// How every report labels what [`SelfReported`] holds.
+pub const SELF_REPORTED: &str = "self-reported by the candidate's copy of the tool";
+
+/// What only the candidate's own copy of pyinterview recorded, in the
+/// workspace manifest and the pack manifest. The candidate can edit both
+/// (and recompute the pack manifest's hashes), so no report presents these
+/// as facts: each labels them with [`SELF_REPORTED`].
+///
+/// In JSON they appear nested, `"self_reported": {"hints_used": 1,
+/// "self_check": {…}}`, and, for reports read by older consumers (fields
+/// are never removed), also as the exercise's `hints_used` and `self_check`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct SelfReported {
+    /// Hints the candidate saw (absent without a manifest).
+    #[serde(default)]
+    pub hints_used: Option<usize>,
     /// The candidate's own `check` when they packed the submission.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub self_check: Option<crate::archive::SelfCheck>,
+}
+
+impl SelfReported {
+    fn is_empty(&self) -> bool {
+        self.hints_used.is_none() && self.self_check.is_none()
+    }
+}
+
+/// The nested object: only the fields present.
+struct Nested<'a>(&'a SelfReported);
+
+impl Serialize for Nested<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(hints) = &self.0.hints_used {
+            map.serialize_entry("hints_used", hints)?;
+        }
+        if let Some(own) = &self.0.self_check {
+            map.serialize_entry("self_check", own)?;
+        }
+        map.end()
+    }
+}
+
+/// Flattened into the exercise: `hints_used` and `self_check` as before,
+/// and `self_reported` holding them both.
+impl Serialize for SelfReported {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(hints) = &self.hints_used {
+            map.serialize_entry("hints_used", hints)?;
+        }
+        if let Some(own) = &self.self_check {
+            map.serialize_entry("self_check", own)?;
+        }
+        if !self.is_empty() {
+            map.serialize_entry("self_reported", &Nested(self))?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,4 +295,42 @@ impl SubmissionResult {
 /// Rounds points to hundredths, as reports show them.
 pub fn round_points(points: f64) -> f64 {
     (points * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn self_reported_fields_are_nested_and_kept_where_they_were() {
+        let own = crate::archive::SelfCheck {
+            score: 8.5,
+            max_score: 10.0,
+            passed: 13,
+            checks: 15,
+        };
+        let reported = SelfReported {
+            hints_used: Some(1),
+            self_check: Some(own),
+        };
+        let json = serde_json::to_value(&reported).unwrap();
+        assert_eq!(json["self_reported"]["hints_used"], 1);
+        assert_eq!(json["self_reported"]["self_check"]["passed"], 13);
+        assert_eq!(json["hints_used"], 1);
+        assert_eq!(json["self_check"]["passed"], 13);
+        let back: SelfReported = serde_json::from_value(json).unwrap();
+        assert_eq!(back, reported);
+        let hints_only = SelfReported {
+            hints_used: Some(0),
+            self_check: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&hints_only).unwrap(),
+            serde_json::json!({"hints_used": 0, "self_reported": {"hints_used": 0}})
+        );
+        assert_eq!(
+            serde_json::to_value(SelfReported::default()).unwrap(),
+            serde_json::json!({})
+        );
+    }
 }

@@ -57,6 +57,16 @@ pub fn missing_module(file: &str) -> Verdict {
     )
 }
 
+/// Every check of a submission whose module file is there but is not a
+/// regular file of the submission (a link, a FIFO, a device): never read,
+/// never run.
+pub fn unreadable_module(file: &str, why: &str) -> Verdict {
+    Verdict::new(
+        Status::NotAttempted,
+        format!("{file} was not graded: it is {why}"),
+    )
+}
+
 /// The sandbox itself failed (never the candidate's fault alone).
 pub fn sandbox_failure(why: &str) -> Verdict {
     Verdict::new(Status::Crashed, format!("grading stopped: {why}"))

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
-use crate::grade::model::{Status, SubmissionResult};
+use crate::grade::model::{SELF_REPORTED, Status, SubmissionResult};
 
 /// Sources by submission name, then exercise id (for side-by-side matches).
 pub type Sources = BTreeMap<String, BTreeMap<String, String>>;
@@ -129,14 +129,15 @@ pub fn render(result: &SubmissionResult, name: &str, sources: &Sources) -> Strin
                 escape(&t.sentence())
             );
         }
-        if let Some(used) = e.hints_used {
+        if let Some(used) = e.self_reported.hints_used {
             let _ = write!(
                 out,
-                "<p class=\"muted\">Hints used: {used} of {}</p>",
-                e.hints_available
+                "<p class=\"muted\">Hints used: {used} of {} ({})</p>",
+                e.hints_available,
+                escape(SELF_REPORTED)
             );
         }
-        if let Some(own) = e.self_check {
+        if let Some(own) = e.self_reported.self_check {
             let _ = write!(
                 out,
                 "<p class=\"muted\">Packed: {}</p>",

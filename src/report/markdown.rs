@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
-use crate::grade::model::{Status, SubmissionResult};
+use crate::grade::model::{SELF_REPORTED, Status, SubmissionResult};
 
 pub fn render(result: &SubmissionResult) -> String {
     let mut out = String::new();
@@ -32,7 +32,7 @@ pub fn render(result: &SubmissionResult) -> String {
             .iter()
             .filter(|c| c.status == Status::Passed)
             .count();
-        let hints = e.hints_used.map_or("—".to_string(), |h| {
+        let hints = e.self_reported.hints_used.map_or("—".to_string(), |h| {
             format!("{h} of {}", e.hints_available)
         });
         let _ = writeln!(
@@ -43,6 +43,13 @@ pub fn render(result: &SubmissionResult) -> String {
             e.max_score,
             e.checks.len()
         );
+    }
+    if result
+        .exercises
+        .iter()
+        .any(|e| e.self_reported.hints_used.is_some())
+    {
+        let _ = writeln!(out, "\nHints used: {SELF_REPORTED}.");
     }
     for similar in &result.similar {
         let _ = writeln!(
@@ -97,7 +104,7 @@ pub fn render(result: &SubmissionResult) -> String {
         if let Some(t) = e.timing {
             let _ = writeln!(out, "\nTime: {}.\n", t.sentence());
         }
-        if let Some(own) = e.self_check {
+        if let Some(own) = e.self_reported.self_check {
             let _ = writeln!(out, "\nPacked: {}.\n", own.sentence());
         }
         if !e.follow_ups.is_empty() {

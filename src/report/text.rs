@@ -9,7 +9,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Audience;
 use crate::grade::model::{
-    CheckResult, ExerciseResult, SandboxSummary, Selection, Status, SubmissionResult,
+    CheckResult, ExerciseResult, SELF_REPORTED, SandboxSummary, Selection, Status, SubmissionResult,
 };
 use crate::grade::verdict::{NOT_ATTEMPTED_YET, NOT_RUN};
 use crate::value::{escape_controls as clean, first_difference, pretty, pretty_expanded};
@@ -394,16 +394,16 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
         render_untouched(out, checks.iter().filter(|c| is_untouched(c)).count());
     }
     if audience == Audience::Interviewer {
-        if let Some(own) = exercise.self_check {
+        if let Some(own) = exercise.self_reported.self_check {
             let _ = writeln!(out, "    {DIM}{}{DIM:#}", own.sentence());
         }
         if let Some(t) = exercise.timing {
             let _ = writeln!(out, "    {DIM}time: {}{DIM:#}", t.sentence());
         }
-        if let Some(used) = exercise.hints_used {
+        if let Some(used) = exercise.self_reported.hints_used {
             let _ = writeln!(
                 out,
-                "    {DIM}hints used: {used} of {}{DIM:#}",
+                "    {DIM}hints used: {used} of {} ({SELF_REPORTED}){DIM:#}",
                 exercise.hints_available
             );
         }

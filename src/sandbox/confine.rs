@@ -320,15 +320,11 @@ fn read_submission(
     let max_bytes = limits.file_size_mb * 1024 * 1024;
     let mut files = Vec::new();
     for entry in entries.flatten().take(MAX_FILES) {
-        let Ok(meta) = entry.path().symlink_metadata() else {
-            continue;
-        };
-        if !meta.file_type().is_file() || meta.len() > max_bytes {
-            continue;
+        // Regular files only, opened without following links or blocking on
+        // a FIFO; the grader warns about what was skipped.
+        if let Ok(bytes) = crate::submission_files::read(from, entry.file_name(), max_bytes) {
+            files.push((entry.file_name(), bytes));
         }
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| format!("read {}: {e}", entry.path().display()))?;
-        files.push((entry.file_name(), bytes));
     }
     Ok(files)
 }

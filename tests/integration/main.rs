@@ -6,6 +6,7 @@ mod cli;
 mod consistency;
 mod grading;
 mod hostile;
+mod hostile_inputs;
 mod reports;
 mod selection;
 mod snapshots;
