@@ -482,3 +482,45 @@ fn a_killed_worker_takes_its_sandbox_with_it() {
         "survivors of {sandboxed:?}"
     );
 }
+
+/// RLIMIT_NPROC counts every process of a user: on a desktop that already
+/// runs hundreds, a budget of 64 would make honest code fail to start a
+/// thread. With 300 of the grading user's processes running, the reference
+/// solutions keep full marks (run unprivileged in CI, where it matters).
+#[test]
+fn hostile_desktop_honest_code_keeps_full_marks_beside_hundreds_of_processes() {
+    let mut sleepers: Vec<std::process::Child> = (0..300)
+        .map(|_| {
+            std::process::Command::new("sleep")
+                .arg("120")
+                .spawn()
+                .expect("sleep starts")
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for id in exercises::ids() {
+        std::fs::copy(solution(id), dir.path().join(format!("{id}.py"))).unwrap();
+    }
+    let result = grade_submission(
+        &mut sandbox(),
+        dir.path(),
+        &GradeOptions {
+            seed: 3,
+            ..GradeOptions::default()
+        },
+    )
+    .expect("grading runs");
+    for child in &mut sleepers {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    for exercise in &result.exercises {
+        assert_eq!(
+            exercise.score,
+            exercise.max_score,
+            "{} lost points: {:?}",
+            exercise.id,
+            failures(&result)
+        );
+    }
+}
