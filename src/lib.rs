@@ -28,6 +28,7 @@ pub mod exercise;
 pub mod exercises;
 pub mod grade;
 pub mod plan;
+pub mod planted;
 pub mod report;
 pub mod sandbox;
 pub mod similarity;

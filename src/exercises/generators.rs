@@ -361,6 +361,7 @@ impl Exercise for Generators {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "chunked_sizes",
                 "chunked yields lists of `size` items, the last one shorter",
                 2,
                 vec![
@@ -371,6 +372,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_empty",
                 "chunked of an empty iterable yields nothing",
                 1,
                 vec![
@@ -379,6 +381,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_any_iterable",
                 "chunked accepts a generator and a string",
                 2,
                 vec![
@@ -387,6 +390,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_lazy",
                 "chunked pulls only `size` items per chunk, even from an endless iterator",
                 3,
                 vec![
@@ -395,6 +399,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_rejects_size_below_1",
                 "chunked with size < 1 raises ValueError",
                 2,
                 vec![
@@ -403,16 +408,19 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "fibonacci_sequence",
                 "fibonacci yields 0, 1, 1, 2, 3, 5, …",
                 2,
                 vec![Call::Fibonacci { terms: 12 }, Call::Fibonacci { terms: 1 }],
             ),
             Check::new(
+                "fibonacci_big_ints",
                 "fibonacci yields exact ints past 2**64",
                 1,
                 vec![Call::Fibonacci { terms: 100 }],
             ),
             Check::new(
+                "fibonacci_restarts",
                 "each fibonacci() starts again from 0",
                 1,
                 vec![Call::FibonacciTwice {
@@ -421,6 +429,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_leaves",
                 "flatten yields the leaves of nested lists and tuples in order",
                 2,
                 vec![
@@ -441,6 +450,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "flatten_keeps_strings",
                 "flatten keeps strings and bytes whole",
                 2,
                 vec![Call::Flatten {
@@ -455,6 +465,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_other_leaves",
                 "flatten treats dicts, sets and other objects as leaves",
                 1,
                 vec![Call::Flatten {
@@ -469,6 +480,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_tuple_subclasses",
                 "flatten opens tuple subclasses such as namedtuples",
                 1,
                 vec![Call::FlattenPoints {
@@ -482,6 +494,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_scalar",
                 "flatten of anything but a list or tuple yields that value alone",
                 1,
                 vec![
@@ -500,11 +513,13 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "flatten_deep",
                 "flatten handles 100 levels of nesting",
                 2,
                 vec![Call::FlattenDeep { depth: 100 }],
             ),
             Check::new(
+                "flatten_lazy",
                 "flatten is lazy: it reads a sub-list only when it gets there",
                 2,
                 vec![Call::FlattenLazy {
@@ -513,6 +528,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_delegates",
                 "flatten is a generator that delegates with yield from",
                 1,
                 vec![Call::FlattenDelegates {
@@ -520,11 +536,13 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "running_mean_primes",
                 "running_mean's first next() yields None",
                 1,
                 vec![Call::RunningMean { sends: vec![] }],
             ),
             Check::new(
+                "running_mean_means",
                 "running_mean yields the mean of all values sent so far",
                 3,
                 vec![
@@ -605,14 +623,35 @@ impl Exercise for Generators {
             .collect();
         vec![
             Check::new(
+                "chunked_random",
                 "chunked on random lists, generators and strings",
                 3,
                 chunking,
             ),
-            Check::new("chunked laziness with random sizes", 3, lazy),
-            Check::new("fibonacci with random lengths", 3, fibonacci),
-            Check::new("flatten on random nested lists and tuples", 3, flattening),
-            Check::new("running_mean on random sequences", 3, means),
+            Check::new(
+                "chunked_lazy_random",
+                "chunked laziness with random sizes",
+                3,
+                lazy,
+            ),
+            Check::new(
+                "fibonacci_random",
+                "fibonacci with random lengths",
+                3,
+                fibonacci,
+            ),
+            Check::new(
+                "flatten_random",
+                "flatten on random nested lists and tuples",
+                3,
+                flattening,
+            ),
+            Check::new(
+                "running_mean_random",
+                "running_mean on random sequences",
+                3,
+                means,
+            ),
         ]
     }
 

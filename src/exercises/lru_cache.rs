@@ -503,6 +503,7 @@ impl Exercise for LruCacheExercise {
         use MaxSize::{Default, Limit, Unbounded};
         vec![
             Check::new(
+                "hits",
                 "a repeated call is a hit and does not call the function again",
                 3,
                 vec![
@@ -523,6 +524,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "evicts_lru",
                 "the least recently used entry is evicted, and a hit counts as a use",
                 3,
                 vec![
@@ -563,6 +565,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "kwargs_key",
                 "keyword arguments are part of the key, in any order",
                 2,
                 vec![script(
@@ -581,6 +584,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "maxsize_none",
                 "maxsize=None never evicts",
                 2,
                 vec![script(
@@ -595,6 +599,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "maxsize_zero",
                 "maxsize=0 caches nothing",
                 2,
                 vec![script(
@@ -609,6 +614,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "maxsize_default",
                 "lru_cache() keeps 128 entries by default",
                 1,
                 vec![script(
@@ -624,6 +630,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "unhashable",
                 "an unhashable argument raises TypeError without calling the function",
                 2,
                 vec![script(
@@ -648,6 +655,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "exceptions_not_cached",
                 "an exception from the function is not cached",
                 2,
                 vec![script(
@@ -664,6 +672,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "cache_info",
                 "cache_info() reports hits, misses, maxsize and currsize",
                 2,
                 vec![
@@ -673,6 +682,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "cache_clear",
                 "cache_clear() empties the cache and resets the counts",
                 2,
                 vec![script(
@@ -691,6 +701,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "metadata",
                 "the wrapper keeps __name__, __qualname__, __doc__ and __wrapped__",
                 1,
                 vec![
@@ -699,6 +710,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "thread_safety",
                 "concurrent calls from 8 threads keep the cache consistent",
                 3,
                 vec![
@@ -740,10 +752,12 @@ impl Exercise for LruCacheExercise {
             })
             .collect();
         let mixed = (0..12)
-            .map(|_| {
+            .map(|index| {
+                // The first script always caches, so the keyword pair at
+                // its end is always a test of the key.
                 let maxsize = match rng.random_range(0..6) {
                     0 => MaxSize::Unbounded,
-                    1 => MaxSize::Limit(0),
+                    1 if index > 0 => MaxSize::Limit(0),
                     2 => MaxSize::Default,
                     _ => MaxSize::Limit(rng.random_range(1..=3)),
                 };
@@ -769,13 +783,27 @@ impl Exercise for LruCacheExercise {
                         }
                     })
                     .collect();
+                // The same keywords twice, in the other order: one entry.
+                let (x, y) = (rng.random_range(0..2), rng.random_range(0..2));
+                ops.push(call_kw(&[], &[("a", x), ("b", y)]));
+                ops.push(call_kw(&[], &[("b", y), ("a", x)]));
                 ops.push(Op::Info);
                 script(maxsize, ops)
             })
             .collect();
         vec![
-            Check::new("random call sequences on a small cache", 3, small),
-            Check::new("random calls with keywords, failures and clears", 3, mixed),
+            Check::new(
+                "random_small_cache",
+                "random call sequences on a small cache",
+                3,
+                small,
+            ),
+            Check::new(
+                "random_kwargs_failures_clears",
+                "random calls with keywords, failures and clears",
+                3,
+                mixed,
+            ),
         ]
     }
 

@@ -327,6 +327,7 @@ impl Exercise for RateLimiter {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "bucket_starts_full",
                 "TokenBucket starts full",
                 2,
                 vec![
@@ -347,6 +348,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refills",
                 "TokenBucket refills continuously at rate tokens per second",
                 3,
                 vec![
@@ -380,6 +382,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_capped",
                 "TokenBucket never holds more than capacity",
                 2,
                 vec![
@@ -399,6 +402,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refusal_takes_nothing",
                 "a refused allow takes nothing",
                 3,
                 vec![bucket(
@@ -417,6 +421,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_validates_arguments",
                 "TokenBucket rejects rate <= 0 and capacity <= 0 with ValueError",
                 2,
                 vec![
@@ -439,6 +444,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_validates_tokens",
                 "allow rejects tokens <= 0 with ValueError",
                 1,
                 vec![bucket(
@@ -449,6 +455,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_clock_backwards",
                 "a clock going backwards neither adds nor removes tokens",
                 2,
                 vec![
@@ -472,6 +479,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refill_after_step_back",
                 "after the clock steps back, refill resumes only past the latest time seen",
                 1,
                 vec![bucket(
@@ -490,6 +498,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_thread_safety",
                 "concurrent allow calls never hand out more tokens than there were",
                 3,
                 vec![
@@ -508,6 +517,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "window_limit",
                 "SlidingWindow grants at most limit calls per window",
                 3,
                 vec![window(
@@ -518,6 +528,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "window_expiry",
                 "SlidingWindow stops counting a grant exactly window seconds later",
                 2,
                 vec![
@@ -526,6 +537,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "window_refusals_not_counted",
                 "SlidingWindow does not count refused calls",
                 2,
                 vec![window(
@@ -536,6 +548,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "decorator_refuses",
                 "rate_limited raises RateLimited without calling the function when allow() says no",
                 3,
                 vec![Call::Limited {
@@ -552,6 +565,7 @@ impl Exercise for RateLimiter {
                 }],
             ),
             Check::new(
+                "decorator_with_bucket",
                 "rate_limited in front of a TokenBucket",
                 2,
                 vec![Call::LimitedBucket {
@@ -562,6 +576,7 @@ impl Exercise for RateLimiter {
                 }],
             ),
             Check::new(
+                "decorator_metadata",
                 "rate_limited keeps __name__, __qualname__, __doc__ and __wrapped__",
                 1,
                 vec![Call::LimitedMetadata],
@@ -635,9 +650,20 @@ impl Exercise for RateLimiter {
             })
             .collect();
         vec![
-            Check::new("TokenBucket on random clock scripts", 3, buckets),
-            Check::new("SlidingWindow on random clock scripts", 3, windows),
             Check::new(
+                "bucket_random",
+                "TokenBucket on random clock scripts",
+                3,
+                buckets,
+            ),
+            Check::new(
+                "window_random",
+                "SlidingWindow on random clock scripts",
+                3,
+                windows,
+            ),
+            Check::new(
+                "decorator_random",
                 "rate_limited with random answers from the limiter",
                 3,
                 limited,

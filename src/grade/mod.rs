@@ -298,14 +298,14 @@ pub fn plan(
 ) -> Result<Vec<PlannedCheck>, GradeError> {
     let mut checks = Vec::new();
     for mut check in exercise.reference_fixed() {
-        let recorded = entry.fixed.get(&check.name);
+        let recorded = entry.fixed.get(check.id);
         for (i, call) in check.calls.iter_mut().enumerate() {
             let snap = recorded
                 .and_then(|calls| calls.get(i))
                 .filter(|snap| snap.call == call.description)
                 .ok_or_else(|| GradeError::MissingSnapshot {
                     exercise: entry.info.id.clone(),
-                    check: check.name.clone(),
+                    check: check.id.to_string(),
                 })?;
             call.expected = snap.expected.clone();
         }
@@ -483,7 +483,7 @@ fn grade_exercise(
         })
         .collect();
     for probe in &entry.info.probes {
-        if failing.iter().any(|c| c.name.starts_with(&probe.check))
+        if failing.iter().any(|c| probe.checks.contains(&c.id))
             && !result.follow_ups.contains(&probe.ask)
         {
             result.follow_ups.push(probe.ask.clone());

@@ -207,6 +207,9 @@ impl Serialize for SelfReported {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
+    /// Stable within the exercise: what probes and follow-ups refer to.
+    #[serde(default)]
+    pub id: String,
     pub name: String,
     pub status: Status,
     pub score: f64,

@@ -13,9 +13,9 @@ fn packed_workspace(tmp: &Path) -> (PathBuf, PathBuf) {
         .output()
         .expect_code(0);
     std::fs::copy(solution("list_tuple"), ws.join("list_tuple.py")).unwrap();
-    std::fs::copy(
-        root().join("tests/planted/lru_cache/no_move_on_hit.py"),
+    std::fs::write(
         ws.join("lru_cache.py"),
+        planted("lru_cache", "no_move_on_hit"),
     )
     .unwrap();
     run(["hint", "lru_cache"])

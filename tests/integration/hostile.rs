@@ -9,7 +9,7 @@
 //! # setup: unix-listener          (a host process listens on /tmp/pyinterview-listener.sock)
 //! # cpu: 1                        (the CPU-seconds limit; default as for grade)
 //! # host-memory-mb: 2500          (the host may lose at most this much memory meanwhile)
-//! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
+//! # expect: <check ids, space-separated, or *> = <status> [| <status>] [~ <text in the message>]
 //! # note: <text in one of the exercise's source notes for the interviewer>
 //! ```
 //!
@@ -32,7 +32,8 @@ const PROCESS_MARKERS: [&str; 2] = ["4242.123", "4242.456"];
 const ESCAPE_PREFIX: &str = "pyinterview-hostile-";
 
 struct Expectation {
-    pattern: String,
+    /// Check ids, or empty for every check.
+    ids: Vec<String>,
     /// Any of these (`= timeout | memory`: how a bomb ends may depend on
     /// whether a cgroup or the supervisor stops it).
     statuses: Vec<Status>,
@@ -88,7 +89,10 @@ fn parse(file: &Path) -> Case {
                     None => (rest, None),
                 };
                 case.expectations.push(Expectation {
-                    pattern: pattern.to_string(),
+                    ids: match pattern.trim() {
+                        "*" => vec![],
+                        ids => ids.split_whitespace().map(str::to_string).collect(),
+                    },
                     statuses: status.split('|').map(|s| parse_status(s.trim())).collect(),
                     fragment,
                 });
@@ -301,15 +305,15 @@ fn every_hostile_submission_costs_only_its_own_checks() {
                 let matching: Vec<_> = exercise
                     .checks
                     .iter()
-                    .filter(|c| {
-                        expectation.pattern == "*" || c.name.starts_with(&expectation.pattern)
-                    })
+                    .filter(|c| expectation.ids.is_empty() || expectation.ids.contains(&c.id))
                     .collect();
                 if matching.is_empty() {
-                    problems.push(format!(
-                        "{name}: no check matches `{}`",
-                        expectation.pattern
-                    ));
+                    problems.push(format!("{name}: no check matches {:?}", expectation.ids));
+                }
+                for id in &expectation.ids {
+                    if !exercise.checks.iter().any(|c| &c.id == id) {
+                        problems.push(format!("{name}: `{id}` is no check of {}", exercise.id));
+                    }
                 }
                 for check in matching {
                     let text_ok = expectation
