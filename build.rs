@@ -14,6 +14,9 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
     let config = pyo3_build_config::get();
+    // `Py_LIMITED_API`, `Py_3_11`, …: code that differs under abi3 (the wheel).
+    pyo3_build_config::print_expected_cfgs();
+    pyo3_build_config::use_pyo3_cfgs();
     if !config.shared() {
         fail(
             "the Python found by pyo3 has no shared library (libpython3.X.so).\n\

@@ -95,6 +95,14 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         bar.finish_and_clear();
     }
 
+    // A Python that cannot start is the tool's failure, not the submissions':
+    // no report, exit status 3.
+    if let Some(Err(err)) = results
+        .iter()
+        .find(|r| matches!(r, Err(crate::grade::GradeError::Python(_))))
+    {
+        return Err(Error::Internal(err.to_string()));
+    }
     let names = short_names(submissions);
     let mut ok = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();

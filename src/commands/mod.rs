@@ -55,7 +55,8 @@ impl From<crate::archive::ArchiveError> for Error {
 impl From<crate::grade::GradeError> for Error {
     fn from(err: crate::grade::GradeError) -> Self {
         match err {
-            crate::grade::GradeError::MissingSnapshot { .. } => Error::Internal(err.to_string()),
+            crate::grade::GradeError::MissingSnapshot { .. }
+            | crate::grade::GradeError::Python(_) => Error::Internal(err.to_string()),
             _ => Error::User(err.to_string()),
         }
     }

@@ -46,7 +46,7 @@ pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcom
             )
         })
         .collect();
-    let packed = archive::pack(&dir, &manifest, &self_checks, &out)?;
+    let packed = archive::pack(&dir, &manifest, &self_checks, result.python.as_ref(), &out)?;
     println!(
         "{} {}",
         if packed.replaced { "Replaced" } else { "Wrote" },

@@ -18,7 +18,7 @@ use crate::exercise::{Graded, PlannedCheck};
 use crate::exercises;
 use crate::sandbox::Confinement;
 use crate::sandbox::protocol::{RunReport, RunRequest, Slot};
-use crate::sandbox::{Limits, Sandbox};
+use crate::sandbox::{Limits, Sandbox, SandboxError};
 use model::{
     CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, Selection, SubmissionResult,
     round_points,
@@ -67,10 +67,19 @@ pub enum GradeError {
     NotADirectory(String),
     #[error("{0}")]
     Archive(String),
+    /// The sandbox's Python does not start: nothing can be graded.
+    #[error("{0}")]
+    Python(String),
     #[error(
         "the embedded snapshot of `{exercise}` has no expectation for check `{check}`; run `cargo test` and review the snapshots"
     )]
     MissingSnapshot { exercise: String, check: String },
+}
+
+/// A sandbox failure as a grading error; one that is not about the
+/// interpreter is still reported as such.
+fn python_error(err: SandboxError) -> GradeError {
+    GradeError::Python(err.to_string())
 }
 
 /// Grades the `<id>.py` files in `dir`.
@@ -82,6 +91,9 @@ pub fn grade_submission(
     if !dir.is_dir() {
         return Err(GradeError::NotADirectory(dir.display().to_string()));
     }
+    // A worker that cannot start its interpreter must not turn into a report
+    // of crashed checks.
+    let python = sandbox.python().map_err(python_error)?;
     let catalog = Catalog::get();
     // The candidate's workspace manifest, when the submission has one: which
     // exercises were assigned, which seed they saw, how many hints they used.
@@ -131,6 +143,7 @@ pub fn grade_submission(
         seed: options.seed,
         submission: dir.display().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        python: Some(python),
         selection,
         sandbox: SandboxSummary {
             timeout_seconds: options.timeout.as_secs_f64(),
@@ -435,6 +448,7 @@ fn grade_exercise(
                         .into_result(c, points(c), hidden(c))
                 })
                 .collect(),
+            Err(err @ SandboxError::Python(_)) => return Err(python_error(err)),
             Err(err) => checks
                 .iter()
                 .map(|c| {

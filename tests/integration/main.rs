@@ -7,6 +7,7 @@ mod consistency;
 mod grading;
 mod hostile;
 mod reports;
+mod runtime;
 mod selection;
 mod snapshots;
 mod support;
