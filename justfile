@@ -36,3 +36,12 @@ snapshots:
 # (plus the libpython it was built against).
 build:
     cargo build --release
+
+# Install the release binary and the reference solutions under PREFIX:
+# PREFIX/bin/pyinterview, PREFIX/share/pyinterview/solutions/ (what `grade`
+# times candidates against; found from the executable at run time).
+install PREFIX="/usr/local":
+    cargo build --release
+    install -D -m 755 target/release/pyinterview "{{PREFIX}}/bin/pyinterview"
+    install -d "{{PREFIX}}/share/pyinterview/solutions"
+    install -m 644 python/solutions/*.py "{{PREFIX}}/share/pyinterview/solutions/"

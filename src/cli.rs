@@ -198,7 +198,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Reference solutions (`<exercise>.py`) to time the candidates' code
-        /// against [default: python/solutions of the source checkout, if any]
+        /// against [default: those installed beside the executable
+        /// (../share/pyinterview/solutions), else the source checkout's
+        /// python/solutions]
         #[arg(long, value_name = "DIR", conflicts_with = "no_reference")]
         reference: Option<PathBuf>,
         /// Do not time against reference solutions.

@@ -51,12 +51,35 @@ impl Default for GradeOptions {
     }
 }
 
-/// The reference solutions of a source checkout, when this binary runs from
-/// one. They are deliberately not embedded: anything in the binary is in the
-/// memory of every sandboxed child, where code using ctypes could find it.
+/// The directory of an installation's reference solutions, relative to the
+/// executable's own directory (`PREFIX/bin/pyinterview` reads
+/// `PREFIX/share/pyinterview/solutions`).
+pub const INSTALLED_REFERENCE: &str = "../share/pyinterview/solutions";
+
+/// The reference solutions shipped with this executable, when there are:
+/// those of an installation (see [`INSTALLED_REFERENCE`], what `just install`
+/// lays out), else those of the source checkout the executable was built in
+/// (`target/<profile>/pyinterview`: the nearest directory above it with a
+/// `Cargo.toml` and `python/solutions`). Found from the executable at run
+/// time, never compiled in. They are deliberately not embedded either:
+/// anything in the binary is in the memory of every sandboxed child, where
+/// code using ctypes could find it. The wheel candidates install ships none.
 pub fn default_reference() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/solutions");
-    dir.is_dir().then_some(dir)
+    let exe = std::env::current_exe().ok()?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    reference_beside(&exe)
+}
+
+/// [`default_reference`] for the executable at `exe`.
+pub fn reference_beside(exe: &Path) -> Option<std::path::PathBuf> {
+    let bin = exe.parent()?;
+    let installed = bin.join(INSTALLED_REFERENCE);
+    if installed.is_dir() {
+        return Some(installed);
+    }
+    bin.ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("python/solutions").is_dir())
+        .map(|dir| dir.join("python/solutions"))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -53,6 +53,11 @@ pub fn describe_python() -> String {
     interpreter::describe()
 }
 
+/// `3.11`: the X.Y of the Python candidate code runs in.
+pub fn python_version() -> String {
+    interpreter::major_minor()
+}
+
 /// How workers are started when this process is not a standalone binary but
 /// a Python extension (the wheel): the interpreter and its arguments, to
 /// which [`WORKER_ARG`] is appended.
@@ -184,9 +189,12 @@ impl Sandbox {
             .arg(WORKER_ARG)
             .env_clear()
             .env("PATH", "/usr/bin:/bin");
-        // The one setting a worker takes from the environment: where Python is.
-        if let Some(home) = std::env::var_os(interpreter::HOME_VAR).filter(|h| !h.is_empty()) {
-            command.env(interpreter::HOME_VAR, home);
+        // What a worker takes from the environment: where Python is, so that it
+        // loads the same libpython and home as this process.
+        for var in [interpreter::HOME_VAR, "LD_LIBRARY_PATH"] {
+            if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+                command.env(var, value);
+            }
         }
         let mut process = command
             .stdin(Stdio::piped())

@@ -173,3 +173,115 @@ fn version_report_and_pack_manifest_name_the_python() {
         manifest["exercises"][0]["self_check"]["checks"]
     );
 }
+
+/// Grades `ws` (list_tuple only) with the binary at `bin`, as JSON.
+fn grade_with(bin: &Path, ws: &Path) -> serde_json::Value {
+    let mut command = Command::new(bin);
+    command
+        .args(["grade", ws.to_str().unwrap(), "--format", "json"])
+        .args(["--exercises", "list_tuple", "--seed", "3"])
+        .env("NO_COLOR", "1");
+    // A copy just written may be "busy" for a moment: another test thread's
+    // fork can hold its descriptor until that child execs.
+    let mut tries = 0;
+    let out = loop {
+        match command.output() {
+            Err(err) if err.raw_os_error() == Some(libc::ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            result => break result.expect("binary runs"),
+        }
+    };
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn reference_solutions_are_found_beside_the_executable_never_inside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = solved_workspace(tmp.path());
+    // An installation: PREFIX/bin/pyinterview and PREFIX/share/pyinterview/solutions.
+    let prefix = tmp.path().join("prefix");
+    let bin = prefix.join("bin/pyinterview");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(BIN, &bin).unwrap();
+    let solutions = prefix.join("share/pyinterview/solutions");
+    std::fs::create_dir_all(&solutions).unwrap();
+    std::fs::copy(solution("list_tuple"), solutions.join("list_tuple.py")).unwrap();
+    let report = grade_with(&bin, &ws);
+    assert!(
+        report["exercises"][0]["timing"].is_object(),
+        "timed against the installed solutions: {report}"
+    );
+    // The same executable alone, outside any checkout: no solutions, no timing.
+    let alone = tmp.path().join("alone/pyinterview");
+    std::fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    std::fs::hard_link(&bin, &alone).unwrap();
+    let report = grade_with(&alone, &ws);
+    assert_eq!(report["score"], report["max_score"]);
+    assert!(report["exercises"][0]["timing"].is_null(), "{report}");
+    // The development fallback: the checkout's python/solutions.
+    let report = grade_with(Path::new(BIN), &ws);
+    assert!(report["exercises"][0]["timing"].is_object(), "{report}");
+
+    // Never compiled in: the worker and its children are this very image.
+    let image = String::from_utf8_lossy(&std::fs::read(BIN).unwrap()).into_owned();
+    for entry in std::fs::read_dir(crate::support::root().join("python/solutions")).unwrap() {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !image.contains(source.trim()),
+            "{} is embedded in the binary",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_home_follows_the_libpython_actually_loaded() {
+    // Debian's libpython3.X beside the one the binary was linked with: the
+    // loader takes it through LD_LIBRARY_PATH (the rpath is a RUNPATH), and
+    // the home must follow it, in the grader and in its workers alike.
+    let version = text(&run_with_home(None, &["--version"], Path::new("/")).stdout);
+    let xy: String = version
+        .split("CPython ")
+        .nth(1)
+        .unwrap_or("")
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    let debian = Path::new("/usr/lib/x86_64-linux-gnu");
+    let home = Path::new("/usr");
+    if !debian.join(format!("libpython{xy}.so.1.0")).is_file()
+        || !home.join(format!("lib/python{xy}/os.py")).is_file()
+        || version.contains(" at /usr)")
+    {
+        eprintln!("no second libpython{xy} on this machine: skipped");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = solved_workspace(tmp.path());
+    let out = Command::new(BIN)
+        .arg("--version")
+        .env("LD_LIBRARY_PATH", debian)
+        .env_remove("PYINTERVIEW_PYTHON_HOME")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains(" at /usr)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = Command::new(BIN)
+        .args(["grade", ws.to_str().unwrap(), "--format", "json"])
+        .env("LD_LIBRARY_PATH", debian)
+        .env_remove("PYINTERVIEW_PYTHON_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["python"]["home"], "/usr", "{}", report["python"]);
+    assert_eq!(report["score"], report["max_score"]);
+}
