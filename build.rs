@@ -1,5 +1,6 @@
 //! Finds the CPython that pyo3 embeds and wires it into the binary.
 //!
+//! * Refuses to build for anything but Linux (the sandbox is Linux's).
 //! * Fails early, with a message that says what to install, when Python has no
 //!   shared library (pyo3 embedding needs `libpython3.X.so`).
 //! * Adds an rpath to that library's directory, so the binary loads the
@@ -11,6 +12,15 @@
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+    // The sandbox is Linux's: namespaces, Landlock, cgroups, clone3, prctl.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if os != "linux" {
+        fail(&format!(
+            "pyinterview runs on Linux only (including WSL 2), not on {os}: its sandbox \
+             is built from Linux namespaces, Landlock, cgroups and clone3. Build and run it \
+             on Linux or in WSL 2."
+        ));
+    }
     let config = pyo3_build_config::get();
     // `Py_LIMITED_API`, `Py_3_11`, …: code that differs under abi3 (the wheel).
     pyo3_build_config::print_expected_cfgs();

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     if let Command::Worker = cli.command {
         return ExitCode::from(sandbox::worker::main() as u8);
     }
+    anstream::ColorChoice::write_global(cli.color.into());
+    commands::set_quiet(cli.quiet);
     match commands::run(cli.command) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::ChecksFailed) => ExitCode::from(1),

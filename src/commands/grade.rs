@@ -168,7 +168,7 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
 
 /// A progress bar on stderr, only when a person is watching it.
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
-    if total < 2 || !std::io::stderr().is_terminal() {
+    if total < 2 || super::quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total as u64);

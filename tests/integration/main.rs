@@ -4,6 +4,7 @@
 mod archives;
 mod cli;
 mod consistency;
+mod conventions;
 mod grading;
 mod hostile;
 mod reports;
