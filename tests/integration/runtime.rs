@@ -285,3 +285,46 @@ fn the_home_follows_the_libpython_actually_loaded() {
     assert_eq!(report["python"]["home"], "/usr", "{}", report["python"]);
     assert_eq!(report["score"], report["max_score"]);
 }
+
+#[test]
+fn type_names_come_from_the_type_object_not_a_metaclass() {
+    // The driver reads names through `type.__dict__["__name__"]` (which the
+    // abi3 wheel can use, unlike `tp_name`); a metaclass property must not
+    // change what the report shows.
+    let source = r#"
+class Liar(type):
+    @property
+    def __name__(cls):
+        return "KeyError"
+
+
+class Sneaky(Exception, metaclass=Liar):
+    pass
+
+
+class Thing(metaclass=Liar):
+    pass
+
+
+def freeze(value):
+    raise Sneaky("nope")
+
+
+def count_visits(path):
+    return Thing()
+
+
+def extend_unique(target, items):
+    return None
+"#;
+    let dir = crate::support::submission_source("list_tuple", source);
+    let report = crate::support::grade_json(
+        dir.path(),
+        &["--exercises", "list_tuple", "--seed", "1", "--no-reference"],
+    );
+    let checks = report["exercises"][0]["checks"].as_array().unwrap();
+    let text = serde_json::to_string(checks).unwrap();
+    assert!(text.contains("raised Sneaky: nope"), "{text}");
+    assert!(text.contains("<Thing object>"), "{text}");
+    assert!(!text.contains("KeyError"), "{text}");
+}
