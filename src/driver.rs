@@ -5,10 +5,11 @@
 //! Everything here runs in the forked child, next to untrusted code, so it only
 //! *observes*: the verdicts are decided by the grader from the [`Value`]s sent back.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 
 use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
 };
@@ -143,19 +144,37 @@ pub fn exception_type_name(py: Python<'_>, err: &PyErr) -> String {
 
 /// The C-level name of an object's type: cannot be faked by a metaclass property.
 pub fn object_type_name(obj: &Bound<'_, PyAny>) -> String {
-    unsafe { tp_name(obj.get_type_ptr()) }
+    type_name(&obj.get_type().into_any())
 }
 
+/// A type's name as the type object holds it, read through the `__name__`
+/// getset descriptor of `type` itself (`type.__dict__["__name__"]`), which
+/// candidate code cannot replace (`type` is immutable) and a metaclass
+/// cannot shadow (it is called directly, not looked up on the class). It is
+/// what `tp_name` gave (builtins keep only their last dotted part), through
+/// the limited API too, so it serves the abi3 wheel and the binary alike.
 fn type_name(ty: &Bound<'_, PyAny>) -> String {
-    unsafe { tp_name(ty.as_ptr().cast()) }
-}
-
-unsafe fn tp_name(ty: *mut pyo3::ffi::PyTypeObject) -> String {
-    // SAFETY: every type object has a NUL-terminated tp_name for its lifetime.
-    let raw = unsafe { CStr::from_ptr((*ty).tp_name) };
-    let name = raw.to_string_lossy();
-    // Builtins carry their module ("collections.OrderedDict"); keep the last part.
-    name.rsplit('.').next().unwrap_or(&name).to_string()
+    static NAME_OF_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = ty.py();
+    let descriptor = NAME_OF_TYPE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let getset = py
+            .get_type::<pyo3::types::PyType>()
+            .getattr("__dict__")?
+            .get_item("__name__")?;
+        Ok(getset.unbind())
+    });
+    let name = descriptor.ok().and_then(|descriptor| {
+        let name = descriptor
+            .bind(py)
+            .call_method1("__get__", (ty, py.get_type::<pyo3::types::PyType>()))
+            .ok()?;
+        let name = name.cast_exact::<PyString>().ok()?;
+        Some(name.to_string_lossy().into_owned())
+    });
+    match name {
+        Some(name) => name.rsplit('.').next().unwrap_or(&name).to_string(),
+        None => "?".to_string(),
+    }
 }
 
 /// Extracts `obj` strictly: exact builtin types only, read through the C API.

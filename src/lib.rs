@@ -19,6 +19,11 @@
 //! * [`report`] — one renderer per output format; [`workspace`] — take-home
 //!   workspaces; [`archive`] — packing and safely unpacking submissions. Only [`cli`] and [`commands`] print.
 
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "pyinterview runs on Linux only (including WSL 2): its sandbox is built from Linux namespaces, Landlock, cgroups and clone3"
+);
+
 pub mod archive;
 pub mod catalog;
 pub mod cli;

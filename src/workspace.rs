@@ -393,10 +393,9 @@ pub fn readme(manifest: &Manifest) -> String {
     text
 }
 
-/// `3.11` of the embedded interpreter's `3.11.7`.
+/// `3.11`: the interpreter candidate code runs in (found at run time).
 fn python_version() -> String {
-    let full = env!("PYINTERVIEW_PYTHON_VERSION");
-    full.split('.').take(2).collect::<Vec<_>>().join(".")
+    crate::sandbox::python_version()
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub struct SubmissionResult {
     /// The submission as given on the command line.
     pub submission: String,
     pub tool_version: String,
+    /// The interpreter candidate code ran in (as its worker reported it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<crate::sandbox::PythonInfo>,
     /// Which exercises were graded, and why those.
     #[serde(default)]
     pub selection: Selection,
