@@ -475,6 +475,7 @@ struct Trusted {
     generator_type: Py<PyAny>,
     get_switch_interval: Py<PyAny>,
     set_switch_interval: Py<PyAny>,
+    gc_objects: Py<PyAny>,
 }
 
 static TRUSTED: std::sync::OnceLock<Trusted> = std::sync::OnceLock::new();
@@ -490,6 +491,7 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         generator_type: types.getattr("GeneratorType")?.unbind(),
         get_switch_interval: sys.getattr("getswitchinterval")?.unbind(),
         set_switch_interval: sys.getattr("setswitchinterval")?.unbind(),
+        gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
     Ok(())
@@ -504,6 +506,20 @@ fn trusted() -> PyResult<&'static Trusted> {
 /// `next(it)`, with the builtin captured before candidate code ran.
 pub fn next_of<'py>(it: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     trusted()?.next.bind(it.py()).call1((it,))
+}
+
+/// How many objects of exactly type `ty` are alive (that the garbage
+/// collector tracks): e.g. to tell that candidate code built one of a
+/// forbidden kind, however it reached the type.
+pub fn live_instances(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let objects = trusted()?.gc_objects.bind(py).call0()?;
+    let mut count = 0;
+    for object in objects.try_iter()? {
+        if object?.get_type().is(ty) {
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// Whether `obj` is a generator object: its exact type is compared with the

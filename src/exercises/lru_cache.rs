@@ -19,7 +19,9 @@ use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, attr, capture, extract, fixtures, hammer, to_python};
+use crate::driver::{
+    Candidate, Observed, attr, capture, extract, fixtures, hammer, live_instances, to_python,
+};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
@@ -363,6 +365,7 @@ fn hammer_cache(
     keys: i64,
     threads: i64,
     calls_each: i64,
+    refuse_c_cache: &dyn Fn() -> PyResult<()>,
 ) -> Observed {
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     let square = PyCFunction::new_closure(py, Some(c"square"), None, |args, _| {
@@ -403,6 +406,8 @@ fn hammer_cache(
         },
     )?;
     let info = cached.bind(py).call_method0("cache_info")?;
+    // While the cache is alive: is it functools' own?
+    refuse_c_cache()?;
     let counted = |name: &str| -> PyResult<Option<i64>> {
         Ok(match extract(&info.getattr(name)?) {
             Value::Int(n) => Some(n),
@@ -582,6 +587,27 @@ impl Exercise for LruCacheExercise {
                         Op::Info,
                     ],
                 )],
+            ),
+            Check::new(
+                "kwargs_distinct_from_positional",
+                "a keyword argument never shares a key with a positional tuple that looks like it",
+                1,
+                vec![script(Limit(8), {
+                    let pair = |k: &str, v: i64| Value::Tuple(vec![Value::str(k), Value::Int(v)]);
+                    let positional = |args: Vec<Value>| Op::Call {
+                        args,
+                        kwargs: vec![],
+                    };
+                    vec![
+                        positional(vec![pair("a", 1)]),
+                        call_kw(&[], &[("a", 1)]),
+                        positional(vec![pair("a", 1), pair("b", 2)]),
+                        call_kw(&[], &[("a", 1), ("b", 2)]),
+                        positional(vec![pair("a", 1)]),
+                        call_kw(&[], &[("a", 1)]),
+                        Op::Info,
+                    ]
+                })],
             ),
             Check::new(
                 "maxsize_none",
@@ -872,6 +898,19 @@ impl Exercise for LruCacheExercise {
         let lru_cache = candidate.get("lru_cache")?;
         let fixtures = fixtures(py, "lru_cache", FIXTURES)?;
         let c_wrapper = fixtures.getattr("_C_WRAPPER")?;
+        // functools' C cache, however it was reached (its type can be taken
+        // from any function the standard library caches), is refused: no
+        // instance of it may be alive after the candidate's code built its
+        // cache and used it, beyond those that existed before.
+        let c_caches_before = live_instances(py, &c_wrapper)?;
+        let refuse_c_cache = || -> PyResult<()> {
+            if live_instances(py, &c_wrapper)? > c_caches_before {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the cache is built on functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
+                ));
+            }
+            Ok(())
+        };
         // `lru_cache(maxsize)(func)`, refusing functools' own C cache.
         let decorate = |maxsize: MaxSize,
                         func: &Bound<'py, PyAny>|
@@ -933,6 +972,7 @@ impl Exercise for LruCacheExercise {
                     };
                     results.push(observed);
                 }
+                refuse_c_cache()?;
                 Ok(Value::record([
                     ("results", Value::List(results)),
                     ("calls", extract(&counted.getattr("calls")?)),
@@ -944,15 +984,14 @@ impl Exercise for LruCacheExercise {
                 let wrapped = capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&area))))?;
                 let kwargs = PyDict::new(py);
                 kwargs.set_item("height", 4)?;
+                let area_of = capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?;
+                refuse_c_cache()?;
                 Ok(Value::record([
                     ("__name__", attr(&f, "__name__")?),
                     ("__qualname__", attr(&f, "__qualname__")?),
                     ("__doc__", attr(&f, "__doc__")?),
                     ("__wrapped__ is area", wrapped),
-                    (
-                        "f(3, height=4)",
-                        capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?,
-                    ),
+                    ("f(3, height=4)", area_of),
                 ]))
             }
             Call::Threads {
@@ -960,7 +999,15 @@ impl Exercise for LruCacheExercise {
                 keys,
                 threads,
                 calls_each,
-            } => hammer_cache(py, &lru_cache, *maxsize, *keys, *threads, *calls_each),
+            } => hammer_cache(
+                py,
+                &lru_cache,
+                *maxsize,
+                *keys,
+                *threads,
+                *calls_each,
+                &refuse_c_cache,
+            ),
         }
     }
 }

@@ -537,6 +537,17 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "window_clock_backwards",
+                "SlidingWindow treats a clock going backwards as standing still at the latest time seen",
+                1,
+                vec![
+                    // Granted at 20, then at 12 (read as 20): at 22.5 both
+                    // grants still count.
+                    window(2, 10.0, 0.0, &[20.0, 12.0, 22.5]),
+                    window(1, 10.0, 0.0, &[20.0, 5.0, 29.0, 30.0]),
+                ],
+            ),
+            Check::new(
                 "window_refusals_not_counted",
                 "SlidingWindow does not count refused calls",
                 2,
