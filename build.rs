@@ -25,7 +25,10 @@ fn main() {
     // `Py_LIMITED_API`, `Py_3_11`, …: code that differs under abi3 (the wheel).
     pyo3_build_config::print_expected_cfgs();
     pyo3_build_config::use_pyo3_cfgs();
-    if !config.shared() {
+    // The wheel's extension module links no libpython: the Python that
+    // imports it provides the symbols, whatever its build.
+    let wheel = std::env::var_os("CARGO_FEATURE_WHEEL").is_some();
+    if !wheel && !config.shared() {
         fail(
             "the Python found by pyo3 has no shared library (libpython3.X.so).\n\
              Install one (Debian: `apt-get install libpython3-dev`; pyenv: \
@@ -39,7 +42,7 @@ fn main() {
             "Python 3.10 or newer is needed (the stubs use typing.ParamSpec and the solutions `match`), found {version}"
         ));
     }
-    if let Some(dir) = config.lib_dir() {
+    if let Some(dir) = config.lib_dir().filter(|_| !wheel) {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
     }
     embed_catalog();

@@ -51,3 +51,10 @@ install PREFIX="/usr/local":
     target/release/pyinterview completions bash > "{{PREFIX}}/share/bash-completion/completions/pyinterview"
     target/release/pyinterview completions zsh > "{{PREFIX}}/share/zsh/site-functions/_pyinterview"
     target/release/pyinterview completions fish > "{{PREFIX}}/share/fish/vendor_completions.d/pyinterview.fish"
+
+# Build the Python wheel candidates install (no Rust needed on their side):
+# target/wheels/pyinterview-<version>-cp310-abi3-manylinux_*_x86_64.whl.
+# maturin comes from PyPI into target/maturin-venv on first use.
+wheel:
+    test -x target/maturin-venv/bin/maturin || (python3 -m venv target/maturin-venv && target/maturin-venv/bin/pip install --quiet "maturin>=1.9,<2")
+    target/maturin-venv/bin/maturin build --release --out target/wheels

@@ -325,6 +325,14 @@ pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
 /// Fails when any fixture module (or the private builtins) changed since it
 /// was loaded: the observation that used it cannot be trusted.
 pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
+    if let Some((types, print)) = NATIVE_TYPES.get() {
+        let types: Vec<Bound<'_, PyAny>> = types.iter().map(|t| t.bind(py).clone()).collect();
+        if !Fingerprint::of_types(&types)?.same_as(py, print) {
+            return Err(HarnessTampered::new_err(
+                "the code changed the grader's native observers (a clock or a counter)",
+            ));
+        }
+    }
     let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     for (name, module, print) in loaded.iter() {
         let now = Fingerprint::of(py, &module.bind(py).dict())?;
@@ -362,6 +370,17 @@ fn same_entry<'py>(x: &Bound<'py, PyAny>, y: &Bound<'py, PyAny>) -> bool {
 }
 
 impl Fingerprint {
+    /// The namespaces (`__dict__` items) of `types`.
+    fn of_types(types: &[Bound<'_, PyAny>]) -> PyResult<Fingerprint> {
+        let mut held = Vec::new();
+        for ty in types {
+            let items = ty.getattr("__dict__")?.call_method0("items")?;
+            let items = ty.py().get_type::<PyList>().call1((items,))?;
+            held.push(items.unbind());
+        }
+        Ok(Fingerprint(held))
+    }
+
     fn of(py: Python<'_>, globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
         let mut held = Vec::new();
         let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.clone();
@@ -417,11 +436,21 @@ impl Fingerprint {
 /// The count lives in Rust and has no Python attribute, so candidate code can
 /// pull items but cannot read or rewrite the count (a plain Python counter
 /// could be "corrected" with `it.pulls -= 1`).
-#[pyclass(
-    module = "pyinterview",
-    name = "CountingIterator",
-    frozen,
-    immutable_type
+// Immutable types where the C API allows them (not under abi3 before 3.14,
+// i.e. the wheel): there the type's namespace is fingerprinted instead, see
+// `capture_trusted` and `verify_fixtures`.
+#[cfg_attr(
+    not(feature = "wheel"),
+    pyclass(
+        module = "pyinterview",
+        name = "CountingIterator",
+        frozen,
+        immutable_type
+    )
+)]
+#[cfg_attr(
+    feature = "wheel",
+    pyclass(module = "pyinterview", name = "CountingIterator", frozen)
 )]
 pub struct PullCounter {
     source: Py<pyo3::types::PyIterator>,
@@ -494,8 +523,20 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
+    let native = [
+        py.get_type::<PullCounter>().into_any(),
+        py.get_type::<FakeClock>().into_any(),
+    ];
+    let print = Fingerprint::of_types(&native)?;
+    let _ = NATIVE_TYPES.set((native.into_iter().map(Bound::unbind).collect(), print));
     Ok(())
 }
+
+/// The native observers' types and the fingerprint of their namespaces,
+/// taken before any candidate code ran: where a type cannot be made
+/// immutable, patching one of its methods must still be caught.
+static NATIVE_TYPES: std::sync::OnceLock<(Vec<Py<PyAny>>, Fingerprint)> =
+    std::sync::OnceLock::new();
 
 fn trusted() -> PyResult<&'static Trusted> {
     TRUSTED.get().ok_or_else(|| {
@@ -531,7 +572,14 @@ pub fn is_generator(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// A clock the driver sets by hand, injected as `clock=`: calling it returns
 /// the time last set. Native and immutable, so candidate code can read the
 /// time but neither set it nor patch how it is read.
-#[pyclass(module = "pyinterview", name = "FakeClock", frozen, immutable_type)]
+#[cfg_attr(
+    not(feature = "wheel"),
+    pyclass(module = "pyinterview", name = "FakeClock", frozen, immutable_type)
+)]
+#[cfg_attr(
+    feature = "wheel",
+    pyclass(module = "pyinterview", name = "FakeClock", frozen)
+)]
 pub struct FakeClock {
     now: std::sync::atomic::AtomicU64,
 }

@@ -24,6 +24,7 @@ compile_error!(
     "pyinterview runs on Linux only (including WSL 2): its sandbox is built from Linux namespaces, Landlock, cgroups and clone3"
 );
 
+pub mod app;
 pub mod archive;
 pub mod catalog;
 pub mod cli;
@@ -39,4 +40,6 @@ pub mod sandbox;
 pub mod similarity;
 pub mod submission_files;
 pub mod value;
+#[cfg(feature = "wheel")]
+mod wheel;
 pub mod workspace;

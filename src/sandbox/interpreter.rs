@@ -3,10 +3,11 @@
 //! **Which Python.** Nothing about the build machine is compiled in: the
 //! Python home is found at run time, in this order:
 //!
-//! 1. `PYINTERVIEW_PYTHON_HOME`, when set (the grader passes it on to its
+//! 1. inside a Python process (the wheel's `pyinterview` runs in the Python
+//!    that installed it), that interpreter's `sys.base_prefix`; an override
+//!    (below) that names another home is an error;
+//! 2. `PYINTERVIEW_PYTHON_HOME`, when set (the grader passes it on to its
 //!    workers);
-//! 2. inside a Python process (the wheel's `pyinterview` runs in the Python
-//!    that installed it), that interpreter's `sys.base_prefix`;
 //! 3. otherwise the installation of the libpython actually loaded: `dladdr`
 //!    on `Py_Initialize` gives the library's path, and the nearest directory
 //!    above it (or above the path with links resolved) holding
@@ -121,22 +122,36 @@ fn locate_home() -> Result<PathBuf, String> {
     let advice = format!(
         "set {HOME_VAR} to the prefix of a CPython {xy} installation (the directory holding lib/python{xy}/os.py), or reinstall the Python pyinterview was installed with"
     );
-    if let Some(dir) = std::env::var_os(HOME_VAR).filter(|v| !v.is_empty()) {
-        let dir = PathBuf::from(dir);
-        return check_home(&dir, &xy)
-            .map(|()| dir.clone())
-            .map_err(|why| format!("{python}: {HOME_VAR}={}: {why}; {advice}", dir.display()));
-    }
+    let chosen = std::env::var_os(HOME_VAR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
     // SAFETY: Py_IsInitialized may be called at any time.
     if unsafe { ffi::Py_IsInitialized() } != 0 {
+        // Inside a running Python (the wheel) the home is the one it runs
+        // from; an override can only agree with it.
         let prefix = Python::attach(|py| -> PyResult<String> {
             py.import("sys")?.getattr("base_prefix")?.extract()
         })
         .map_err(|e| format!("{python}: sys.base_prefix: {e}"))?;
         let dir = PathBuf::from(prefix);
+        if let Some(chosen) = &chosen {
+            let same = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            if same(chosen) != same(&dir) {
+                return Err(format!(
+                    "{python} runs from {}, but {HOME_VAR}={}: unset {HOME_VAR}, or install pyinterview with the Python you mean",
+                    dir.display(),
+                    chosen.display()
+                ));
+            }
+        }
         return check_home(&dir, &xy)
             .map(|()| dir.clone())
             .map_err(|why| format!("{python} at {}: {why}; {advice}", dir.display()));
+    }
+    if let Some(dir) = chosen {
+        return check_home(&dir, &xy)
+            .map(|()| dir.clone())
+            .map_err(|why| format!("{python}: {HOME_VAR}={}: {why}; {advice}", dir.display()));
     }
     let library = loaded_library().ok_or_else(|| {
         format!("{python}: cannot tell which libpython is loaded (dladdr failed); {advice}")

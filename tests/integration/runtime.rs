@@ -328,3 +328,21 @@ def extend_unique(target, items):
     assert!(text.contains("<Thing object>"), "{text}");
     assert!(!text.contains("KeyError"), "{text}");
 }
+
+#[test]
+fn the_workspace_readme_says_how_to_install_without_rust() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "list_tuple", 1);
+    let readme = std::fs::read_to_string(ws.join("README.md")).unwrap();
+    let wheel = format!("./pyinterview-{}-*.whl", env!("CARGO_PKG_VERSION"));
+    assert!(
+        readme.contains(&format!("pipx install {wheel}")),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("/bin/pip install {wheel}")),
+        "{readme}"
+    );
+    assert!(readme.contains("Python 3.10 or newer"), "{readme}");
+}
