@@ -6,6 +6,9 @@
 //! *observes*: the verdicts are decided by the grader from the [`Value`]s sent back.
 
 use std::ffi::CString;
+use std::path::Path;
+
+pub mod interleave;
 
 use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
 use pyo3::prelude::*;
@@ -41,14 +44,23 @@ pub struct Candidate<'py> {
     pub py: Python<'py>,
     module: Bound<'py, PyAny>,
     harness: Bound<'py, PyModule>,
+    /// The directory of the candidate's files (ending in `/`): frames of
+    /// code from there are the candidate's.
+    dir: String,
 }
 
 impl<'py> Candidate<'py> {
-    pub fn new(module: Bound<'py, PyAny>, harness: Bound<'py, PyModule>) -> Self {
+    /// `dir`: where the candidate's files are (the module's own directory).
+    pub fn new(module: Bound<'py, PyAny>, harness: Bound<'py, PyModule>, dir: &Path) -> Self {
+        let mut dir = dir.to_string_lossy().into_owned();
+        if !dir.ends_with('/') {
+            dir.push('/');
+        }
         Candidate {
             py: module.py(),
             module,
             harness,
+            dir,
         }
     }
 
@@ -502,8 +514,7 @@ struct Trusted {
     builtins: Py<PyAny>,
     next: Py<PyAny>,
     generator_type: Py<PyAny>,
-    get_switch_interval: Py<PyAny>,
-    set_switch_interval: Py<PyAny>,
+    settrace: Py<PyAny>,
     gc_objects: Py<PyAny>,
 }
 
@@ -518,8 +529,7 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         builtins: builtins.dict().copy()?.into_any().unbind(),
         next: builtins.getattr("next")?.unbind(),
         generator_type: types.getattr("GeneratorType")?.unbind(),
-        get_switch_interval: sys.getattr("getswitchinterval")?.unbind(),
-        set_switch_interval: sys.getattr("setswitchinterval")?.unbind(),
+        settrace: sys.getattr("settrace")?.unbind(),
         gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
@@ -612,43 +622,49 @@ impl FakeClock {
     }
 }
 
-/// Calls `call(py, thread, call_index)` from `threads` native threads that
-/// start together, `calls_each` times each, with Python's switch interval
-/// at a microsecond so that threads interleave inside the candidate's code.
-/// Returns the type names of the exceptions raised, in no particular order.
+/// Calls `call(py, thread, call_index)` from `threads` native threads,
+/// `calls_each` times each, the threads taking turns one bytecode of the
+/// candidate's code at a time in a fixed order (see [`interleave`]): a race
+/// fails on every run, and correct locking never does. Returns the type names
+/// of the exceptions raised, in the order the turns produced them.
 ///
-/// The threads, the start barrier and whatever `call` records live in Rust:
-/// candidate code can find every Python object through `gc` or its callers'
-/// frames, but nothing here is one.
+/// The threads, the turns and whatever `call` records live in Rust: candidate
+/// code can find every Python object through `gc` or its callers' frames, but
+/// nothing here is one.
 pub fn hammer(
-    py: Python<'_>,
+    candidate: &Candidate<'_>,
     threads: usize,
     calls_each: usize,
     call: impl Fn(Python<'_>, usize, usize) -> PyResult<()> + Sync,
 ) -> PyResult<Vec<String>> {
+    let py = candidate.py;
     let trusted = trusted()?;
-    let previous = trusted.get_switch_interval.bind(py).call0()?;
-    trusted.set_switch_interval.bind(py).call1((1e-6,))?;
     let errors = std::sync::Mutex::new(Vec::new());
-    let start = std::sync::Barrier::new(threads);
+    let baton = interleave::Baton::new(threads);
+    let dir = candidate.dir.clone();
     py.detach(|| {
         std::thread::scope(|scope| {
-            for thread in 0..threads {
-                let (call, errors, start) = (&call, &errors, &start);
+            for me in 0..threads {
+                let (call, errors, baton, dir) = (&call, &errors, baton.clone(), dir.clone());
                 scope.spawn(move || {
-                    start.wait();
                     Python::attach(|py| {
+                        let traced = interleave::tracer(py, baton.clone(), me, dir)
+                            .and_then(|tracer| trusted.settrace.bind(py).call1((tracer,)));
+                        py.detach(|| baton.start(me));
                         for index in 0..calls_each {
-                            if let Err(err) = call(py, thread, index) {
+                            if let Err(err) = call(py, me, index) {
                                 let name = exception_type_name(py, &err);
                                 errors.lock().unwrap_or_else(|e| e.into_inner()).push(name);
                             }
                         }
+                        if traced.is_ok() {
+                            let _ = trusted.settrace.bind(py).call1((py.None(),));
+                        }
+                        py.detach(|| baton.finish(me));
                     })
                 });
             }
         })
     });
-    trusted.set_switch_interval.bind(py).call1((previous,))?;
     Ok(errors.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

@@ -359,7 +359,7 @@ def make_area():
 /// observation is counted on the native side. Call `call` of thread `thread`
 /// asks for [`thread_key`].
 fn hammer_cache(
-    py: Python<'_>,
+    candidate: &Candidate<'_>,
     lru_cache: &Bound<'_, PyAny>,
     maxsize: i64,
     keys: i64,
@@ -367,6 +367,7 @@ fn hammer_cache(
     calls_each: i64,
     refuse_c_cache: &dyn Fn() -> PyResult<()>,
 ) -> Observed {
+    let py = candidate.py;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     let square = PyCFunction::new_closure(py, Some(c"square"), None, |args, _| {
         let x: i64 = args.get_item(0)?.extract()?;
@@ -389,7 +390,7 @@ fn hammer_cache(
     };
     let (wrong, above) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let errors = hammer(
-        py,
+        candidate,
         threads as usize,
         calls_each as usize,
         |py, thread, call| {
@@ -737,20 +738,20 @@ impl Exercise for LruCacheExercise {
             ),
             Check::new(
                 "thread_safety",
-                "concurrent calls from 8 threads keep the cache consistent",
+                "concurrent calls from 4 threads keep the cache consistent, whatever the interleaving",
                 3,
                 vec![
                     Call::Threads {
                         maxsize: 4,
                         keys: 10,
-                        threads: 8,
-                        calls_each: 120,
+                        threads: 4,
+                        calls_each: 40,
                     },
                     Call::Threads {
                         maxsize: 1,
                         keys: 3,
-                        threads: 8,
-                        calls_each: 60,
+                        threads: 4,
+                        calls_each: 20,
                     },
                 ],
             ),
@@ -1000,7 +1001,7 @@ impl Exercise for LruCacheExercise {
                 threads,
                 calls_each,
             } => hammer_cache(
-                py,
+                candidate,
                 &lru_cache,
                 *maxsize,
                 *keys,

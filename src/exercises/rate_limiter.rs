@@ -505,13 +505,13 @@ impl Exercise for RateLimiter {
                     Call::BucketThreads {
                         capacity: 64.0,
                         tokens: 1.0,
-                        threads: 8,
+                        threads: 4,
                         calls_each: 25,
                     },
                     Call::BucketThreads {
                         capacity: 10.0,
                         tokens: 0.75,
-                        threads: 8,
+                        threads: 4,
                         calls_each: 10,
                     },
                 ],
@@ -960,8 +960,11 @@ impl Exercise for RateLimiter {
                 let clock = fake_clock(0.0)?;
                 let bucket = new_bucket(1.0, *capacity, clock.as_any())?.unbind();
                 let granted = std::sync::atomic::AtomicUsize::new(0);
-                let mut errors =
-                    hammer(py, *threads as usize, *calls_each as usize, |py, _, _| {
+                let mut errors = hammer(
+                    candidate,
+                    *threads as usize,
+                    *calls_each as usize,
+                    |py, _, _| {
                         if bucket
                             .bind(py)
                             .call_method1("allow", (*tokens,))?
@@ -970,7 +973,8 @@ impl Exercise for RateLimiter {
                             granted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                         Ok(())
-                    })?;
+                    },
+                )?;
                 errors.sort();
                 errors.dedup();
                 Ok(Value::record([

@@ -243,9 +243,13 @@ fn every_hostile_submission_costs_only_its_own_checks() {
             .map(|e| e.unwrap().file_name())
             .collect();
         let listener = case.listener.then(Listener::start);
+        // The hostile exercise with its (possibly short) deadline; the
+        // others, which hold reference solutions, with the default one, so
+        // that a loaded machine cannot cost them points.
         let mut options = GradeOptions {
             seed: 1,
             timeout: case.timeout,
+            exercises: vec![case.exercise.clone()],
             ..GradeOptions::default()
         };
         if let Some(cpu) = case.cpu_seconds {
@@ -253,8 +257,20 @@ fn every_hostile_submission_costs_only_its_own_checks() {
         }
         let sampler = case.host_memory_mb.map(|_| MemorySampler::start());
         let started = Instant::now();
-        let result = grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
+        let mut result =
+            grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
         let elapsed = started.elapsed();
+        let others = GradeOptions {
+            seed: 1,
+            exercises: exercises::ids()
+                .into_iter()
+                .filter(|id| *id != case.exercise)
+                .map(str::to_string)
+                .collect(),
+            ..GradeOptions::default()
+        };
+        let honest = grade_submission(&mut sandbox, dir.path(), &others).expect("grading runs");
+        result.exercises.extend(honest.exercises);
         if let (Some(bound), Some(sampler)) = (case.host_memory_mb, sampler) {
             let drop = sampler.stop();
             // A sandbox-wide memory cap needs a cgroup; without one the bound
