@@ -69,6 +69,7 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<u8> {
 /// This extension's own file, from the loader (`dladdr` on one of its
 /// functions).
 fn extension_file() -> Option<PathBuf> {
+    // SAFETY: Dl_info is plain data (pointers and integers), valid when zeroed.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     let symbol = extension_file as *const libc::c_void;
     // SAFETY: dladdr only reads the loader's tables and fills `info`.

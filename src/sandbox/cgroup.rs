@@ -29,6 +29,7 @@ fn layout() -> Result<&'static Layout, &'static str> {
 }
 
 fn detect() -> Result<Layout, &'static str> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         return Err("no cgroup here: not root");
     }

@@ -176,6 +176,7 @@ fn locate_home() -> Result<PathBuf, String> {
 /// The file the loaded `Py_Initialize` comes from: libpython, or the
 /// `python` executable itself when the interpreter is linked statically.
 fn loaded_library() -> Option<PathBuf> {
+    // SAFETY: Dl_info is plain data (pointers and integers), valid when zeroed.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     let symbol = ffi::Py_Initialize as *const libc::c_void;
     // SAFETY: dladdr only reads the loader's tables and fills `info`.

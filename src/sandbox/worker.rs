@@ -108,6 +108,7 @@ pub fn main() -> i32 {
     // namespace the pid would read as 1 for every worker.
     let _ = super::confine::sandbox_id();
     // Orphans of candidate code are re-parented here and reaped, not leaked to init.
+    // SAFETY: prctl with integer arguments only.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     // Prove the interpreter before anything else, and say so to the grader
     // in the first frame: a broken Python is an internal error, never a score.
@@ -150,15 +151,19 @@ pub fn main() -> i32 {
 
 fn protocol_files() -> std::io::Result<(File, File)> {
     let dup = |fd: i32| -> std::io::Result<File> {
+        // SAFETY: fcntl on an integer descriptor: a bad one only makes it fail.
         let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
         if copy < 0 {
             return Err(std::io::Error::last_os_error());
         }
+        // SAFETY: `copy` was just made by F_DUPFD_CLOEXEC and nothing else owns it.
         Ok(unsafe { File::from_raw_fd(copy) })
     };
     let requests = dup(0)?;
     let replies = dup(1)?;
     let null = File::options().read(true).write(true).open("/dev/null")?;
+    // SAFETY: dup2 over fds 0 and 1, which nothing here owns (the protocol uses the copies above);
+    // `null` is open for the call.
     unsafe {
         libc::dup2(null.as_raw_fd(), 0);
         libc::dup2(null.as_raw_fd(), 1);
@@ -447,11 +452,13 @@ fn run_child(
         .prefix("pyinterview-")
         .tempdir()
         .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     // Without root, a user namespace of its own gives the child the same
     // PID, network and mount namespaces, where the kernel allows that.
     let want_namespaces = !NO_NAMESPACES.load(Ordering::Relaxed)
         && (root || std::env::var_os(NO_USER_NAMESPACES).is_none());
+    // SAFETY: geteuid and getegid have no preconditions and cannot fail.
     let (outer_uid, outer_gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     static CHILDREN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
@@ -491,9 +498,9 @@ fn run_child(
             // The user namespace maps this user to itself; until it is
             // written, the child is nobody and cannot mount anything.
             if let Err(why) = map_user(outer_uid, outer_gid) {
+                eprintln!("pyinterview worker: user namespace: {why}");
                 // SAFETY: plain exit of the forked child; the worker sees a
                 // child that sent nothing and reports the sandbox failure.
-                eprintln!("pyinterview worker: user namespace: {why}");
                 unsafe { libc::_exit(4) };
             }
         }
@@ -515,6 +522,8 @@ fn run_child(
             }
             if runner < 0 {
                 // No second process: run the checks as PID 1 after all.
+                // SAFETY: pairs the PyOS_BeforeFork above, whose fork failed: the parent side
+                // releases what it took.
                 unsafe { ffi::PyOS_AfterFork_Parent() };
             }
         }
@@ -810,6 +819,7 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         drop(polled);
         for index in ready {
             let fd = fds[index].as_raw_fd();
+            // SAFETY: reads at most `buf.len()` bytes into `buf`, which is that long and writable.
             let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
             if n <= 0 {
                 open[index] = false;
@@ -906,6 +916,7 @@ fn wait_child(pid: Pid, block: bool, cpu: &mut Duration) -> nix::Result<WaitStat
     // SAFETY: rusage is plain data the kernel fills in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let flags = if block { 0 } else { libc::WNOHANG };
+    // SAFETY: `status` and `usage` are locals the kernel writes into.
     let rc = unsafe { libc::wait4(pid.as_raw(), &mut status, flags, &mut usage) };
     if rc < 0 {
         return Err(nix::Error::last());
@@ -921,12 +932,14 @@ fn wait_child(pid: Pid, block: bool, cpu: &mut Duration) -> nix::Result<WaitStat
 /// Reads what is left in a pipe without waiting for writers that may never close it.
 fn drain_nonblocking(fd: &OwnedFd, into: &mut Capture) {
     let raw = fd.as_raw_fd();
+    // SAFETY: fcntl with integer arguments on a descriptor `fd` keeps open.
     unsafe {
         let flags = libc::fcntl(raw, libc::F_GETFL);
         libc::fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK);
     }
     let mut buf = [0u8; 16 * 1024];
     for _ in 0..256 {
+        // SAFETY: reads at most `buf.len()` bytes into `buf`, which is that long and writable.
         let n = unsafe { libc::read(raw, buf.as_mut_ptr().cast(), buf.len()) };
         if n <= 0 {
             break;
