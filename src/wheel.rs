@@ -10,6 +10,8 @@
 //! is that Python's `sys.base_prefix`. Nothing starts a thread before the
 //! worker forks.
 
+#![allow(unsafe_code)]
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 

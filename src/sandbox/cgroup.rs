@@ -8,6 +8,8 @@
 //! at the process limit. The child joins it itself, before any candidate
 //! code runs; the worker removes it after the child's processes are gone.
 
+#![allow(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

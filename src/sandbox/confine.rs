@@ -22,6 +22,8 @@
 //!
 //! Every step records in [`Confinement`] whether it is enforced here.
 
+#![allow(unsafe_code)]
+
 use std::ffi::CString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

@@ -15,6 +15,8 @@
 //! PID 2 can neither signal nor trace it. The worker still accounts CPU time
 //! through it: `wait4` on PID 1 includes the children it reaped.
 
+#![allow(unsafe_code)]
+
 use std::fs::File;
 use std::os::fd::{FromRawFd, RawFd};
 

@@ -26,6 +26,8 @@
 //! on: the sandbox runs with an empty environment (the C locale), where a
 //! candidate's `print("✓")` would otherwise fail to encode.
 
+#![allow(unsafe_code)]
+
 use std::ffi::CStr;
 use std::io::{Read, Seek};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

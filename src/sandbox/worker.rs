@@ -11,6 +11,8 @@
 //! killed. If the child dies mid-exercise, the check it was running is marked
 //! crashed and a new child continues with the next one, within the same deadline.
 
+#![allow(unsafe_code)]
+
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};

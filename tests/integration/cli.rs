@@ -1,5 +1,7 @@
 //! The binary as a user runs it: exit statuses, output, refusals.
 
+#![allow(unsafe_code)]
+
 use pyinterview::exercises;
 
 use crate::support::*;

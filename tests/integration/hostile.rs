@@ -18,6 +18,8 @@
 //! it started may survive, and nothing may have been written outside its
 //! scratch directory.
 
+#![allow(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
