@@ -1,0 +1,98 @@
+//! The batch summary: the table an interviewer scans after grading a pile.
+
+use std::fmt::Write as _;
+
+use super::{BOLD, DIM, RED, YELLOW, clean, points};
+use crate::grade::model::SubmissionResult;
+
+/// A row per submission (total and each exercise's score; `-` where an
+/// exercise was not graded), a row per submission that could not be graded,
+/// then who has warnings: the table an interviewer scans after grading a pile.
+pub fn render_summary(
+    graded: &[(&str, &SubmissionResult)],
+    failed: &[(&str, &str)],
+    seed: u64,
+) -> String {
+    let mut out = String::new();
+    // Every exercise any submission was graded on, in catalogue order.
+    let ids: Vec<&str> = crate::exercises::ids()
+        .into_iter()
+        .filter(|id| {
+            graded
+                .iter()
+                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
+        })
+        .collect();
+    let name_width = graded
+        .iter()
+        .map(|(n, _)| n.len())
+        .chain(failed.iter().map(|(n, _)| n.len()))
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    let _ = write!(out, "\n{BOLD}{:<name_width$}  {:>9}", "SUBMISSION", "TOTAL");
+    for id in &ids {
+        let _ = write!(out, "  {:>w$}", id, w = id.len().max(5));
+    }
+    let _ = writeln!(out, "  WARNINGS{BOLD:#}");
+    for (name, result) in graded {
+        let total = format!("{}/{}", points(result.score), points(result.max_score));
+        let _ = write!(out, "{:<name_width$}  {:>9}", name, total);
+        for id in &ids {
+            let score = result
+                .exercises
+                .iter()
+                .find(|e| e.id == *id)
+                .map_or_else(|| "-".to_string(), |e| points(e.score));
+            let _ = write!(out, "  {:>w$}", score, w = id.len().max(5));
+        }
+        let _ = writeln!(out, "  {}", result.warnings.len());
+    }
+    for (name, why) in failed {
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {RED}{:>9}  not graded: {}{RED:#}",
+            name,
+            "-",
+            clean(why)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{DIM}seed {seed}; every submission graded with it{DIM:#}"
+    );
+    let sets: std::collections::BTreeSet<Vec<&str>> = graded
+        .iter()
+        .map(|(_, r)| r.exercises.iter().map(|e| e.id.as_str()).collect())
+        .collect();
+    if sets.len() > 1 {
+        let _ = writeln!(
+            out,
+            "{YELLOW}note: the submissions were graded on different exercises (each workspace's own); --exercises grades them all on the same set{YELLOW:#}"
+        );
+    }
+    let mut pairs: Vec<(&str, &str, &str, f64)> = graded
+        .iter()
+        .flat_map(|(name, r)| {
+            r.similar
+                .iter()
+                .map(move |s| (*name, s.other.as_str(), s.exercise.as_str(), s.score))
+        })
+        .filter(|(a, b, _, _)| a < b)
+        .collect();
+    pairs.sort_by(|x, y| y.3.total_cmp(&x.3));
+    if !pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{YELLOW}Suspiciously alike solutions (after normalising names, literals and layout):{YELLOW:#}"
+        );
+        for (a, b, exercise, score) in pairs {
+            let _ = writeln!(
+                out,
+                "  {a} ~ {b}  {exercise}  {:.0}% of fingerprints shared",
+                score * 100.0
+            );
+        }
+    }
+    out
+}
