@@ -46,6 +46,72 @@ fn main() {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
     }
     embed_catalog();
+    generate_registry();
+}
+
+/// Writes `$OUT_DIR/registry.rs`: a module per exercise folder that has its
+/// Rust file (`src/exercises/<id>.rs`), and `ALL`, ordered by level and then
+/// by the first question number in the folder's `info.toml`.
+fn generate_registry() {
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let sources = root.join("src").join("exercises");
+    println!("cargo:rerun-if-changed={}", sources.display());
+    let level_rank = |level: &str| match level {
+        "junior" => 0,
+        "mid" => 1,
+        "senior" => 2,
+        _ => 3,
+    };
+    let mut found: Vec<((u32, i64), String)> = Vec::new();
+    for id in exercise_ids(&root.join("exercises")) {
+        if !sources.join(format!("{id}.rs")).is_file() {
+            continue; // the consistency test names the missing file
+        }
+        let info = std::fs::read_to_string(root.join("exercises").join(&id).join("info.toml"))
+            .unwrap_or_default();
+        let info: toml::Table = toml::from_str(&info).unwrap_or_default();
+        let level = info.get("level").and_then(|l| l.as_str()).unwrap_or("");
+        let first_question = info
+            .get("questions")
+            .and_then(|q| q.as_array())
+            .and_then(|q| q.first())
+            .and_then(|q| q.as_integer())
+            .unwrap_or(i64::MAX);
+        found.push(((level_rank(level), first_question), id));
+    }
+    found.sort();
+    let mut out = String::new();
+    for (_, id) in &found {
+        let path = sources.join(format!("{id}.rs"));
+        out.push_str(&format!(
+            "#[path = {:?}]\npub mod {id};\n",
+            path.display().to_string()
+        ));
+    }
+    out.push_str(
+        "/// Every exercise, in the order reports list them.\nstatic ALL: &[&dyn Graded] = &[\n",
+    );
+    for (_, id) in &found {
+        out.push_str(&format!("    &{id}::EXERCISE,\n"));
+    }
+    out.push_str("];\n");
+    let dest = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("registry.rs");
+    std::fs::write(dest, out).expect("write registry.rs");
+}
+
+/// The `exercises/<id>/` folder names, sorted.
+fn exercise_ids(exercises: &std::path::Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(exercises)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
 }
 
 /// Writes `$OUT_DIR/catalog.rs`: every `exercises/<id>/` folder's files as
@@ -56,16 +122,7 @@ fn embed_catalog() {
     let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let exercises = root.join("exercises");
     println!("cargo:rerun-if-changed={}", exercises.display());
-    let mut ids: Vec<String> = std::fs::read_dir(&exercises)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.path().is_dir())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
+    let ids = exercise_ids(&exercises);
     let include = |path: std::path::PathBuf| -> String {
         if path.is_file() {
             format!("Some(include_str!({:?}))", path.display().to_string())

@@ -27,6 +27,10 @@ lint:
 bench:
     cargo bench --bench grade
 
+# Scaffold a new exercise: exercises/ID/ and src/exercises/ID.rs.
+new-exercise ID:
+    bash tools/new-exercise/new-exercise.sh {{ID}}
+
 # Review changed snapshots (installs cargo-insta on first use).
 snapshots:
     @command -v cargo-insta >/dev/null || cargo install cargo-insta --locked
@@ -45,7 +49,7 @@ install PREFIX="/usr/local":
     cargo build --release
     install -D -m 755 target/release/pyinterview "{{PREFIX}}/bin/pyinterview"
     install -d "{{PREFIX}}/share/pyinterview/solutions"
-    install -m 644 python/solutions/*.py "{{PREFIX}}/share/pyinterview/solutions/"
+    for dir in exercises/*/; do id="$(basename "$dir")"; install -m 644 "$dir/solution.py" "{{PREFIX}}/share/pyinterview/solutions/$id.py"; done
     install -d "{{PREFIX}}/share/man/man1" "{{PREFIX}}/share/bash-completion/completions" "{{PREFIX}}/share/zsh/site-functions" "{{PREFIX}}/share/fish/vendor_completions.d"
     target/release/pyinterview man > "{{PREFIX}}/share/man/man1/pyinterview.1"
     target/release/pyinterview completions bash > "{{PREFIX}}/share/bash-completion/completions/pyinterview"

@@ -22,12 +22,10 @@ fn main() {
     let submission = work.path().join("submission");
     std::fs::create_dir(&submission).unwrap();
     let mut exercises = 0;
-    for entry in std::fs::read_dir(root.join("python/solutions")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "py") {
-            std::fs::copy(&path, submission.join(path.file_name().unwrap())).unwrap();
-            exercises += 1;
-        }
+    for id in pyinterview::exercises::ids() {
+        let path = root.join("exercises").join(id).join("solution.py");
+        std::fs::copy(&path, submission.join(format!("{id}.py"))).unwrap();
+        exercises += 1;
     }
     let test_file = work.path().join("test_one.py");
     std::fs::write(&test_file, "def test_one():\n    assert 1 + 1 == 2\n").unwrap();

@@ -223,10 +223,10 @@ pub enum Command {
         /// submissions (one document each).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Reference solutions (`<exercise>.py`) to time the candidates' code
-        /// against [default: those installed beside the executable
-        /// (../share/pyinterview/solutions), else the source checkout's
-        /// python/solutions]
+        /// Reference solutions (`<exercise>.py`, or `<exercise>/solution.py`)
+        /// to time the candidates' code against [default: those installed
+        /// beside the executable (../share/pyinterview/solutions), else the
+        /// source checkout's exercises/]
         #[arg(long, value_name = "DIR", conflicts_with = "no_reference")]
         reference: Option<PathBuf>,
         /// Do not time against reference solutions.

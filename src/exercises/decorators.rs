@@ -27,6 +27,9 @@ use Class::{BaseException, Interrupt, Other, SubTransient, Transient};
 
 pub struct Decorators;
 
+/// What the registry (generated from `exercises/<id>/` by build.rs) lists.
+pub static EXERCISE: Decorators = Decorators;
+
 /// The functions the candidate's decorators wrap. Each factory returns a new
 /// function with its own probe, so no state leaks from one call to the next.
 const FIXTURES: &str = r#"

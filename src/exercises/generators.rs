@@ -25,6 +25,9 @@ use crate::value::Value;
 
 pub struct Generators;
 
+/// What the registry (generated from `exercises/<id>/` by build.rs) lists.
+pub static EXERCISE: Generators = Generators;
+
 /// An endless source for the laziness checks. It is a [`PullCounter`]
 /// (which counts pulls in Rust) over `endless()`, which fails fast
 /// after 10,000 items: a solution that reads the whole input gets an error

@@ -15,6 +15,9 @@ use crate::value::Value;
 
 pub struct ListTuple;
 
+/// What the registry (generated from `exercises/<id>/` by build.rs) lists.
+pub static EXERCISE: ListTuple = ListTuple;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "fn", rename_all = "snake_case")]
 pub enum Call {

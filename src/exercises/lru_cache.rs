@@ -27,6 +27,9 @@ use crate::value::Value;
 
 pub struct LruCacheExercise;
 
+/// What the registry (generated from `exercises/<id>/` by build.rs) lists.
+pub static EXERCISE: LruCacheExercise = LruCacheExercise;
+
 /// How the decorator factory is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

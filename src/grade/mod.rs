@@ -61,7 +61,7 @@ pub const INSTALLED_REFERENCE: &str = "../share/pyinterview/solutions";
 /// those of an installation (see [`INSTALLED_REFERENCE`], what `just install`
 /// lays out), else those of the source checkout the executable was built in
 /// (`target/<profile>/pyinterview`: the nearest directory above it with a
-/// `Cargo.toml` and `python/solutions`). Found from the executable at run
+/// `Cargo.toml` and `exercises/`, whose `<id>/solution.py` are used). Found from the executable at run
 /// time, never compiled in. They are deliberately not embedded either:
 /// anything in the binary is in the memory of every sandboxed child, where
 /// code using ctypes could find it. The wheel candidates install ships none.
@@ -69,6 +69,21 @@ pub fn default_reference() -> Option<std::path::PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
     reference_beside(&exe)
+}
+
+/// Where the reference solution of `id` is under a reference directory: an
+/// installation's `<id>.py`, or a checkout's `exercises/<id>/solution.py`.
+/// Returns the directory to copy into the sandbox and the module's file name.
+fn reference_solution(dir: &Path, id: &str) -> Option<(std::path::PathBuf, String)> {
+    let flat = format!("{id}.py");
+    if dir.join(&flat).is_file() {
+        return Some((dir.to_path_buf(), flat));
+    }
+    let folder = dir.join(id);
+    folder
+        .join("solution.py")
+        .is_file()
+        .then(|| (folder, "solution.py".to_string()))
 }
 
 /// [`default_reference`] for the executable at `exe`.
@@ -79,8 +94,8 @@ pub fn reference_beside(exe: &Path) -> Option<std::path::PathBuf> {
         return Some(installed);
     }
     bin.ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("python/solutions").is_dir())
-        .map(|dir| dir.join("python/solutions"))
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("exercises").is_dir())
+        .map(|dir| dir.join("exercises"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -449,9 +464,10 @@ fn grade_exercise(
         let reference_request = options
             .reference
             .as_ref()
-            .filter(|dir| dir.join(&file).is_file())
-            .map(|dir| RunRequest {
-                submission: dir.clone(),
+            .and_then(|dir| reference_solution(dir, exercise.id()))
+            .map(|(dir, module)| RunRequest {
+                submission: dir,
+                module,
                 timing_rounds: TIMING_ROUNDS,
                 ..request.clone()
             });

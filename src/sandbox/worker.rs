@@ -466,7 +466,7 @@ fn run_child(
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
     let cgroup = Cgroup::create(&tag, request.limits.memory_mb, request.limits.processes);
     let key: SealKey = rand::random();
-    let (pid, _namespaces) = Python::attach(|py| {
+    let (pid, namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
         // interpreter's locks consistent on both sides.
         let (pid, namespaces) = unsafe {
@@ -572,8 +572,10 @@ fn run_child(
     );
     // Without a PID namespace, processes that left the group (setsid) were
     // re-parented to this subreaper: end them too. (With one, they died with
-    // its init; the walk then finds nothing.)
-    kill_descendants();
+    // its init, and the walk through all of /proc is not worth its cost.)
+    if !namespaces {
+        kill_descendants();
+    }
     let mut attempt = attempt;
     if let Ok(cgroup) = &cgroup {
         // The kernel's OOM killer sends SIGKILL: say it was memory.

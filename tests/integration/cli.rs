@@ -1214,7 +1214,7 @@ fn the_timing_pass_cannot_hang_grading_or_flood_the_report() {
          if sys.stdout.name == os.devnull:\n        time.sleep(60)",
         );
     let dir = submission_source("list_tuple", &source);
-    let reference = root().join("python/solutions");
+    let reference = root().join("exercises");
     let list_tuple = ["--seed", "2", "--exercises", "list_tuple"];
     let began = std::time::Instant::now();
     let report = grade_json(
@@ -1259,7 +1259,7 @@ fn grade_times_the_code_against_the_reference_solution() {
             &[&["--seed", "2", "--exercises", "list_tuple"][..], extra].concat(),
         )
     };
-    let reference = root().join("python/solutions");
+    let reference = root().join("exercises");
     let timed = graded(&["--reference", reference.to_str().unwrap()]);
     let timing = &timed["exercises"][0]["timing"];
     assert_eq!(

@@ -30,12 +30,24 @@ fn every_exercise_folder_is_registered_and_complete() {
         let entry = catalog
             .exercise(id)
             .unwrap_or_else(|| panic!("{id} is catalogued"));
+        for (file, what) in [
+            ("info.toml", "metadata"),
+            ("stub.py", "stub"),
+            ("solution.py", "reference solution"),
+            ("planted.toml", "planted bugs"),
+            ("snapshots/fixed.snap", "snapshot"),
+        ] {
+            assert!(
+                root().join("exercises").join(id).join(file).is_file(),
+                "{id}: exercises/{id}/{file} (the {what}) is missing"
+            );
+        }
         assert!(
             root()
-                .join("python/solutions")
-                .join(format!("{id}.py"))
+                .join("src/exercises")
+                .join(format!("{id}.rs"))
                 .is_file(),
-            "{id}: reference solution"
+            "{id}: src/exercises/{id}.rs (the Rust reference and driver) is missing"
         );
         assert!(
             root()
@@ -56,6 +68,10 @@ fn every_exercise_folder_is_registered_and_complete() {
         assert!(
             !entry.info.hints.is_empty() && !entry.info.rubric.is_empty(),
             "{id}: hints and rubric"
+        );
+        assert!(
+            !entry.info.questions.is_empty(),
+            "{id}: info.toml names no question of the bank (questions = [...])"
         );
         for number in &entry.info.questions {
             let question = catalog
@@ -99,8 +115,9 @@ fn stubs_define_every_public_name_and_implement_nothing() {
         );
         let solution = std::fs::read_to_string(
             root()
-                .join("python/solutions")
-                .join(format!("{}.py", entry.info.id)),
+                .join("exercises")
+                .join(&entry.info.id)
+                .join("solution.py"),
         )
         .unwrap();
         assert!(

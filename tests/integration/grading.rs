@@ -128,7 +128,7 @@ fn a_syntax_error_points_at_the_line() {
 
 #[test]
 fn an_exception_shows_the_candidates_traceback_lines() {
-    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+    let source = include_str!("../../exercises/list_tuple/solution.py").replace(
         "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:",
         "def count_visits(path: list[list[int]]) -> dict[tuple[int, int], int]:\n    return {p: 1 for p in path}",
     );
@@ -171,7 +171,7 @@ fn an_exception_shows_the_candidates_traceback_lines() {
 
 #[test]
 fn a_crash_costs_only_the_check_that_crashed() {
-    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+    let source = include_str!("../../exercises/list_tuple/solution.py").replace(
         "def freeze(value: Any) -> Hashable:",
         "def freeze(value: Any) -> Hashable:\n    import os\n    if isinstance(value, float):\n        os._exit(7)",
     );
@@ -199,7 +199,7 @@ fn a_crash_costs_only_the_check_that_crashed() {
 
 #[test]
 fn a_segfault_is_reported_as_a_crash() {
-    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+    let source = include_str!("../../exercises/list_tuple/solution.py").replace(
         "def freeze(value: Any) -> Hashable:",
         "def freeze(value: Any) -> Hashable:\n    import faulthandler\n    faulthandler._sigsegv()",
     );
@@ -282,7 +282,7 @@ fn lying_objects_do_not_pass() {
 
 #[test]
 fn output_is_captured_and_capped() {
-    let source = include_str!("../../python/solutions/list_tuple.py").replace(
+    let source = include_str!("../../exercises/list_tuple/solution.py").replace(
         "def freeze(value: Any) -> Hashable:",
         "def freeze(value: Any) -> Hashable:\n    print('x' * 100_000)\n    import sys; print('to stderr', file=sys.stderr)",
     );

@@ -221,14 +221,14 @@ fn reference_solutions_are_found_beside_the_executable_never_inside_it() {
     let report = grade_with(&alone, &ws);
     assert_eq!(report["score"], report["max_score"]);
     assert!(report["exercises"][0]["timing"].is_null(), "{report}");
-    // The development fallback: the checkout's python/solutions.
+    // The development fallback: the checkout's exercises/<id>/solution.py.
     let report = grade_with(Path::new(BIN), &ws);
     assert!(report["exercises"][0]["timing"].is_object(), "{report}");
 
     // Never compiled in: the worker and its children are this very image.
     let image = String::from_utf8_lossy(&std::fs::read(BIN).unwrap()).into_owned();
-    for entry in std::fs::read_dir(crate::support::root().join("python/solutions")).unwrap() {
-        let path = entry.unwrap().path();
+    for id in pyinterview::exercises::ids() {
+        let path = crate::support::solution(id);
         let source = std::fs::read_to_string(&path).unwrap();
         assert!(
             !image.contains(source.trim()),

@@ -18,7 +18,7 @@ pub fn root() -> PathBuf {
 }
 
 pub fn solution(id: &str) -> PathBuf {
-    root().join("python/solutions").join(format!("{id}.py"))
+    root().join("exercises").join(id).join("solution.py")
 }
 
 pub fn stub(id: &str) -> PathBuf {
