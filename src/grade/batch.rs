@@ -146,10 +146,16 @@ pub fn grade_all(
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Result<Graded, GradeError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
+    let jobs = jobs.clamp(1, paths.len().max(1));
+    // Each job grades its submission's exercises on a pool of workers too:
+    // the cores are shared among the jobs (cores / jobs each, at least one),
+    // so a batch never runs more workers than the machine has cores (each
+    // with its reference worker when timing) whatever `--jobs` says.
+    let pool_size = Sandbox::pool_size_for(jobs);
     std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, paths.len().max(1)) {
+        for _ in 0..jobs {
             scope.spawn(|| {
-                let mut sandbox = Sandbox::new(worker);
+                let mut sandbox = Sandbox::new(worker).with_pool_size(pool_size);
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(path) = paths.get(index) else { break };
