@@ -148,10 +148,10 @@ pub fn grade_all(
         paths.iter().map(|_| Mutex::new(None)).collect();
     let jobs = jobs.clamp(1, paths.len().max(1));
     // Each job grades its submission's exercises on a pool of workers too:
-    // the cores are shared among the jobs (cores / jobs each, at least one),
-    // so a batch never runs more workers than the machine has cores (each
-    // with its reference worker when timing) whatever `--jobs` says.
-    let pool_size = Sandbox::pool_size_for(jobs);
+    // the cores are shared among the jobs (cores / jobs each, halved when
+    // timing against the reference, at least one), so a batch keeps about as
+    // many workers busy as the machine has cores whatever `--jobs` says.
+    let pool_size = Sandbox::pool_size_for(jobs, options.reference.is_some());
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {

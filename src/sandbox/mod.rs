@@ -121,7 +121,7 @@ impl Sandbox {
             program: program.into(),
             worker: None,
             reference: None,
-            pool_size: Sandbox::pool_size_for(1),
+            pool_size: Sandbox::pool_size_for(1, false),
             others: Vec::new(),
         }
     }
@@ -145,10 +145,14 @@ impl Sandbox {
     }
 
     /// The pool size for a sandbox that is one of `jobs` grading at the same
-    /// time: the machine's cores shared among the jobs (at least 1 each, at
-    /// most [`MAX_POOL`]), so that `grade --jobs N` over several submissions
-    /// does not start N × cores workers; [`POOL_VAR`] overrides it.
-    pub fn pool_size_for(jobs: usize) -> usize {
+    /// time: the machine's cores shared among the jobs, so that `grade
+    /// --jobs N` over several submissions does not start N × cores workers,
+    /// and halved again when `timing` (each exercise then keeps two workers
+    /// busy, the candidate's and the reference's, side by side); at least 1,
+    /// at most [`MAX_POOL`]. A pool larger than that only adds workers to
+    /// start (each costs about as much CPU as grading a few exercises) and
+    /// load that skews the timing. [`POOL_VAR`] overrides it.
+    pub fn pool_size_for(jobs: usize, timing: bool) -> usize {
         if let Some(size) = std::env::var(POOL_VAR)
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
@@ -156,7 +160,8 @@ impl Sandbox {
             return size.max(1);
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        (cores / jobs.max(1)).clamp(1, MAX_POOL)
+        let busy_per_exercise = if timing { 2 } else { 1 };
+        (cores / jobs.max(1) / busy_per_exercise).clamp(1, MAX_POOL)
     }
 
     /// Calls `f` with up to `wanted` sandboxes of the pool (at least this
