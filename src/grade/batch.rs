@@ -1,9 +1,11 @@
 //! Grading what a user names on the command line: a directory or a `pack`
 //! archive, one at a time or many in parallel.
 //!
-//! Parallel grading runs one sandbox worker per job over a shared queue;
-//! results keep the order of the inputs and do not depend on the number of
-//! jobs (the seed is the batch's, and every submission gets its own children).
+//! Parallel grading runs one sandbox per job over a shared queue, each with
+//! a pool of workers for its submission's exercises (the cores shared among
+//! the jobs); results keep the order of the inputs and do not depend on the
+//! number of jobs or workers (the seed is the batch's, and every submission
+//! gets its own children).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
