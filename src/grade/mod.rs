@@ -211,6 +211,7 @@ pub fn grade_submission(
 /// [`Sandbox::pool_size`] threads, each with a worker of its own, take the
 /// next item as they come free. The results are in the items' order. With a
 /// pool of one (or one item) everything runs here, one item after another.
+/// The sandbox's own worker must have started.
 fn on_pool<T: Sync, R: Send>(
     sandbox: &mut Sandbox,
     items: &[T],
@@ -223,9 +224,17 @@ fn on_pool<T: Sync, R: Send>(
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     sandbox.with_pool(items.len(), |pool| {
         std::thread::scope(|scope| {
-            for member in pool {
+            for (i, member) in pool.into_iter().enumerate() {
                 let (next, slots, grade) = (&next, &slots, &grade);
                 scope.spawn(move || {
+                    // Each further worker starts before it takes any work,
+                    // while the first one (already started) goes on grading.
+                    // One that cannot start takes none: what it would have
+                    // graded goes to the others, rather than becoming
+                    // sandbox failures that one worker alone would not have.
+                    if i > 0 && member.python().is_err() {
+                        return;
+                    }
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(item) = items.get(index) else { break };
