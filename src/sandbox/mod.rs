@@ -160,8 +160,7 @@ impl Sandbox {
             return size.max(1);
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let busy_per_exercise = if timing { 2 } else { 1 };
-        (cores / jobs.max(1) / busy_per_exercise).clamp(1, MAX_POOL)
+        pool_size(cores, jobs, timing)
     }
 
     /// Calls `f` with up to `wanted` sandboxes of the pool (at least this
@@ -361,6 +360,12 @@ impl Drop for Sandbox {
     }
 }
 
+/// [`Sandbox::pool_size_for`] on a machine with `cores` cores.
+fn pool_size(cores: usize, jobs: usize, timing: bool) -> usize {
+    let busy_per_exercise = if timing { 2 } else { 1 };
+    (cores / jobs.max(1) / busy_per_exercise).clamp(1, MAX_POOL)
+}
+
 /// Reads one framed reply, waiting no later than `deadline`.
 fn read_reply(replies: &mut ChildStdout, deadline: Instant) -> Result<RunReport, SandboxError> {
     read_message(replies, deadline)
@@ -413,4 +418,31 @@ fn read_exact_by(
         buf = &mut buf[n..];
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_shares_the_cores_among_jobs_and_timed_pairs() {
+        assert_eq!(pool_size(8, 1, false), 8);
+        assert_eq!(pool_size(8, 1, true), 4);
+        assert_eq!(pool_size(8, 4, false), 2);
+        assert_eq!(pool_size(8, 4, true), 1);
+        assert_eq!(pool_size(8, 16, false), 1, "at least one worker");
+        assert_eq!(pool_size(2, 1, true), 1);
+        assert_eq!(pool_size(64, 1, false), MAX_POOL);
+    }
+
+    #[test]
+    fn a_pool_never_has_more_workers_than_asked_for() {
+        let mut sandbox = Sandbox::new("/nonexistent").with_pool_size(4);
+        assert_eq!(sandbox.with_pool(2, |pool| pool.len()), 2);
+        assert_eq!(sandbox.with_pool(9, |pool| pool.len()), 4);
+        assert_eq!(sandbox.with_pool(0, |pool| pool.len()), 1);
+        sandbox.set_pool_size(1);
+        assert_eq!(sandbox.with_pool(9, |pool| pool.len()), 1);
+        assert!(sandbox.worker_pids().is_empty(), "nothing was started");
+    }
 }
