@@ -148,10 +148,19 @@ pub fn grade_submission(
             Ok((exercise, entry))
         })
         .collect::<Result<Vec<_>, GradeError>>()?;
-    // The exercises are shared among the sandbox's pool of workers; each
-    // one's result (warnings included) is taken back in the catalogue's
-    // order, so the report does not depend on the pool's size.
-    let graded = on_pool(sandbox, &work, |sandbox, (exercise, entry)| {
+    // The exercises are shared among the sandbox's pool of workers (no more
+    // than there are files to run); each one's result (warnings included) is
+    // taken back in the catalogue's order, so the report does not depend on
+    // the pool's size.
+    let runnable = ids
+        .iter()
+        .filter(|id| {
+            dir.join(format!("{id}.py"))
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file())
+        })
+        .count();
+    let graded = on_pool(sandbox, &work, runnable, |sandbox, (exercise, entry)| {
         let mut warnings = Vec::new();
         grade_exercise(
             sandbox,
@@ -207,22 +216,24 @@ pub fn grade_submission(
     })
 }
 
-/// Applies `grade` to every item on the sandbox's pool: up to
-/// [`Sandbox::pool_size`] threads, each with a worker of its own, take the
-/// next item as they come free. The results are in the items' order. With a
-/// pool of one (or one item) everything runs here, one item after another.
-/// The sandbox's own worker must have started.
+/// Applies `grade` to every item on the sandbox's pool: up to `workers`
+/// threads (at most [`Sandbox::pool_size`]), each with a worker of its own,
+/// take the next item as they come free. The results are in the items'
+/// order. With a pool of one (or one item) everything runs here, one item
+/// after another. The sandbox's own worker must have started.
 fn on_pool<T: Sync, R: Send>(
     sandbox: &mut Sandbox,
     items: &[T],
+    workers: usize,
     grade: impl Fn(&mut Sandbox, &T) -> R + Sync,
 ) -> Vec<R> {
-    if sandbox.pool_size() <= 1 || items.len() <= 1 {
+    let workers = workers.min(items.len()).min(sandbox.pool_size());
+    if workers <= 1 {
         return items.iter().map(|item| grade(sandbox, item)).collect();
     }
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    sandbox.with_pool(items.len(), |pool| {
+    sandbox.with_pool(workers, |pool| {
         std::thread::scope(|scope| {
             for (i, member) in pool.into_iter().enumerate() {
                 let (next, slots, grade) = (&next, &slots, &grade);
