@@ -23,7 +23,8 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --all-targets -- -D warnings
 
-# Grading a full correct submission vs pytest running one trivial test, as a ratio.
+# Grading a full correct submission (pool of 1 vs larger pools) vs pytest running
+# one trivial test, as ratios, then each exercise's own cost and overhead.
 bench:
     cargo bench --bench grade
 

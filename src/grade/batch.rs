@@ -1,9 +1,11 @@
 //! Grading what a user names on the command line: a directory or a `pack`
 //! archive, one at a time or many in parallel.
 //!
-//! Parallel grading runs one sandbox worker per job over a shared queue;
-//! results keep the order of the inputs and do not depend on the number of
-//! jobs (the seed is the batch's, and every submission gets its own children).
+//! Parallel grading runs one sandbox per job over a shared queue, each with
+//! a pool of workers for its submission's exercises (the cores shared among
+//! the jobs); results keep the order of the inputs and do not depend on the
+//! number of jobs or workers (the seed is the batch's, and every submission
+//! gets its own children).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -146,10 +148,16 @@ pub fn grade_all(
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Result<Graded, GradeError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
+    let jobs = jobs.clamp(1, paths.len().max(1));
+    // Each job grades its submission's exercises on a pool of workers too:
+    // the cores are shared among the jobs (cores / jobs each, halved when
+    // timing against the reference, at least one), so a batch keeps about as
+    // many workers busy as the machine has cores whatever `--jobs` says.
+    let pool_size = Sandbox::pool_size_for(jobs, options.reference.is_some());
     std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, paths.len().max(1)) {
+        for _ in 0..jobs {
             scope.spawn(|| {
-                let mut sandbox = Sandbox::new(worker);
+                let mut sandbox = Sandbox::new(worker).with_pool_size(pool_size);
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(path) = paths.get(index) else { break };

@@ -11,6 +11,8 @@ pub mod notes;
 pub mod verdict;
 
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::catalog::{Catalog, CatalogEntry};
@@ -150,23 +152,47 @@ pub fn grade_submission(
         candidate_seed: manifest.as_ref().map(|m| m.seed),
         hints: manifest.map(|m| m.hints),
     };
-    let mut results = Vec::with_capacity(ids.len());
-    let mut confinement: Option<Confinement> = None;
-    for id in &ids {
-        let exercise =
-            exercises::find(id).ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
-        let entry = catalog
-            .exercise(id)
-            .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
-        let (result, confined) = grade_exercise(
+    let work = ids
+        .iter()
+        .map(|id| {
+            let exercise =
+                exercises::find(id).ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
+            let entry = catalog
+                .exercise(id)
+                .ok_or_else(|| GradeError::UnknownExercise(id.clone()))?;
+            Ok((exercise, entry))
+        })
+        .collect::<Result<Vec<_>, GradeError>>()?;
+    // The exercises are shared among the sandbox's pool of workers (no more
+    // than there are files to run); each one's result (warnings included) is
+    // taken back in the catalogue's order, so the report does not depend on
+    // the pool's size.
+    let runnable = ids
+        .iter()
+        .filter(|id| {
+            dir.join(format!("{id}.py"))
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file())
+        })
+        .count();
+    let graded = on_pool(sandbox, &work, runnable, |sandbox, (exercise, entry)| {
+        let mut warnings = Vec::new();
+        grade_exercise(
             sandbox,
             dir,
-            exercise,
+            *exercise,
             entry,
             options,
             &context,
             &mut warnings,
-        )?;
+        )
+        .map(|(result, confined)| (result, confined, warnings))
+    });
+    let mut results = Vec::with_capacity(ids.len());
+    let mut confinement: Option<Confinement> = None;
+    for outcome in graded {
+        let (result, confined, mut more) = outcome?;
+        warnings.append(&mut more);
         match (&mut confinement, confined) {
             (Some(seen), Some(more)) => seen.merge(more),
             (None, more) => confinement = more,
@@ -203,6 +229,56 @@ pub fn grade_submission(
         similar: Vec::new(),
         exercises: results,
     })
+}
+
+/// Applies `grade` to every item on the sandbox's pool: up to `workers`
+/// threads (at most [`Sandbox::pool_size`]), each with a worker of its own,
+/// take the next item as they come free. The results are in the items'
+/// order. With a pool of one (or one item) everything runs here, one item
+/// after another. The sandbox's own worker must have started.
+fn on_pool<T: Sync, R: Send>(
+    sandbox: &mut Sandbox,
+    items: &[T],
+    workers: usize,
+    grade: impl Fn(&mut Sandbox, &T) -> R + Sync,
+) -> Vec<R> {
+    let workers = workers.min(items.len()).min(sandbox.pool_size());
+    if workers <= 1 {
+        return items.iter().map(|item| grade(sandbox, item)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    sandbox.with_pool(workers, |pool| {
+        std::thread::scope(|scope| {
+            for (i, member) in pool.into_iter().enumerate() {
+                let (next, slots, grade) = (&next, &slots, &grade);
+                scope.spawn(move || {
+                    // Each further worker starts before it takes any work,
+                    // while the first one (already started) goes on grading.
+                    // One that cannot start takes none: what it would have
+                    // graded goes to the others, rather than becoming
+                    // sandbox failures that one worker alone would not have.
+                    if i > 0 && member.python().is_err() {
+                        return;
+                    }
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        let result = grade(member, item);
+                        *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                    }
+                });
+            }
+        })
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every item was graded")
+        })
+        .collect()
 }
 
 /// The exercises to grade: those asked for, else those the workspace

@@ -81,12 +81,29 @@ pub enum SandboxError {
     Python(String),
 }
 
-/// A connection to one worker process, restarted on demand.
+/// Overrides the number of workers grading one submission's exercises at
+/// once (see [`Sandbox::pool_size`]): a hidden knob for tests and the
+/// benchmark, which compare pool sizes. Not passed on to workers.
+pub const POOL_VAR: &str = "PYINTERVIEW_POOL";
+
+/// The most workers one submission's exercises are shared among. Each one is
+/// a process with an interpreter and ~50 extension modules loaded (plus its
+/// reference worker when timing), so past this the workers' start-up and
+/// memory cost more than the parallelism brings, however many cores there are.
+pub const MAX_POOL: usize = 8;
+
+/// A connection to one worker process, restarted on demand, plus the
+/// further workers of its pool (see [`Sandbox::with_pool`]).
 pub struct Sandbox {
     program: PathBuf,
     worker: Option<Worker>,
     /// A second worker for reference runs, started on first use.
     reference: Option<Box<Sandbox>>,
+    /// How many workers (this one included) may grade at once.
+    pool_size: usize,
+    /// The pool's other sandboxes, each started on first use and kept for
+    /// the next submission.
+    others: Vec<Sandbox>,
 }
 
 struct Worker {
@@ -104,7 +121,67 @@ impl Sandbox {
             program: program.into(),
             worker: None,
             reference: None,
+            pool_size: Sandbox::pool_size_for(1, false),
+            others: Vec::new(),
         }
+    }
+
+    /// This sandbox with a pool of `size` workers (at least 1).
+    pub fn with_pool_size(mut self, size: usize) -> Sandbox {
+        self.set_pool_size(size);
+        self
+    }
+
+    /// Sets how many workers may grade at once (at least 1); a smaller pool
+    /// stops the workers it no longer needs.
+    pub fn set_pool_size(&mut self, size: usize) {
+        self.pool_size = size.max(1);
+        self.others.truncate(self.pool_size - 1);
+    }
+
+    /// How many workers may grade one submission's exercises at once.
+    pub fn pool_size(&self) -> usize {
+        self.pool_size
+    }
+
+    /// The pool size for a sandbox that is one of `jobs` grading at the same
+    /// time: the machine's cores shared among the jobs, so that `grade
+    /// --jobs N` over several submissions does not start N × cores workers,
+    /// and halved again when `timing` (each exercise then keeps two workers
+    /// busy, the candidate's and the reference's, side by side); at least 1,
+    /// at most [`MAX_POOL`]. A pool larger than that only adds workers to
+    /// start (each costs about as much CPU as grading a few exercises) and
+    /// load that skews the timing. [`POOL_VAR`] overrides it.
+    pub fn pool_size_for(jobs: usize, timing: bool) -> usize {
+        if let Some(size) = std::env::var(POOL_VAR)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            return size.max(1);
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        pool_size(cores, jobs, timing)
+    }
+
+    /// Calls `f` with up to `wanted` sandboxes of the pool (at least this
+    /// one, at most [`Sandbox::pool_size`]), each with its own worker, to be
+    /// used from as many threads. The others are created here but start
+    /// their workers on first use, and stay for the next call.
+    pub fn with_pool<R>(&mut self, wanted: usize, f: impl FnOnce(Vec<&mut Sandbox>) -> R) -> R {
+        let size = wanted.clamp(1, self.pool_size);
+        let mut others = std::mem::take(&mut self.others);
+        while others.len() < size - 1 {
+            let other = Sandbox::new(self.program.clone()).with_pool_size(1);
+            others.push(other);
+        }
+        let result = {
+            let mut pool: Vec<&mut Sandbox> = Vec::with_capacity(size);
+            pool.push(&mut *self);
+            pool.extend(others.iter_mut().take(size - 1));
+            f(pool)
+        };
+        self.others = others;
+        result
     }
 
     /// A sandbox using the running executable as its worker.
@@ -112,12 +189,16 @@ impl Sandbox {
         Ok(Sandbox::new(std::env::current_exe()?))
     }
 
-    /// The process ids of the workers running now (this one's, and the
-    /// reference runs'), for tests that check nothing outlives a request.
+    /// The process ids of the workers running now (this one's, the
+    /// reference runs' and the pool's), for tests that check nothing
+    /// outlives a request.
     pub fn worker_pids(&self) -> Vec<u32> {
         let mut pids: Vec<u32> = self.worker.iter().map(|w| w.process.id()).collect();
         if let Some(reference) = &self.reference {
             pids.extend(reference.worker_pids());
+        }
+        for other in &self.others {
+            pids.extend(other.worker_pids());
         }
         pids
     }
@@ -160,7 +241,7 @@ impl Sandbox {
         let mut other = self
             .reference
             .take()
-            .unwrap_or_else(|| Box::new(Sandbox::new(self.program.clone())));
+            .unwrap_or_else(|| Box::new(Sandbox::new(self.program.clone()).with_pool_size(1)));
         let results = std::thread::scope(|scope| {
             let theirs = scope.spawn(|| other.run(reference));
             let mine = self.run(candidate);
@@ -279,6 +360,12 @@ impl Drop for Sandbox {
     }
 }
 
+/// [`Sandbox::pool_size_for`] on a machine with `cores` cores.
+fn pool_size(cores: usize, jobs: usize, timing: bool) -> usize {
+    let busy_per_exercise = if timing { 2 } else { 1 };
+    (cores / jobs.max(1) / busy_per_exercise).clamp(1, MAX_POOL)
+}
+
 /// Reads one framed reply, waiting no later than `deadline`.
 fn read_reply(replies: &mut ChildStdout, deadline: Instant) -> Result<RunReport, SandboxError> {
     read_message(replies, deadline)
@@ -331,4 +418,31 @@ fn read_exact_by(
         buf = &mut buf[n..];
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_shares_the_cores_among_jobs_and_timed_pairs() {
+        assert_eq!(pool_size(8, 1, false), 8);
+        assert_eq!(pool_size(8, 1, true), 4);
+        assert_eq!(pool_size(8, 4, false), 2);
+        assert_eq!(pool_size(8, 4, true), 1);
+        assert_eq!(pool_size(8, 16, false), 1, "at least one worker");
+        assert_eq!(pool_size(2, 1, true), 1);
+        assert_eq!(pool_size(64, 1, false), MAX_POOL);
+    }
+
+    #[test]
+    fn a_pool_never_has_more_workers_than_asked_for() {
+        let mut sandbox = Sandbox::new("/nonexistent").with_pool_size(4);
+        assert_eq!(sandbox.with_pool(2, |pool| pool.len()), 2);
+        assert_eq!(sandbox.with_pool(9, |pool| pool.len()), 4);
+        assert_eq!(sandbox.with_pool(0, |pool| pool.len()), 1);
+        sandbox.set_pool_size(1);
+        assert_eq!(sandbox.with_pool(9, |pool| pool.len()), 1);
+        assert!(sandbox.worker_pids().is_empty(), "nothing was started");
+    }
 }

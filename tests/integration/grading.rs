@@ -342,3 +342,67 @@ fn an_endless_generator_is_shown_as_going_on() {
     let actual = check.actual.as_deref().unwrap();
     assert!(actual.ends_with("[], ...]"), "{actual}");
 }
+
+/// A report as JSON without what measures time (the run's and each check's
+/// elapsed time, the timing against the reference): what must not depend on
+/// how grading was scheduled. The sandbox user's uid, which derives from a
+/// worker's process id (and so differs from one run to the next however it
+/// is scheduled), is masked too.
+fn untimed(result: &pyinterview::grade::model::SubmissionResult) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for key in ["elapsed_ms", "timing", "micros"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            serde_json::Value::String(text) => {
+                if let Some(at) = text.find("uid ") {
+                    let digits = text[at + 4..]
+                        .find(|c: char| !c.is_ascii_digit())
+                        .unwrap_or(text.len() - at - 4);
+                    text.replace_range(at + 4..at + 4 + digits, "N");
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(result).expect("results serialise");
+    strip(&mut value);
+    value
+}
+
+/// The sample submission (mistakes included, so failures are compared too)
+/// graded one exercise at a time and on a pool of workers gives the same
+/// report, timing fields aside, for two seeds; the timing pass runs in both.
+#[test]
+fn a_pool_of_workers_grades_exactly_as_one_worker() {
+    let dir = root().join("samples/submission");
+    let mut one = sandbox().with_pool_size(1);
+    let mut pool = sandbox().with_pool_size(3);
+    for seed in [3, 20_261_124] {
+        let options = pyinterview::grade::GradeOptions {
+            seed,
+            timeout: std::time::Duration::from_secs(20),
+            reference: Some(root().join("python/solutions")),
+            ..Default::default()
+        };
+        let alone = pyinterview::grade::grade_submission(&mut one, &dir, &options).unwrap();
+        let shared = pyinterview::grade::grade_submission(&mut pool, &dir, &options).unwrap();
+        assert!(alone.exercises.len() > 3, "the whole sample is graded");
+        assert!(
+            alone.exercises.iter().any(|e| e.score < e.max_score),
+            "the sample has mistakes"
+        );
+        assert!(
+            shared.exercises.iter().all(|e| e.timing.is_some()),
+            "the timing pass ran on the pool"
+        );
+        assert_eq!(untimed(&alone), untimed(&shared), "seed {seed}");
+    }
+    // One worker and its reference worker, against several of each.
+    assert_eq!(one.worker_pids().len(), 2);
+    assert!(pool.worker_pids().len() > 2, "{:?}", pool.worker_pids());
+}
