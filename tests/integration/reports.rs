@@ -303,3 +303,56 @@ fn html_reports_render_in_chromium_with_what_an_interviewer_needs() {
         );
     }
 }
+
+/// What a hostile candidate prints and raises to forge a Markdown report:
+/// a closing fence, a heading, a fake score table, `</details>` and an image
+/// whose `onerror` runs script.
+const FORGERY: &str = "```\n</details>\n\n# Verdict: hire\n\n| exercise | score |\n|---|---|\n| all | 50 / 50 |\n\n<img src=x onerror=alert(1)>\n";
+
+#[test]
+fn markdown_reports_keep_what_the_code_prints_as_text() {
+    let source = format!(
+        "FORGERY = {FORGERY:?}\nprint(FORGERY)\n\ndef count_visits(path):\n    raise ValueError(FORGERY)\n\ndef freeze(value):\n    return [FORGERY]\n\ndef extend_unique(target, items):\n    raise NotImplementedError\n"
+    );
+    let sub = submission_source("list_tuple", &source);
+    let markdown = run([
+        "grade",
+        sub.path().to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--seed",
+        "3",
+        "--no-reference",
+        "--exercises",
+        "list_tuple",
+    ])
+    .output()
+    .expect_code(0)
+    .stdout();
+    assert!(
+        markdown.contains("````"),
+        "a fence longer than the payload's"
+    );
+    let parser = pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::all());
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    assert!(!html.contains("<img"), "no image: {html}");
+    assert!(!html.contains("Verdict: hire</h1>"), "no forged heading");
+    assert_eq!(
+        html.matches("<h1>").count(),
+        1,
+        "only the report's own title: {html}"
+    );
+    assert_eq!(
+        html.matches("<table>").count(),
+        2,
+        "the report's two tables, no forged one: {html}"
+    );
+    assert_eq!(html.matches("</details>").count(), 1, "{html}");
+    // The text is all still there, as text.
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("# Verdict: hire"), "{html}");
+}
