@@ -215,6 +215,8 @@ pub enum Command {
         exercises: Vec<String>,
         #[command(flatten)]
         sandbox: SandboxArgs,
+        #[command(flatten)]
+        gate: GradeGateArgs,
     },
     /// Internal: the sandbox worker process.
     #[command(name = "__worker", hide = true)]
@@ -268,6 +270,33 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
-    /// `check` ran and something did not pass.
+    /// `check` ran and something did not pass; or `grade --fail-under` found
+    /// a submission below the bar.
     ChecksFailed,
+}
+
+// ---------------------------------------------------------------------------
+// Reviewing and gating grades (issue 14): flags and subcommands added for the
+// interviewer's decision, kept apart from the rest of the interface.
+// ---------------------------------------------------------------------------
+
+/// Options of `grade` that decide its exit status, for CI.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GradeGateArgs {
+    /// Exit with status 1 when a submission scores below PERCENT of its
+    /// maximum (0 to 100); the reports are written all the same.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_under: Option<f64>,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let percent: f64 = text
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{text}` is not a percentage"))?;
+    if (0.0..=100.0).contains(&percent) {
+        Ok(percent)
+    } else {
+        Err("the percentage must be between 0 and 100".into())
+    }
 }

@@ -21,6 +21,8 @@ pub struct Batch {
     pub exercises: Vec<String>,
     /// Reference solutions to time against; `None` to skip timing.
     pub reference: Option<PathBuf>,
+    /// `--fail-under`: a percentage below which the run exits 1.
+    pub fail_under: Option<f64>,
 }
 
 pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result<Outcome, Error> {
@@ -131,6 +133,8 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
                     );
                 }
             }
+            // A gradebook: one header, a row per submission.
+            Format::Csv => print!("{}", report::render_csv(&graded)),
             Format::Text => {
                 let results: Vec<&SubmissionResult> = graded.iter().map(|(_, r)| *r).collect();
                 print!("{}", report::render_text_batch(&results));
@@ -154,6 +158,17 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
             "{failed} of {} submissions could not be graded",
             submissions.len()
         )));
+    }
+    if let Some(bar) = batch.fail_under {
+        let below: Vec<String> = graded
+            .iter()
+            .filter(|(_, r)| r.percent() < bar)
+            .map(|(n, r)| format!("{n} ({:.2}%)", r.percent()))
+            .collect();
+        if !below.is_empty() {
+            eprintln!("below --fail-under {bar}%: {}", below.join(", "));
+            return Ok(Outcome::ChecksFailed);
+        }
     }
     Ok(Outcome::Success)
 }

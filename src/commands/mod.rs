@@ -114,6 +114,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             format,
             exercises,
             sandbox,
+            gate,
         } => {
             if let Some(dir) = reference.as_ref().filter(|d| !d.is_dir()) {
                 return Err(Error::User(format!(
@@ -135,6 +136,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
                     format,
                     exercises,
                     reference,
+                    fail_under: gate.fail_under,
                 },
                 &settings(&sandbox)?,
             )

@@ -2,6 +2,7 @@
 //! return text and the CLI prints it. Terminal output carries ANSI styles,
 //! which the CLI strips when stdout is not a terminal or `NO_COLOR` is set.
 
+mod csv;
 mod gradescope;
 pub mod html;
 mod json;
@@ -27,6 +28,8 @@ pub enum Format {
     Markdown,
     /// A self-contained HTML page (with --out: one per submission and an index).
     Html,
+    /// A gradebook: one CSV row per submission (with --out: gradebook.csv).
+    Csv,
 }
 
 /// Who reads the report: candidates see their own checks; interviewers also
@@ -46,6 +49,11 @@ pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
 /// Interviewer text reports of a batch, one after another, each rubric once.
 pub fn render_text_batch(results: &[&SubmissionResult]) -> String {
     text::render_batch(results)
+}
+
+/// The gradebook of a batch: a header, then one CSV row per submission.
+pub fn render_csv(graded: &[(&str, &SubmissionResult)]) -> String {
+    csv::render(graded)
 }
 
 /// The batch summary: a row per submission, a column per exercise.
@@ -75,6 +83,7 @@ pub fn extension(format: Format) -> &'static str {
         Format::Gradescope => "results.json",
         Format::Markdown => "md",
         Format::Html => "html",
+        Format::Csv => "csv",
     }
 }
 
@@ -88,6 +97,12 @@ pub fn write_all(
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
+    if format == Format::Csv {
+        let path = dir.join("gradebook.csv");
+        std::fs::write(&path, csv::render(graded))?;
+        written.push(path);
+        return Ok(written);
+    }
     if format == Format::Html {
         let path = dir.join("index.html");
         std::fs::write(&path, html::index(graded))?;
@@ -114,5 +129,6 @@ pub fn render(result: &SubmissionResult, format: Format, audience: Audience) -> 
         Format::Gradescope => gradescope::render(result),
         Format::Markdown => markdown::render(result),
         Format::Html => html::render(result, &result.submission, &html::Sources::new()),
+        Format::Csv => csv::render(&[(&result.submission, result)]),
     }
 }

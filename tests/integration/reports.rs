@@ -356,3 +356,98 @@ fn markdown_reports_keep_what_the_code_prints_as_text() {
     );
     assert!(html.contains("# Verdict: hire"), "{html}");
 }
+
+/// Splits CSV text into records of fields (RFC 4180 quoting).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    records
+}
+
+#[test]
+fn csv_is_a_gradebook_with_a_row_per_submission() {
+    let tmp = tempfile::tempdir().unwrap();
+    let subs = batch(tmp.path());
+    let out = write(tmp.path(), &subs, "csv");
+    let text = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    let records = parse_csv(&text);
+    let mut header = vec!["submission"];
+    header.extend(pyinterview::exercises::ids());
+    header.extend(["total", "max_score", "percent", "seed"]);
+    assert_eq!(&records[0][..header.len()], &header[..], "{text}");
+    assert_eq!(records.len(), 4, "a header and three submissions: {text}");
+    let column = |name: &str| records[0].iter().position(|h| h == name).unwrap();
+    let names: Vec<&str> = records[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, ["alice", "bob", "dave"]);
+    for record in &records[1..] {
+        assert_eq!(record.len(), records[0].len(), "{record:?}");
+        let exercises: f64 = pyinterview::exercises::ids()
+            .iter()
+            .map(|id| record[column(id)].parse::<f64>().unwrap())
+            .sum();
+        let total: f64 = record[column("total")].parse().unwrap();
+        assert!((exercises - total).abs() < 1e-9, "{record:?}");
+        assert_eq!(record[column("seed")], "4");
+    }
+    assert_eq!(records[1][column("percent")], "100");
+    assert!(
+        records[2][column("similar")].contains("decorators: dave"),
+        "{text}"
+    );
+    // Without --out, the same table on stdout.
+    let printed = run(["grade", "--seed", "4", "--format", "csv", "--no-reference"])
+        .with_args(["--exercises", "decorators"])
+        .with_args(&subs[1..])
+        .output()
+        .expect_code(0)
+        .stdout();
+    let records = parse_csv(&printed);
+    assert_eq!(records.len(), 3, "{printed}");
+    assert_eq!(records[0][1], "decorators");
+}
+
+#[test]
+fn fail_under_fails_the_run_when_a_submission_scores_below_it() {
+    let sample = root().join("samples/submission");
+    let grade = |bar: &str| {
+        run(["grade", sample.to_str().unwrap(), "--seed", "4"])
+            .with_args(["--exercises", "decorators,list_tuple", "--no-reference"])
+            .with_args(["--format", "json", "--fail-under", bar])
+            .output()
+    };
+    let report: serde_json::Value =
+        serde_json::from_str(&grade("0").expect_code(0).stdout()).unwrap();
+    let percent = 100.0 * report["score"].as_f64().unwrap() / report["max_score"].as_f64().unwrap();
+    assert!(percent < 100.0, "the sample loses points");
+    let below = grade(&format!("{}", (percent + 1.0).min(100.0))).expect_code(1);
+    assert!(
+        below.stderr().contains("below --fail-under"),
+        "{}",
+        below.stderr()
+    );
+    assert!(
+        !below.stdout().is_empty(),
+        "the report is written all the same"
+    );
+    grade(&format!("{}", percent.floor())).expect_code(0);
+    run(["grade", sample.to_str().unwrap(), "--fail-under", "120"])
+        .output()
+        .expect_code(2);
+}
