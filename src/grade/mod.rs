@@ -445,14 +445,18 @@ fn grade_exercise(
                     .iter()
                     .zip(&report.slots)
                     .map(|(check, slot)| {
-                        verdict::judge(
+                        let mut result = verdict::judge(
                             check,
                             slot,
                             report.import_failure.as_ref(),
                             &file,
                             timeout_secs,
                         )
-                        .into_result(check, points(check), hidden(check))
+                        .into_result(check, points(check), hidden(check));
+                        if let Slot::Finished(outcome) = slot {
+                            result.elapsed_ms = Some(outcome.micros as f64 / 1000.0);
+                        }
+                        result
                     })
                     .collect()
             }
@@ -471,6 +475,21 @@ fn grade_exercise(
                 .collect(),
         }
     };
+    // Points in hundredths that add up exactly: the maxima to the
+    // exercise's points, and a check's score is all or nothing of its maximum.
+    let maxima = model::apportion(
+        &verdicts.iter().map(|c| c.max_score).collect::<Vec<_>>(),
+        EXERCISE_POINTS,
+    );
+    let mut verdicts = verdicts;
+    for (check, max_score) in verdicts.iter_mut().zip(maxima) {
+        check.max_score = max_score;
+        check.score = if check.status == model::Status::Passed {
+            max_score
+        } else {
+            0.0
+        };
+    }
     result.score = round_points(verdicts.iter().map(|c| c.score).sum());
     // The exercise's probes whose checks failed (not merely unattempted).
     let failing: Vec<&CheckResult> = verdicts
@@ -489,13 +508,6 @@ fn grade_exercise(
             result.follow_ups.push(probe.ask.clone());
         }
     }
-    result.checks = verdicts
-        .into_iter()
-        .map(|mut c| {
-            c.score = round_points(c.score);
-            c.max_score = round_points(c.max_score);
-            c
-        })
-        .collect();
+    result.checks = verdicts;
     Ok((result, confinement))
 }

@@ -228,7 +228,12 @@ pub struct CheckResult {
     /// Traceback lines inside the candidate's file, innermost last.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub traceback: Vec<String>,
+    /// Wall time of the check's calls in the sandbox, in milliseconds, when
+    /// the check ran to an end (absent when it timed out, crashed or never ran).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub elapsed_ms: Option<f64>,
 }
+
 
 /// A check's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -297,9 +302,47 @@ pub fn round_points(points: f64) -> f64 {
     (points * 100.0).round() / 100.0
 }
 
+/// `shares` rounded to hundredths so that they add up to `total` (rounded
+/// to hundredths) exactly: each share rounded down, then the hundredths left
+/// over go to the shares that lost the most, earlier ones first on a tie
+/// (the largest remainder method). Rounding each share on its own makes ten
+/// thirds of a point add up to 9.99 or 10.01.
+pub fn apportion(shares: &[f64], total: f64) -> Vec<f64> {
+    let target = (total * 100.0).round() as i64;
+    let scaled: Vec<f64> = shares.iter().map(|s| s * 100.0).collect();
+    // A hair of tolerance: 1.25 * 100 is 124.99999… in binary.
+    let mut cents: Vec<i64> = scaled.iter().map(|s| (s + 1e-6).floor() as i64).collect();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        let remainder = |i: usize| scaled[i] - cents[i] as f64;
+        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
+    });
+    let mut missing = target - cents.iter().sum::<i64>();
+    for &i in order.iter().cycle().take(order.len() * 2) {
+        if missing == 0 {
+            break;
+        }
+        let step = missing.signum();
+        cents[i] += step;
+        missing -= step;
+    }
+    cents.into_iter().map(|c| c as f64 / 100.0).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apportioned_shares_add_up_exactly() {
+        let thirds = apportion(&[10.0 / 3.0; 3], 10.0);
+        assert_eq!(thirds, [3.34, 3.33, 3.33]);
+        let sevenths = apportion(&[10.0 / 7.0; 7], 10.0);
+        let cents: i64 = sevenths.iter().map(|s| (s * 100.0).round() as i64).sum();
+        assert_eq!(cents, 1000);
+        assert_eq!(apportion(&[1.25; 8], 10.0), [1.25; 8]);
+        assert_eq!(apportion(&[], 0.0), Vec::<f64>::new());
+    }
 
     #[test]
     fn self_reported_fields_are_nested_and_kept_where_they_were() {

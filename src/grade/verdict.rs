@@ -45,6 +45,7 @@ impl Verdict {
             expected: self.expected,
             actual: self.actual,
             traceback: self.traceback,
+            elapsed_ms: None,
         }
     }
 }

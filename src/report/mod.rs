@@ -109,7 +109,13 @@ pub fn write_all(
         written.push(path);
     }
     for (name, result) in graded {
-        let path = dir.join(format!("{name}.{}", extension(format)));
+        // Gradescope reads a file named results.json: one folder each.
+        let path = if format == Format::Gradescope {
+            std::fs::create_dir_all(dir.join(name))?;
+            dir.join(name).join("results.json")
+        } else {
+            dir.join(format!("{name}.{}", extension(format)))
+        };
         let text = match format {
             Format::Html => html::render(result, name, sources),
             _ => render(result, format, Audience::Interviewer),

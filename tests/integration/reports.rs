@@ -147,11 +147,58 @@ fn junit_reports_parse_and_count_the_verdicts() {
         failures
     );
     assert!(failures > 0, "the sample has failing checks");
-    let skipped = doc
+    let untouched = doc
         .descendants()
-        .filter(|n| n.has_tag_name("skipped"))
+        .filter(|n| n.has_tag_name("failure") && n.attribute("type") == Some("not_attempted"))
         .count();
-    assert!(skipped > 0, "running_mean is left as the stub");
+    assert!(
+        untouched > 0,
+        "running_mean is left as the stub: failures, not a pass"
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("skipped"))
+            .count(),
+        0
+    );
+    // Every testcase and every suite says how long it took.
+    for node in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") || n.has_tag_name("testsuite"))
+    {
+        let time: f64 = node
+            .attribute("time")
+            .unwrap_or_else(|| panic!("{:?} has no time", node.attribute("name")))
+            .parse()
+            .unwrap();
+        assert!(time >= 0.0);
+    }
+    let passed_time: f64 = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && !n.has_children())
+        .map(|n| n.attribute("time").unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        passed_time > 0.0,
+        "passing checks carry their measured time"
+    );
+
+    // An exercise nobody touched fails CI.
+    let untouched_sub = submission_with("generators", &stub("generators"));
+    let xml = run([
+        "grade",
+        untouched_sub.path().to_str().unwrap(),
+        "--format",
+        "junit",
+    ])
+    .with_args(["--exercises", "generators", "--no-reference", "--seed", "4"])
+    .output()
+    .expect_code(0)
+    .stdout();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("failures"), root.attribute("tests"), "{xml}");
+    assert_eq!(root.attribute("skipped"), Some("0"));
 }
 
 #[test]
@@ -159,8 +206,14 @@ fn gradescope_results_have_the_keys_gradescope_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let out = write(tmp.path(), &batch(tmp.path()), "gradescope");
     let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("bob.results.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(out.join("bob/results.json")).unwrap())
             .unwrap();
+    for name in ["alice", "dave"] {
+        assert!(
+            out.join(name).join("results.json").is_file(),
+            "{name}/results.json"
+        );
+    }
     assert!(results["score"].is_number());
     let tests = results["tests"].as_array().unwrap();
     assert!(tests.len() > 50);
@@ -178,11 +231,26 @@ fn gradescope_results_have_the_keys_gradescope_reads() {
         assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()));
         assert!(["visible", "after_published"].contains(&test["visibility"].as_str().unwrap()));
     }
-    let total: f64 = tests.iter().map(|t| t["score"].as_f64().unwrap()).sum();
-    assert!(
-        (total - results["score"].as_f64().unwrap()).abs() < 0.1,
+    // Exactly, in hundredths: what Gradescope shows as the total is the sum
+    // of what it shows per test.
+    let cents = |value: &serde_json::Value| (value.as_f64().unwrap() * 100.0).round() as i64;
+    let total: i64 = tests.iter().map(|t| cents(&t["score"])).sum();
+    assert_eq!(
+        total,
+        cents(&results["score"]),
         "the tests add up to the score"
     );
+    let maxima: i64 = tests.iter().map(|t| cents(&t["max_score"])).sum();
+    assert_eq!(maxima, 5000, "the maxima add up to 50 points");
+    for test in tests {
+        let (score, max) = (
+            test["score"].as_f64().unwrap(),
+            test["max_score"].as_f64().unwrap(),
+        );
+        assert_eq!((score * 100.0).round() / 100.0, score, "hundredths: {test}");
+        assert_eq!((max * 100.0).round() / 100.0, max, "hundredths: {test}");
+    }
+    assert!(results["execution_time"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
