@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod model;
 pub mod notes;
+pub mod schema;
 pub mod verdict;
 
 use std::path::Path;

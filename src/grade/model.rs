@@ -4,6 +4,7 @@
 //! `{"score", "max_score", "seed", "exercises": [{"id", "score", "max_score",
 //! "checks": [{"name", "status", "score", "max_score", "message", …}], …}], …}`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::exercise::Origin;
@@ -13,13 +14,20 @@ use crate::sandbox::limits::{Limits, Measure};
 /// number of checks; its checks share the points by weight.
 pub const EXERCISE_POINTS: f64 = 10.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The report of one graded submission (`grade --format json`). Fields are
+/// only ever added, never renamed or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "pyinterview report")]
 pub struct SubmissionResult {
+    /// Points scored: the sum of the exercises' scores, in hundredths.
     pub score: f64,
+    /// Points available: 10 per graded exercise.
     pub max_score: f64,
+    /// The seed of the generated checks; `grade --seed` repeats the report.
     pub seed: u64,
     /// The submission as given on the command line.
     pub submission: String,
+    /// The pyinterview version that graded it.
     pub tool_version: String,
     /// Which exercises were graded, and why those.
     #[serde(default)]
@@ -31,14 +39,20 @@ pub struct SubmissionResult {
     #[serde(default)]
     pub warnings: Vec<String>,
     /// Other submissions of the same batch whose solution to an exercise is
-    /// suspiciously alike (after normalising names, literals and layout).
+    /// suspiciously alike: one entry per exercise and other submission whose
+    /// winnowed fingerprints (names, literals and layout normalised, the
+    /// stub's own code left out) share at least 65% with this one's. Absent
+    /// when there is none, and always when the submission was graded alone.
+    /// A reason to read both solutions, not a verdict: small exercises with
+    /// standard answers converge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub similar: Vec<SimilarTo>,
+    /// One entry per graded exercise, in catalogue order.
     pub exercises: Vec<ExerciseResult>,
 }
 
 /// Where the list of graded exercises came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Selection {
     /// Every exercise in the catalogue (the submission has no manifest).
@@ -67,9 +81,11 @@ impl Selection {
 /// Time spent in the checks that both the candidate's code and the
 /// reference solution ran without raising, on the same cases: the least of
 /// a few repeats of each check, after the graded run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Timing {
+    /// The candidate's code's time over those checks, in milliseconds.
     pub candidate_ms: f64,
+    /// The reference solution's time over the same checks, in milliseconds.
     pub reference_ms: f64,
     /// The geometric mean over the checks of candidate / reference time:
     /// 2.0 means twice as slow as the reference.
@@ -89,33 +105,43 @@ impl Timing {
 }
 
 /// A suspiciously alike solution in another submission of the batch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SimilarTo {
+    /// The exercise whose solutions are alike.
     pub exercise: String,
-    /// The other submission's short name.
+    /// The other submission's short name (its directory or archive name).
     pub other: String,
     /// Shared fingerprints over the smaller solution's, from 0 to 1.
     pub score: f64,
     /// Matching line ranges: `a_lines` in this submission, `b_lines` in the other.
+    #[schemars(with = "Vec<super::schema::RegionSchema>")]
     pub regions: Vec<crate::similarity::Region>,
 }
 
 /// How the candidate's code was contained, as the report states it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SandboxSummary {
+    /// Wall-clock limit per exercise, in seconds.
     pub timeout_seconds: f64,
+    #[schemars(with = "super::schema::LimitsSchema")]
     pub limits: Limits,
     /// Each confinement mechanism and whether this machine enforced it
     /// (empty when no code ran).
+    #[schemars(with = "Vec<super::schema::MeasureSchema>")]
     pub confinement: Vec<Measure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One graded exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExerciseResult {
+    /// The exercise id (`lru_cache`), also its file's name without `.py`.
     pub id: String,
     pub title: String,
+    /// Points scored: the sum of the checks' scores.
     pub score: f64,
+    /// Always 10: every exercise counts the same.
     pub max_score: f64,
+    /// Every check, fixed ones first, then generated ones.
     pub checks: Vec<CheckResult>,
     /// What the candidate's code printed, capped.
     pub stdout: String,
@@ -130,6 +156,7 @@ pub struct ExerciseResult {
     /// Hints used and the candidate's own check: what the candidate's copy
     /// of the tool recorded, no fact (see [`SelfReported`]).
     #[serde(flatten)]
+    #[schemars(with = "super::schema::SelfReportedSchema")]
     pub self_reported: SelfReported,
     /// How many hints the exercise has.
     pub hints_available: usize,
@@ -137,7 +164,13 @@ pub struct ExerciseResult {
     /// the same cases, measured in the same run (absent without a reference).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub timing: Option<Timing>,
-    /// Follow-up questions for the interviewer, chosen by which checks failed.
+    /// Questions for the interviewer to ask, chosen from the exercise's
+    /// probes by the checks that ran and failed on their own: a failed
+    /// thread-safety check brings a question about locks. Empty when every
+    /// check passed, and when the failures say nothing about one part of the
+    /// code (a syntax error or a missing file that every check shares,
+    /// checks never run after a timeout, stubs not attempted). Written with
+    /// Markdown code spans.
     #[serde(default)]
     pub follow_ups: Vec<String>,
 }
@@ -205,15 +238,20 @@ impl Serialize for SelfReported {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One check: a call or a few, and what had to be observed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
     pub name: String,
     pub status: Status,
+    /// `max_score` when passed, else 0.
     pub score: f64,
+    /// The check's share of the exercise's 10 points, by weight, in
+    /// hundredths that add up to exactly 10.
     pub max_score: f64,
     /// One line saying what happened; empty when passed.
     pub message: String,
     /// `fixed` (snapshotted, same for everyone) or `generated` (from the seed).
+    #[schemars(with = "super::schema::OriginSchema")]
     pub origin: Origin,
     /// The candidate could not have seen this check's cases: generated from a
     /// seed other than their workspace's.
@@ -221,8 +259,10 @@ pub struct CheckResult {
     /// The call that failed, in Python syntax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<String>,
+    /// The expected observation, as canonical Python-literal text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
+    /// What was observed instead, in the same text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// Traceback lines inside the candidate's file, innermost last.
@@ -234,9 +274,8 @@ pub struct CheckResult {
     pub elapsed_ms: Option<f64>,
 }
 
-
 /// A check's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,

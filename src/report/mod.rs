@@ -51,6 +51,11 @@ pub fn render_text_batch(results: &[&SubmissionResult]) -> String {
     text::render_batch(results)
 }
 
+/// The JSON Schema of the JSON report (`docs/report.schema.json`).
+pub fn json_schema() -> serde_json::Value {
+    json::schema()
+}
+
 /// The gradebook of a batch: a header, then one CSV row per submission.
 pub fn render_csv(graded: &[(&str, &SubmissionResult)]) -> String {
     csv::render(graded)

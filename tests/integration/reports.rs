@@ -48,10 +48,48 @@ fn write(tmp: &Path, subs: &[String], format: &str) -> PathBuf {
     out
 }
 
+/// The committed schema is what the report types generate:
+/// `UPDATE_SCHEMA=1 cargo test --test integration schema` rewrites it.
+#[test]
+fn the_committed_json_schema_is_generated_from_the_report_types() {
+    let generated =
+        serde_json::to_string_pretty(&pyinterview::report::json_schema()).unwrap() + "\n";
+    let path = root().join("docs/report.schema.json");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/report.schema.json is out of date: run UPDATE_SCHEMA=1 cargo test --test integration schema"
+    );
+    // The fields an interviewer's tools read are documented in it.
+    let schema = pyinterview::report::json_schema();
+    let defs = &schema["$defs"];
+    for (owner, field) in [
+        (&schema, "similar"),
+        (&defs["ExerciseResult"], "follow_ups"),
+        (&defs["SimilarTo"], "regions"),
+    ] {
+        let description = owner["properties"][field]["description"]
+            .as_str()
+            .unwrap_or("");
+        assert!(
+            description.len() > 40,
+            "{field} is documented: {description:?}"
+        );
+    }
+}
+
 #[test]
 fn json_reports_follow_the_documented_schema() {
     let tmp = tempfile::tempdir().unwrap();
     let out = write(tmp.path(), &batch(tmp.path()), "json");
+    for name in ["alice", "bob", "dave"] {
+        let text = std::fs::read_to_string(out.join(format!("{name}.json"))).unwrap();
+        validate_report(&serde_json::from_str(&text).unwrap());
+    }
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("bob.json")).unwrap()).unwrap();
     for (key, kind) in [
