@@ -492,16 +492,7 @@ fn grade_exercise(
         };
     }
     result.score = round_points(verdicts.iter().map(|c| c.score).sum());
-    // The exercise's probes whose checks failed (not merely unattempted).
-    let failing: Vec<&CheckResult> = verdicts
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.status,
-                model::Status::Passed | model::Status::NotAttempted
-            )
-        })
-        .collect();
+    let failing = failed_on_their_own(&verdicts);
     for probe in &entry.info.probes {
         if failing.iter().any(|c| c.name.starts_with(&probe.check))
             && !result.follow_ups.contains(&probe.ask)
@@ -511,4 +502,29 @@ fn grade_exercise(
     }
     result.checks = verdicts;
     Ok((result, confinement))
+}
+
+/// The checks that ran and failed on their own, which say something about
+/// one part of the code and so choose follow-up questions: not checks left
+/// as the stub, not those never run after a timeout, and none at all when
+/// every check failed the same way (a syntax error, a failed import, a
+/// missing file: one fault that every check shares).
+fn failed_on_their_own(verdicts: &[CheckResult]) -> Vec<&CheckResult> {
+    let shared = verdicts.len() > 1
+        && verdicts.iter().all(|c| {
+            c.status != model::Status::Passed
+                && c.status == verdicts[0].status
+                && c.message == verdicts[0].message
+        });
+    if shared {
+        return Vec::new();
+    }
+    verdicts
+        .iter()
+        .filter(|c| match c.status {
+            model::Status::Passed | model::Status::NotAttempted => false,
+            model::Status::Timeout => c.message != verdict::NOT_RUN,
+            _ => true,
+        })
+        .collect()
 }

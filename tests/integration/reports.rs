@@ -557,3 +557,58 @@ fn fail_under_fails_the_run_when_a_submission_scores_below_it() {
         .output()
         .expect_code(2);
 }
+
+#[test]
+fn follow_ups_come_only_from_checks_that_failed_on_their_own() {
+    // A syntax error fails every check the same way: nothing to ask about
+    // one part of the code.
+    let broken = submission_source("list_tuple", "def count_visits(path):\n    return {\n");
+    let report = grade_json(
+        broken.path(),
+        &["--exercises", "list_tuple", "--seed", "5", "--no-reference"],
+    );
+    let exercise = &report["exercises"][0];
+    assert!(exercise["checks"].as_array().unwrap().len() > 1);
+    assert_eq!(exercise["follow_ups"], serde_json::json!([]), "{exercise}");
+
+    // A hang in the first function: the checks never run after it choose
+    // no question; the one that timed out, and the freeze bug, do.
+    let source = std::fs::read_to_string(solution("list_tuple"))
+        .unwrap()
+        .replacen(
+            "def count_visits(",
+            "def count_visits(path):\n    while True:\n        pass\n\n\ndef _unused(",
+            1,
+        );
+    let hanging = submission_source("list_tuple", &source);
+    let report = grade_json(
+        hanging.path(),
+        &[
+            "--exercises",
+            "list_tuple",
+            "--seed",
+            "5",
+            "--no-reference",
+            "--timeout",
+            "2",
+        ],
+    );
+    let exercise = &report["exercises"][0];
+    let checks = exercise["checks"].as_array().unwrap();
+    let not_run = checks
+        .iter()
+        .filter(|c| c["message"].as_str().unwrap().starts_with("not run"))
+        .count();
+    assert!(not_run > 0, "{exercise}");
+    let asks: Vec<&str> = exercise["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    assert!(
+        asks.iter()
+            .all(|q| !q.contains("freeze") && !q.contains("extend_unique")),
+        "no question from checks that never ran: {asks:?}"
+    );
+}
