@@ -139,6 +139,16 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
                 let results: Vec<&SubmissionResult> = graded.iter().map(|(_, r)| *r).collect();
                 print!("{}", report::render_text_batch(&results));
             }
+            // One page, with the code it was graded on.
+            Format::Html => {
+                let sources: report::html::Sources = ok
+                    .iter()
+                    .map(|(n, g)| (n.clone(), g.sources.clone()))
+                    .collect();
+                for (name, result) in &graded {
+                    print!("{}", report::html::render(result, name, &sources));
+                }
+            }
             format => {
                 for (_, result) in &graded {
                     print!("{}", report::render(result, format, Audience::Interviewer));

@@ -8,6 +8,7 @@ pub mod html;
 mod json;
 mod junit;
 mod markdown;
+mod similar;
 mod text;
 
 use clap::ValueEnum;
@@ -108,6 +109,11 @@ pub fn write_all(
         written.push(path);
         return Ok(written);
     }
+    let clusters = if format == Format::Html {
+        html::batch_clusters(graded)
+    } else {
+        Vec::new()
+    };
     if format == Format::Html {
         let path = dir.join("index.html");
         std::fs::write(&path, html::index(graded))?;
@@ -122,7 +128,7 @@ pub fn write_all(
             dir.join(format!("{name}.{}", extension(format)))
         };
         let text = match format {
-            Format::Html => html::render(result, name, sources),
+            Format::Html => html::render_in_batch(result, name, sources, &clusters),
             _ => render(result, format, Audience::Interviewer),
         };
         // Files get plain text: no terminal styles.

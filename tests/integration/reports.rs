@@ -612,3 +612,215 @@ fn follow_ups_come_only_from_checks_that_failed_on_their_own() {
         "no question from checks that never ran: {asks:?}"
     );
 }
+
+/// The cells of each `<tr data-name=…>` row of a dumped DOM, by name: the
+/// text of each cell (tags dropped) and its attributes.
+fn rows(dom: &str) -> Vec<(String, Vec<(String, String)>)> {
+    dom.split("<tr data-name=\"")
+        .skip(1)
+        .map(|row| {
+            let name = row[..row.find('"').unwrap()].to_string();
+            let row = &row[..row.find("</tr>").unwrap()];
+            let cells = row
+                .split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let (attrs, rest) = cell.split_once('>').unwrap();
+                    let body = &rest[..rest.find("</td>").unwrap()];
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in body.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    (attrs.to_string(), text.trim().to_string())
+                })
+                .collect();
+            (name, cells)
+        })
+        .collect()
+}
+
+#[test]
+fn the_html_index_is_a_decision_view_and_pages_show_the_code() {
+    let Some(chromium) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have Chromium");
+        eprintln!("skipped: no chromium here");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut subs = batch(tmp.path());
+    // dave also has a helper module that reaches for ctypes: an integrity
+    // warning, which is not a similarity flag.
+    std::fs::write(tmp.path().join("dave/helpers.py"), "import ctypes\n").unwrap();
+    // erin: a workspace assigned decorators only, with bob's solution.
+    let erin = tmp.path().join("erin");
+    init_workspace(&erin, "decorators", 9);
+    std::fs::copy(
+        root().join("samples/submission/decorators.py"),
+        erin.join("decorators.py"),
+    )
+    .unwrap();
+    // carol: the reference list_tuple, with count_visits raising on long paths.
+    let carol = tmp.path().join("carol");
+    std::fs::create_dir(&carol).unwrap();
+    let source = std::fs::read_to_string(solution("list_tuple")).unwrap().replacen(
+        "    return dict(Counter((x, y) for x, y in path))\n",
+        "    if len(path) > 3:\n        raise RuntimeError(\"too long\")\n    return dict(Counter((x, y) for x, y in path))\n",
+        1,
+    );
+    assert!(source.contains("too long"));
+    std::fs::write(carol.join("list_tuple.py"), source).unwrap();
+    subs.push(erin.display().to_string());
+    subs.push(carol.display().to_string());
+    let out = write(tmp.path(), &subs, "html");
+    let profile = tmp.path().join("profile");
+    let dump = |page: &str| {
+        let dom = headless(&chromium, &profile)
+            .arg("--dump-dom")
+            .arg(format!("file://{}/{page}", out.display()))
+            .output()
+            .unwrap();
+        assert!(dom.status.success());
+        String::from_utf8_lossy(&dom.stdout).into_owned()
+    };
+
+    // Sorted by percentage, lowest first, by the page's own script.
+    let index = dump("index.html#sort=percent-asc");
+    let ids = pyinterview::exercises::ids();
+    let table = rows(&index);
+    assert_eq!(table.len(), 5, "{index}");
+    let percents: Vec<f64> = table
+        .iter()
+        .map(|(_, cells)| cells[2].1.trim_end_matches('%').parse().unwrap())
+        .collect();
+    assert!(
+        percents.windows(2).all(|w| w[0] <= w[1]),
+        "sorted: {percents:?}"
+    );
+    assert!(
+        index.contains("data-dir=\"asc\""),
+        "the sorted column is marked"
+    );
+    for (name, cells) in &table {
+        // submission, total, %, one per exercise, integrity, similar.
+        assert_eq!(cells.len(), 3 + ids.len() + 2, "{name}: {cells:?}");
+        assert!(cells[0].0.is_empty() && index.contains(&format!("href=\"{name}.html\"")));
+        let percent_class = &cells[2].0;
+        assert!(
+            ["good", "fair", "poor"]
+                .iter()
+                .any(|c| percent_class.contains(c)),
+            "{name}: the percentage is coloured: {percent_class}"
+        );
+    }
+    let row = |name: &str| &table.iter().find(|(n, _)| n == name).unwrap().1;
+    let column = |id: &str| 3 + ids.iter().position(|i| *i == id).unwrap();
+    // erin was graded on decorators only: the other cells are blank, and
+    // her score sits under decorators.
+    let erin = row("erin");
+    for id in &ids {
+        let (attrs, text) = &erin[column(id)];
+        if *id == "decorators" {
+            assert!(!text.is_empty(), "{erin:?}");
+        } else {
+            assert!(attrs.contains("blank") && text.is_empty(), "{id}: {erin:?}");
+        }
+    }
+    assert_eq!(
+        row("erin")[column("decorators")].1,
+        row("bob")[column("decorators")].1
+    );
+    // Integrity apart from similarity.
+    let integrity = 3 + ids.len();
+    assert_eq!(row("dave")[integrity].1, "1 ⚠", "{:?}", row("dave"));
+    assert_eq!(row("alice")[integrity].1, "");
+    assert_eq!(
+        row("bob")[integrity].1,
+        "",
+        "similarity is not an integrity warning"
+    );
+    assert!(row("bob")[integrity + 1].1.contains("decorators"));
+    assert!(
+        index.contains("id=\"different-sets\""),
+        "erin's set differs"
+    );
+    assert!(index.contains("graded with seed 4"), "{index}");
+    // bob, dave and erin share one decorators solution: one cluster of
+    // three; carol's list_tuple is alice's (the reference) with two lines
+    // added, another.
+    assert_eq!(index.matches("class=\"cluster\"").count(), 2, "{index}");
+    let cluster = &index[index
+        .find("class=\"cluster\" data-exercise=\"decorators\"")
+        .unwrap()..];
+    let cluster = &cluster[..cluster.find("</div>").unwrap()];
+    assert!(cluster.contains("3 solutions"), "{cluster}");
+    assert_eq!(cluster.matches("class=\"pill\"").count(), 3, "{cluster}");
+
+    // A page: the sandbox, the graded set, the code with the traceback's
+    // line marked, one line per failure every check shares.
+    let page = dump("carol.html");
+    assert!(
+        page.contains("id=\"sandbox\"") && page.contains("s CPU"),
+        "sandbox limits"
+    );
+    assert!(
+        page.contains("Graded: all 5 exercises"),
+        "where the set came from"
+    );
+    let code = &page[page
+        .find("<pre class=\"code\">")
+        .expect("the code is shown")..];
+    let marked = &code[code.find("class=\"tb\"").expect("a traceback line marked")..];
+    assert!(
+        marked[..marked.find("</span></span>").unwrap_or(300).min(400)]
+            .contains("raise RuntimeError"),
+        "{marked:.400}"
+    );
+    assert!(
+        page.contains("All 14 checks") || page.matches("<h4 class=\"shared\">").count() == 4,
+        "missing files: one line each"
+    );
+    assert_eq!(
+        page.matches("<h4 class=\"shared\">").count(),
+        4,
+        "four missing files"
+    );
+    // A similar solution is shown side by side once, with its closest match.
+    let bob = dump("bob.html");
+    assert_eq!(bob.matches("class=\"side\"").count(), 1, "one side-by-side");
+    assert!(
+        bob.contains("Suspiciously alike: "),
+        "similarity on the page"
+    );
+
+    // A page of a long-valued failure shows where it first differs and a line diff.
+    let long = submission_source(
+        "list_tuple",
+        &std::fs::read_to_string(solution("list_tuple"))
+            .unwrap()
+            .replacen(
+                "    return dict(Counter((x, y) for x, y in path))\n",
+                "    return {k: n + 1 for k, n in Counter((x, y) for x, y in path).items()}\n",
+                1,
+            ),
+    );
+    let html = run(["grade", long.path().to_str().unwrap(), "--format", "html"])
+        .with_args(["--exercises", "list_tuple", "--seed", "4", "--no-reference"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(html.contains("First difference at"), "the pointer");
+    assert!(
+        html.contains("<pre class=\"line-diff\">"),
+        "a line diff for long values"
+    );
+    assert!(
+        html.contains("<pre class=\"code\">"),
+        "one page on stdout shows the code too"
+    );
+}
