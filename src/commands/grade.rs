@@ -102,7 +102,15 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
     let mut failures: Vec<(String, String)> = Vec::new();
     for ((path, name), result) in submissions.iter().zip(names).zip(results) {
         match result {
-            Ok(graded) => ok.push((name, graded)),
+            Ok(mut graded) => {
+                // The interviewer's review, kept beside the submission.
+                match crate::grade::review::load(path) {
+                    Ok(Some(review)) => graded.result.apply_review(review),
+                    Ok(None) => {}
+                    Err(err) => eprintln!("warning: {err}; graded without the review"),
+                }
+                ok.push((name, graded))
+            }
             Err(err) => {
                 eprintln!("error: {}: {err}", path.display());
                 failures.push((name, err.to_string()));

@@ -14,6 +14,7 @@ mod pack;
 mod plan;
 mod questions;
 mod reset;
+mod review;
 mod show;
 mod watch;
 
@@ -141,6 +142,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
                 &settings(&sandbox)?,
             )
         }
+        Command::Review(args) => review::run(&args),
         Command::Worker => Ok(Outcome::Success), // dispatched in main before this
     }
 }

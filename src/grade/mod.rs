@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod model;
 pub mod notes;
+pub mod review;
 pub mod schema;
 pub mod verdict;
 
@@ -152,6 +153,8 @@ pub fn grade_submission(
         warnings,
         similar: Vec::new(),
         exercises: results,
+        review: None,
+        reviewed_score: None,
     })
 }
 

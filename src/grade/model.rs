@@ -49,6 +49,15 @@ pub struct SubmissionResult {
     pub similar: Vec<SimilarTo>,
     /// One entry per graded exercise, in catalogue order.
     pub exercises: Vec<ExerciseResult>,
+    /// The interviewer's own review (`pyinterview review`), read from the
+    /// file beside the submission: rubric scores, comments, adjustments
+    /// and a decision. Absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<super::review::Review>,
+    /// The score after the review's adjustments (each exercise kept within
+    /// 0 and its maximum); absent without a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_score: Option<f64>,
 }
 
 /// Where the list of graded exercises came from.
@@ -327,6 +336,28 @@ impl SubmissionResult {
         } else {
             0.0
         }
+    }
+
+    /// Merges the interviewer's review: `review` and `reviewed_score`.
+    pub fn apply_review(&mut self, review: super::review::Review) {
+        let adjusted: f64 = self
+            .exercises
+            .iter()
+            .map(|e| {
+                let adjust = review.exercises.get(&e.id).map_or(0.0, |r| r.adjust);
+                (e.score + adjust).clamp(0.0, e.max_score)
+            })
+            .sum();
+        self.reviewed_score = Some(round_points(adjusted));
+        self.review = Some(review);
+    }
+
+    /// The exercise's score after the review's adjustment, when reviewed.
+    pub fn reviewed_exercise_score(&self, exercise: &ExerciseResult) -> Option<f64> {
+        let adjust = self.review.as_ref()?.exercises.get(&exercise.id)?.adjust;
+        Some(round_points(
+            (exercise.score + adjust).clamp(0.0, exercise.max_score),
+        ))
     }
 
     pub fn all_passed(&self) -> bool {

@@ -1,7 +1,8 @@
 //! A gradebook: one CSV row per submission (RFC 4180), for a spreadsheet or
 //! an LMS import. Columns: the submission, each exercise's score (blank where
 //! it was not graded), the total, the maximum, the percentage, the integrity
-//! warnings and the similar solutions.
+//! warnings and the similar solutions, then the interviewer's review (the
+//! decision, the adjustment, the reviewed total and the comments).
 //!
 //! Text that comes from a submission (its name, warnings naming its files)
 //! is quoted when needed and, when it starts like a formula (`=`, `+`, `-`,
@@ -30,6 +31,10 @@ pub fn render(graded: &[(&str, &SubmissionResult)]) -> String {
             "seed",
             "warnings",
             "similar",
+            "decision",
+            "adjustment",
+            "reviewed_total",
+            "review_comments",
         ]
         .map(String::from),
     );
@@ -56,6 +61,30 @@ pub fn render(graded: &[(&str, &SubmissionResult)]) -> String {
             .map(|s| format!("{}: {} ({:.0}%)", s.exercise, s.other, s.score * 100.0))
             .collect();
         cells.push(text(&similar.join("; ")));
+        // The interviewer's review, when there is one.
+        let review = result.review.as_ref();
+        cells.push(
+            review
+                .and_then(|r| r.decision)
+                .map_or_else(String::new, |d| d.as_str().to_string()),
+        );
+        cells.push(review.map_or_else(String::new, |r| number(r.adjustment())));
+        cells.push(result.reviewed_score.map_or_else(String::new, number));
+        let comments: Vec<String> = review
+            .map(|r| {
+                r.comments
+                    .iter()
+                    .cloned()
+                    .chain(r.exercises.iter().flat_map(|(id, e)| {
+                        e.comments
+                            .iter()
+                            .map(move |c| format!("{id}: {c}"))
+                            .chain(e.reason.iter().map(move |c| format!("{id} adjusted: {c}")))
+                    }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        cells.push(text(&comments.join("; ")));
         out.push_str(&row(&cells));
     }
     out

@@ -40,10 +40,13 @@ pub fn render(result: &SubmissionResult) -> String {
     } else {
         format!("\nWarnings: {}", result.warnings.join("; "))
     };
+    let review = super::reviewed::summary(result)
+        .map(|line| format!("\nReview: {line}"))
+        .unwrap_or_default();
     let report = json!({
         "score": result.score,
         "execution_time": (result.exercises.iter().map(|e| e.elapsed_ms).sum::<u64>()).div_ceil(1000),
-        "output": format!("pyinterview {}: {} / {} (seed {}){warnings}", result.tool_version, result.score, result.max_score, result.seed),
+        "output": format!("pyinterview {}: {} / {} (seed {}){warnings}{review}", result.tool_version, result.score, result.max_score, result.seed),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",

@@ -30,10 +30,11 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e4e6ee;
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.85em}.exp{color:#1a7f37}.act{color:#c62828}\
 .side{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}.hit{background:#fff0b3}\
 .code .tb{background:#fde2e1;display:inline-block;width:100%}.code .ln{color:#99a;user-select:none}\
-.num{text-align:right;font-variant-numeric:tabular-nums}.blank{background:#fafbfc}\
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.blank{background:#fafbfc}\
 .good{background:#d8f3dc}.fair{background:#fff1c2}.poor{background:#fbd5d5}\
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable::after{content:' \u{2195}';color:#aab}\
 th[data-dir=asc]::after{content:' \u{25b2}'}th[data-dir=desc]::after{content:' \u{25bc}'}\
+.review{background:#eaf2ff;border-left:4px solid #3b6fd8;padding:.4rem .8rem;margin:.4rem 0}.rubric-score{border-radius:4px;padding:0 .3rem;background:#3b6fd8;color:#fff;font-size:.85em}\
 .cluster{margin:.3rem 0 .8rem}.pill{display:inline-block;background:#eef1f6;border-radius:9px;padding:0 .5rem;margin:.1rem .2rem}";
 
 /// Sorts a `table.sortable` by a header click, numbers by each cell's
@@ -150,6 +151,7 @@ pub fn render_in_batch(
         escape(&result.tool_version),
         result.seed
     );
+    out.push_str(&super::reviewed::html_header(result));
     let l = &result.sandbox.limits;
     let _ = write!(
         out,
@@ -239,7 +241,13 @@ pub fn render_in_batch(
         if let Some(code) = mine.and_then(|s| s.get(&e.id)) {
             let _ = write!(
                 out,
-                "<details class=\"source\" open><summary>The code: {}.py{}</summary>{}</details>",
+                "<details class=\"source\"{}><summary>The code: {}.py{}</summary>{}</details>",
+                // Open where something failed: that is the code to read.
+                if e.checks.iter().all(|c| c.status == Status::Passed) {
+                    ""
+                } else {
+                    " open"
+                },
                 escape(&e.id),
                 if traceback_lines(e).is_empty() {
                     String::new()
@@ -268,11 +276,17 @@ pub fn render_in_batch(
         out.push_str("</div><aside class=\"rubric\">");
         if let Some(entry) = catalog.exercise(&e.id) {
             out.push_str("<h3>Rubric</h3><ul>");
-            for point in &entry.info.rubric {
-                let _ = write!(out, "<li>{}</li>", inline_code(&escape(point)));
+            for (i, point) in entry.info.rubric.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<li>{}{}</li>",
+                    inline_code(&escape(point)),
+                    super::reviewed::html_rubric_badge(result, e, i + 1)
+                );
             }
             out.push_str("</ul>");
         }
+        out.push_str(&super::reviewed::html_exercise(result, e));
         if !e.follow_ups.is_empty() {
             out.push_str("<h3>Ask</h3><ul>");
             for q in &e.follow_ups {
@@ -608,6 +622,11 @@ pub fn index(graded: &[(&str, &SubmissionResult)]) -> String {
         "similar",
         "exercises whose solution is suspiciously alike another's in this batch",
     ));
+    out.push_str(&header(
+        "review",
+        "review",
+        "your decision and the total after your adjustments (pyinterview review)",
+    ));
     out.push_str("</tr></thead><tbody>");
     for (name, result) in graded {
         let percent = result.percent();
@@ -657,9 +676,24 @@ pub fn index(graded: &[(&str, &SubmissionResult)]) -> String {
         alike.dedup();
         let _ = write!(
             out,
-            "<td data-v=\"{}\">{}</td></tr>",
+            "<td data-v=\"{}\">{}</td>",
             alike.len(),
             escape(&alike.join(", "))
+        );
+        let decision = result
+            .review
+            .as_ref()
+            .and_then(|r| r.decision)
+            .map_or("", |d| d.as_str());
+        let _ = write!(
+            out,
+            "<td data-v=\"{}\">{}{}</td></tr>",
+            result.reviewed_score.unwrap_or(-1.0),
+            escape(decision),
+            result
+                .reviewed_score
+                .map(|s| format!(" <span class=\"muted\">({})</span>", points(s)))
+                .unwrap_or_default()
         );
     }
     out.push_str("</tbody></table>");

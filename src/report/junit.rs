@@ -49,11 +49,18 @@ pub fn render(result: &SubmissionResult) -> String {
         );
         let times = case_times(exercise);
         let _ = writeln!(out, "    <properties>");
-        for (name, value) in [
+        let mut properties = vec![
             ("seed", result.seed.to_string()),
             ("score", format!("{}", exercise.score)),
             ("max_score", format!("{}", exercise.max_score)),
-        ] {
+        ];
+        if let Some(reviewed) = result.reviewed_exercise_score(exercise) {
+            properties.push(("reviewed_score", format!("{reviewed}")));
+        }
+        if let Some(decision) = result.review.as_ref().and_then(|r| r.decision) {
+            properties.push(("decision", decision.as_str().to_string()));
+        }
+        for (name, value) in properties {
             let _ = writeln!(
                 out,
                 "      <property name=\"{name}\" value=\"{}\"/>",

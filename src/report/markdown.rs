@@ -31,6 +31,10 @@ pub fn render(result: &SubmissionResult) -> String {
     for warning in &result.warnings {
         let _ = writeln!(out, "> **Warning:** {}\n", inline(warning));
     }
+    let review = super::reviewed::markdown(result);
+    if !review.is_empty() {
+        let _ = writeln!(out, "{}", review.trim_start());
+    }
     let _ = writeln!(
         out,
         "| exercise | score | checks passed | hints used |\n|---|---|---|---|"

@@ -8,6 +8,7 @@ pub mod html;
 mod json;
 mod junit;
 mod markdown;
+mod reviewed;
 mod similar;
 mod text;
 

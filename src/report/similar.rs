@@ -181,6 +181,8 @@ mod tests {
                 })
                 .collect(),
             exercises: vec![],
+            review: None,
+            reviewed_score: None,
         }
     }
 

@@ -91,6 +91,7 @@ fn render_with(
             points(result.max_score),
             result.percent()
         );
+        out.push_str(&super::reviewed::text_header(result));
         out.push('\n');
     }
     for exercise in &result.exercises {
@@ -98,6 +99,7 @@ fn render_with(
         if audience == Audience::Interviewer {
             let first = rubrics_shown.insert(exercise.id.clone());
             render_interviewer_notes(&mut out, result, exercise, first);
+            super::reviewed::text_exercise(&mut out, result, exercise);
         }
     }
     let percent = result.percent();

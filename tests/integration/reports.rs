@@ -707,8 +707,8 @@ fn the_html_index_is_a_decision_view_and_pages_show_the_code() {
         "the sorted column is marked"
     );
     for (name, cells) in &table {
-        // submission, total, %, one per exercise, integrity, similar.
-        assert_eq!(cells.len(), 3 + ids.len() + 2, "{name}: {cells:?}");
+        // submission, total, %, one per exercise, integrity, similar, review.
+        assert_eq!(cells.len(), 3 + ids.len() + 3, "{name}: {cells:?}");
         assert!(cells[0].0.is_empty() && index.contains(&format!("href=\"{name}.html\"")));
         let percent_class = &cells[2].0;
         assert!(
@@ -823,4 +823,149 @@ fn the_html_index_is_a_decision_view_and_pages_show_the_code() {
         html.contains("<pre class=\"code\">"),
         "one page on stdout shows the code too"
     );
+}
+
+#[test]
+fn the_interviewers_review_is_kept_beside_the_submission_and_merged_into_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sub = tmp.path().join("alice");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(solution("lru_cache"), sub.join("lru_cache.py")).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let review = |args: &[&str]| run(["review", &path(&sub)]).with_args(args).output();
+    let saved = review(&[
+        "--exercise",
+        "lru_cache",
+        "--rubric",
+        "1=3",
+        "--rubric",
+        "2=4",
+        "--comment",
+        "clear eviction, talked through the lock",
+        "--adjust",
+        "-1",
+        "--reason",
+        "hard-coded one visible case",
+        "--decision",
+        "hire",
+    ])
+    .expect_code(0);
+    let file = tmp.path().join("alice.review.toml");
+    assert!(
+        saved.stdout().contains(file.to_str().unwrap()),
+        "{}",
+        saved.stdout()
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("decision = \"hire\""), "{text}");
+    assert_eq!(
+        std::fs::read_dir(&sub).unwrap().count(),
+        1,
+        "nothing written among the candidate's files"
+    );
+    // Scriptable, and refused when it makes no sense.
+    review(&["--comment", "good communicator"]).expect_code(0);
+    let shown = review(&["--show"]).expect_code(0).stdout();
+    for needle in [
+        "decision: hire",
+        "comment: good communicator",
+        "rubric 1: 3/4",
+        "adjusted -1 points: hard-coded one visible case",
+    ] {
+        assert!(shown.contains(needle), "{needle}: {shown}");
+    }
+    review(&["--exercise", "lru_cache", "--rubric", "99=3"]).expect_code(2);
+    review(&["--exercise", "lru_cache", "--rubric", "1=5"]).expect_code(2);
+    review(&["--exercise", "lru_cache", "--adjust", "2"]).expect_code(0); // the earlier reason still stands
+    review(&["--exercise", "nope", "--rubric", "1=3"]).expect_code(2);
+    review(&["--rubric", "1=3"]).expect_code(2);
+    review(&[
+        "--exercise",
+        "lru_cache",
+        "--adjust",
+        "-1",
+        "--reason",
+        "hard-coded one visible case",
+    ])
+    .expect_code(0);
+
+    // grade merges it: JSON (valid against the schema), text, CSV, Markdown.
+    let args = ["--exercises", "lru_cache", "--seed", "2", "--no-reference"];
+    let report = grade_json(&sub, &args);
+    assert_eq!(report["review"]["decision"], "hire");
+    assert_eq!(report["review"]["exercises"]["lru_cache"]["rubric"]["1"], 3);
+    let score = report["score"].as_f64().unwrap();
+    assert_eq!(
+        report["reviewed_score"].as_f64().unwrap(),
+        (score - 1.0).max(0.0)
+    );
+    let grade = |format: &str| {
+        run(["grade", &path(&sub), "--format", format])
+            .with_args(args)
+            .output()
+            .expect_code(0)
+            .stdout()
+    };
+    let text = grade("text");
+    assert!(text.contains("review: decision: hire"), "{text}");
+    assert!(text.contains("review: rubric 1: 3/4, 2: 4/4"), "{text}");
+    assert!(text.contains("review comment: clear eviction"), "{text}");
+    let csv = parse_csv(&grade("csv"));
+    let column = |name: &str| csv[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(csv[1][column("decision")], "hire");
+    assert_eq!(csv[1][column("adjustment")], "-1", "a number, not text");
+    let reviewed: f64 = csv[1][column("reviewed_total")].parse().unwrap();
+    assert_eq!(reviewed, report["reviewed_score"].as_f64().unwrap());
+    assert!(csv[1][column("review_comments")].contains("lru_cache: clear eviction"));
+    assert!(grade("markdown").contains("## Review"));
+    let html = grade("html");
+    assert!(html.contains("id=\"review\""), "the review at the top");
+    assert!(
+        html.contains("class=\"rubric-score s3\""),
+        "scores beside the rubric"
+    );
+    assert!(html.contains("<h3>Your review</h3>"));
+    let out = tmp.path().join("html");
+    run([
+        "grade",
+        &path(&sub),
+        "--format",
+        "html",
+        "--out",
+        &path(&out),
+    ])
+    .with_args(args)
+    .output()
+    .expect_code(0);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let reviewed = report["reviewed_score"].as_f64().unwrap();
+    assert!(
+        index.contains(&format!(
+            ">hire <span class=\"muted\">({reviewed})</span></td>"
+        )) || index.contains(&format!(
+            ">hire <span class=\"muted\">({reviewed:.0})</span></td>"
+        )),
+        "the decision and reviewed total in the index"
+    );
+    let junit = grade("junit");
+    assert!(
+        junit.contains("<property name=\"decision\" value=\"hire\"/>"),
+        "{junit}"
+    );
+
+    // In a browser, the scores sit beside the rubric items they grade.
+    if let Some(chromium) = chromium() {
+        let page = tmp.path().join("alice.html");
+        std::fs::write(&page, &html).unwrap();
+        let dom = headless(&chromium, &tmp.path().join("profile"))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let aside = &dom[dom.find("<aside class=\"rubric\">").unwrap()..];
+        let items: Vec<&str> = aside.split("<li>").skip(1).take(2).collect();
+        assert!(items[0].contains(">3/4</b>"), "{}", items[0]);
+        assert!(items[1].contains(">4/4</b>"), "{}", items[1]);
+    }
 }
