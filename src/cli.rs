@@ -307,7 +307,8 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 /// Record the interviewer's review of a submission, beside it.
 ///
 /// The review is a plain TOML file next to the submission
-/// (`subs/alice.review.toml` for `subs/alice/` or `subs/alice.tar.gz`),
+/// (`subs/alice.review.toml` for `subs/alice/`, `subs/a.tar.gz.review.toml`
+/// for an archive),
 /// never among the candidate's files; `grade` merges it into every report.
 /// Each call adds to it: rubric scores replace earlier ones, comments add
 /// up. With no change asked for, or with --show, it prints the review.

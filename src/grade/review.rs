@@ -1,5 +1,6 @@
 //! The interviewer's own judgement of a submission, kept in a plain TOML
-//! file beside it (`alice.review.toml` next to `alice/` or `alice.tar.gz`),
+//! file beside it (`alice.review.toml` next to `alice/`, `a.tar.gz.review.toml`
+//! next to `a.tar.gz`),
 //! never among the candidate's files: for each exercise a 1–4 score per
 //! rubric item, comments, and a manual adjustment of its points with the
 //! reason; for the submission, comments and a decision. `pyinterview review`

@@ -184,9 +184,13 @@ fn all_files(dir: &Path) -> Vec<(PathBuf, String)> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| {
+        .flat_map(|p| {
+            // Gradescope's reports sit in a folder per submission.
+            if p.is_dir() {
+                return all_files(&p);
+            }
             let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
-            (p, text)
+            vec![(p, text)]
         })
         .collect()
 }
