@@ -538,8 +538,7 @@ fn fail_under_fails_the_run_when_a_submission_scores_below_it() {
             .with_args(["--format", "json", "--fail-under", bar])
             .output()
     };
-    let report: serde_json::Value =
-        serde_json::from_str(&grade("0").expect_code(0).stdout()).unwrap();
+    let report: serde_json::Value = report_json(&grade("0").expect_code(0).stdout());
     let percent = 100.0 * report["score"].as_f64().unwrap() / report["max_score"].as_f64().unwrap();
     assert!(percent < 100.0, "the sample loses points");
     let below = grade(&format!("{}", (percent + 1.0).min(100.0))).expect_code(1);

@@ -208,6 +208,14 @@ pub fn grade_json(submission: &Path, args: &[&str]) -> serde_json::Value {
     report
 }
 
+/// A JSON report (`grade --format json`, one line of a batch, or a file
+/// written with --out), parsed and checked against the committed schema.
+pub fn report_json(text: &str) -> serde_json::Value {
+    let report = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    validate_report(&report);
+    report
+}
+
 /// The committed JSON Schema of the report.
 pub fn report_schema() -> serde_json::Value {
     let path = root().join("docs/report.schema.json");
