@@ -1,20 +1,34 @@
 //! Finds the CPython that pyo3 embeds and wires it into the binary.
 //!
+//! * Refuses to build for anything but Linux (the sandbox is Linux's).
 //! * Fails early, with a message that says what to install, when Python has no
 //!   shared library (pyo3 embedding needs `libpython3.X.so`).
 //! * Adds an rpath to that library's directory, so the binary loads the
 //!   libpython it was built against rather than the first one the loader finds.
-//! * Records the interpreter's `sys.base_prefix` as `PYINTERVIEW_PYTHON_HOME`:
-//!   the embedded interpreter runs isolated (ignoring `PYTHON*` variables and
-//!   user site-packages) and is pointed at this home explicitly.
-
-use std::process::Command;
+//! * Records nothing else about this machine: the Python home and the
+//!   reference solutions are found at run time (`sandbox::interpreter`,
+//!   `grade::default_reference`).
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+    // The sandbox is Linux's: namespaces, Landlock, cgroups, clone3, prctl.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if os != "linux" {
+        fail(&format!(
+            "pyinterview runs on Linux only (including WSL 2), not on {os}: its sandbox \
+             is built from Linux namespaces, Landlock, cgroups and clone3. Build and run it \
+             on Linux or in WSL 2."
+        ));
+    }
     let config = pyo3_build_config::get();
-    if !config.shared() {
+    // `Py_LIMITED_API`, `Py_3_11`, …: code that differs under abi3 (the wheel).
+    pyo3_build_config::print_expected_cfgs();
+    pyo3_build_config::use_pyo3_cfgs();
+    // The wheel's extension module links no libpython: the Python that
+    // imports it provides the symbols, whatever its build.
+    let wheel = std::env::var_os("CARGO_FEATURE_WHEEL").is_some();
+    if !wheel && !config.shared() {
         fail(
             "the Python found by pyo3 has no shared library (libpython3.X.so).\n\
              Install one (Debian: `apt-get install libpython3-dev`; pyenv: \
@@ -28,33 +42,9 @@ fn main() {
             "Python 3.10 or newer is needed (the stubs use typing.ParamSpec and the solutions `match`), found {version}"
         ));
     }
-    if let Some(dir) = config.lib_dir() {
+    if let Some(dir) = config.lib_dir().filter(|_| !wheel) {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
     }
-    let executable = config
-        .executable()
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| fail("pyo3 found no Python executable; set PYO3_PYTHON"));
-    // Clear PYTHON* so a user's environment cannot move the home we record.
-    let mut probe = Command::new(&executable);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("PYTHON") {
-            probe.env_remove(key);
-        }
-    }
-    let output = probe
-        .args(["-I", "-c", "import sys; print(sys.base_prefix)"])
-        .output()
-        .unwrap_or_else(|err| fail(&format!("could not run {executable}: {err}")));
-    if !output.status.success() {
-        fail(&format!(
-            "{executable} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let home = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    println!("cargo:rustc-env=PYINTERVIEW_PYTHON_HOME={home}");
-    println!("cargo:rustc-env=PYINTERVIEW_PYTHON_VERSION={version}");
     embed_catalog();
 }
 

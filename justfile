@@ -36,3 +36,25 @@ snapshots:
 # (plus the libpython it was built against).
 build:
     cargo build --release
+
+# Install the release binary and the reference solutions under PREFIX:
+# PREFIX/bin/pyinterview, PREFIX/share/pyinterview/solutions/ (what `grade`
+# times candidates against; found from the executable at run time), plus the
+# manual page and bash, zsh and fish completions.
+install PREFIX="/usr/local":
+    cargo build --release
+    install -D -m 755 target/release/pyinterview "{{PREFIX}}/bin/pyinterview"
+    install -d "{{PREFIX}}/share/pyinterview/solutions"
+    install -m 644 python/solutions/*.py "{{PREFIX}}/share/pyinterview/solutions/"
+    install -d "{{PREFIX}}/share/man/man1" "{{PREFIX}}/share/bash-completion/completions" "{{PREFIX}}/share/zsh/site-functions" "{{PREFIX}}/share/fish/vendor_completions.d"
+    target/release/pyinterview man > "{{PREFIX}}/share/man/man1/pyinterview.1"
+    target/release/pyinterview completions bash > "{{PREFIX}}/share/bash-completion/completions/pyinterview"
+    target/release/pyinterview completions zsh > "{{PREFIX}}/share/zsh/site-functions/_pyinterview"
+    target/release/pyinterview completions fish > "{{PREFIX}}/share/fish/vendor_completions.d/pyinterview.fish"
+
+# Build the Python wheel candidates install (no Rust needed on their side):
+# target/wheels/pyinterview-<version>-cp310-abi3-manylinux_*_x86_64.whl.
+# maturin comes from PyPI into target/maturin-venv on first use.
+wheel:
+    test -x target/maturin-venv/bin/maturin || (python3 -m venv target/maturin-venv && target/maturin-venv/bin/pip install --quiet "maturin>=1.9,<2")
+    target/maturin-venv/bin/maturin build --release --out target/wheels

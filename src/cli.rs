@@ -38,6 +38,32 @@ be read; 3 an internal error."
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is
+    /// set), always, or never.
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Less chatter: no progress bars, no advice on what to run next;
+    /// results and errors only.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// `--color`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorWhen> for anstream::ColorChoice {
+    fn from(when: ColorWhen) -> Self {
+        match when {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,7 +224,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Reference solutions (`<exercise>.py`) to time the candidates' code
-        /// against [default: python/solutions of the source checkout, if any]
+        /// against [default: those installed beside the executable
+        /// (../share/pyinterview/solutions), else the source checkout's
+        /// python/solutions]
         #[arg(long, value_name = "DIR", conflicts_with = "no_reference")]
         reference: Option<PathBuf>,
         /// Do not time against reference solutions.
@@ -221,6 +249,20 @@ pub enum Command {
     /// Record your own review of a submission (interviewers): rubric
     /// scores, comments, an adjustment, a decision; see the section below.
     Review(ReviewArgs),
+    /// Print a shell completion script.
+    #[command(after_long_help = "Examples:
+  pyinterview completions bash > ~/.local/share/bash-completion/completions/pyinterview
+  pyinterview completions zsh > ~/.zfunc/_pyinterview     # with fpath+=~/.zfunc
+  pyinterview completions fish > ~/.config/fish/completions/pyinterview.fish")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    #[command(after_long_help = "Example:
+  pyinterview man > pyinterview.1 && man ./pyinterview.1")]
+    Man,
     /// Internal: the sandbox worker process.
     #[command(name = "__worker", hide = true)]
     Worker,

@@ -5,10 +5,14 @@
 //! Everything here runs in the forked child, next to untrusted code, so it only
 //! *observes*: the verdicts are decided by the grader from the [`Value`]s sent back.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
+use std::path::Path;
+
+pub mod interleave;
 
 use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
 };
@@ -40,14 +44,23 @@ pub struct Candidate<'py> {
     pub py: Python<'py>,
     module: Bound<'py, PyAny>,
     harness: Bound<'py, PyModule>,
+    /// The directory of the candidate's files (ending in `/`): frames of
+    /// code from there are the candidate's.
+    dir: String,
 }
 
 impl<'py> Candidate<'py> {
-    pub fn new(module: Bound<'py, PyAny>, harness: Bound<'py, PyModule>) -> Self {
+    /// `dir`: where the candidate's files are (the module's own directory).
+    pub fn new(module: Bound<'py, PyAny>, harness: Bound<'py, PyModule>, dir: &Path) -> Self {
+        let mut dir = dir.to_string_lossy().into_owned();
+        if !dir.ends_with('/') {
+            dir.push('/');
+        }
         Candidate {
             py: module.py(),
             module,
             harness,
+            dir,
         }
     }
 
@@ -143,19 +156,37 @@ pub fn exception_type_name(py: Python<'_>, err: &PyErr) -> String {
 
 /// The C-level name of an object's type: cannot be faked by a metaclass property.
 pub fn object_type_name(obj: &Bound<'_, PyAny>) -> String {
-    unsafe { tp_name(obj.get_type_ptr()) }
+    type_name(&obj.get_type().into_any())
 }
 
+/// A type's name as the type object holds it, read through the `__name__`
+/// getset descriptor of `type` itself (`type.__dict__["__name__"]`), which
+/// candidate code cannot replace (`type` is immutable) and a metaclass
+/// cannot shadow (it is called directly, not looked up on the class). It is
+/// what `tp_name` gave (builtins keep only their last dotted part), through
+/// the limited API too, so it serves the abi3 wheel and the binary alike.
 fn type_name(ty: &Bound<'_, PyAny>) -> String {
-    unsafe { tp_name(ty.as_ptr().cast()) }
-}
-
-unsafe fn tp_name(ty: *mut pyo3::ffi::PyTypeObject) -> String {
-    // SAFETY: every type object has a NUL-terminated tp_name for its lifetime.
-    let raw = unsafe { CStr::from_ptr((*ty).tp_name) };
-    let name = raw.to_string_lossy();
-    // Builtins carry their module ("collections.OrderedDict"); keep the last part.
-    name.rsplit('.').next().unwrap_or(&name).to_string()
+    static NAME_OF_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = ty.py();
+    let descriptor = NAME_OF_TYPE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let getset = py
+            .get_type::<pyo3::types::PyType>()
+            .getattr("__dict__")?
+            .get_item("__name__")?;
+        Ok(getset.unbind())
+    });
+    let name = descriptor.ok().and_then(|descriptor| {
+        let name = descriptor
+            .bind(py)
+            .call_method1("__get__", (ty, py.get_type::<pyo3::types::PyType>()))
+            .ok()?;
+        let name = name.cast_exact::<PyString>().ok()?;
+        Some(name.to_string_lossy().into_owned())
+    });
+    match name {
+        Some(name) => name.rsplit('.').next().unwrap_or(&name).to_string(),
+        None => "?".to_string(),
+    }
 }
 
 /// Extracts `obj` strictly: exact builtin types only, read through the C API.
@@ -306,6 +337,14 @@ pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
 /// Fails when any fixture module (or the private builtins) changed since it
 /// was loaded: the observation that used it cannot be trusted.
 pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
+    if let Some((types, print)) = NATIVE_TYPES.get() {
+        let types: Vec<Bound<'_, PyAny>> = types.iter().map(|t| t.bind(py).clone()).collect();
+        if !Fingerprint::of_types(&types)?.same_as(py, print) {
+            return Err(HarnessTampered::new_err(
+                "the code changed the grader's native observers (a clock or a counter)",
+            ));
+        }
+    }
     let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     for (name, module, print) in loaded.iter() {
         let now = Fingerprint::of(py, &module.bind(py).dict())?;
@@ -343,6 +382,17 @@ fn same_entry<'py>(x: &Bound<'py, PyAny>, y: &Bound<'py, PyAny>) -> bool {
 }
 
 impl Fingerprint {
+    /// The namespaces (`__dict__` items) of `types`.
+    fn of_types(types: &[Bound<'_, PyAny>]) -> PyResult<Fingerprint> {
+        let mut held = Vec::new();
+        for ty in types {
+            let items = ty.getattr("__dict__")?.call_method0("items")?;
+            let items = ty.py().get_type::<PyList>().call1((items,))?;
+            held.push(items.unbind());
+        }
+        Ok(Fingerprint(held))
+    }
+
     fn of(py: Python<'_>, globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
         let mut held = Vec::new();
         let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.clone();
@@ -398,11 +448,21 @@ impl Fingerprint {
 /// The count lives in Rust and has no Python attribute, so candidate code can
 /// pull items but cannot read or rewrite the count (a plain Python counter
 /// could be "corrected" with `it.pulls -= 1`).
-#[pyclass(
-    module = "pyinterview",
-    name = "CountingIterator",
-    frozen,
-    immutable_type
+// Immutable types where the C API allows them (not under abi3 before 3.14,
+// i.e. the wheel): there the type's namespace is fingerprinted instead, see
+// `capture_trusted` and `verify_fixtures`.
+#[cfg_attr(
+    not(feature = "wheel"),
+    pyclass(
+        module = "pyinterview",
+        name = "CountingIterator",
+        frozen,
+        immutable_type
+    )
+)]
+#[cfg_attr(
+    feature = "wheel",
+    pyclass(module = "pyinterview", name = "CountingIterator", frozen)
 )]
 pub struct PullCounter {
     source: Py<pyo3::types::PyIterator>,
@@ -454,8 +514,8 @@ struct Trusted {
     builtins: Py<PyAny>,
     next: Py<PyAny>,
     generator_type: Py<PyAny>,
-    get_switch_interval: Py<PyAny>,
-    set_switch_interval: Py<PyAny>,
+    settrace: Py<PyAny>,
+    gc_objects: Py<PyAny>,
 }
 
 static TRUSTED: std::sync::OnceLock<Trusted> = std::sync::OnceLock::new();
@@ -469,12 +529,24 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         builtins: builtins.dict().copy()?.into_any().unbind(),
         next: builtins.getattr("next")?.unbind(),
         generator_type: types.getattr("GeneratorType")?.unbind(),
-        get_switch_interval: sys.getattr("getswitchinterval")?.unbind(),
-        set_switch_interval: sys.getattr("setswitchinterval")?.unbind(),
+        settrace: sys.getattr("settrace")?.unbind(),
+        gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
+    let native = [
+        py.get_type::<PullCounter>().into_any(),
+        py.get_type::<FakeClock>().into_any(),
+    ];
+    let print = Fingerprint::of_types(&native)?;
+    let _ = NATIVE_TYPES.set((native.into_iter().map(Bound::unbind).collect(), print));
     Ok(())
 }
+
+/// The native observers' types and the fingerprint of their namespaces,
+/// taken before any candidate code ran: where a type cannot be made
+/// immutable, patching one of its methods must still be caught.
+static NATIVE_TYPES: std::sync::OnceLock<(Vec<Py<PyAny>>, Fingerprint)> =
+    std::sync::OnceLock::new();
 
 fn trusted() -> PyResult<&'static Trusted> {
     TRUSTED.get().ok_or_else(|| {
@@ -487,6 +559,20 @@ pub fn next_of<'py>(it: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     trusted()?.next.bind(it.py()).call1((it,))
 }
 
+/// How many objects of exactly type `ty` are alive (that the garbage
+/// collector tracks): e.g. to tell that candidate code built one of a
+/// forbidden kind, however it reached the type.
+pub fn live_instances(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let objects = trusted()?.gc_objects.bind(py).call0()?;
+    let mut count = 0;
+    for object in objects.try_iter()? {
+        if object?.get_type().is(ty) {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// Whether `obj` is a generator object: its exact type is compared with the
 /// generator type itself (an iterator class, or a fake `inspect`, cannot pass).
 pub fn is_generator(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -496,7 +582,14 @@ pub fn is_generator(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// A clock the driver sets by hand, injected as `clock=`: calling it returns
 /// the time last set. Native and immutable, so candidate code can read the
 /// time but neither set it nor patch how it is read.
-#[pyclass(module = "pyinterview", name = "FakeClock", frozen, immutable_type)]
+#[cfg_attr(
+    not(feature = "wheel"),
+    pyclass(module = "pyinterview", name = "FakeClock", frozen, immutable_type)
+)]
+#[cfg_attr(
+    feature = "wheel",
+    pyclass(module = "pyinterview", name = "FakeClock", frozen)
+)]
 pub struct FakeClock {
     now: std::sync::atomic::AtomicU64,
 }
@@ -529,43 +622,49 @@ impl FakeClock {
     }
 }
 
-/// Calls `call(py, thread, call_index)` from `threads` native threads that
-/// start together, `calls_each` times each, with Python's switch interval
-/// at a microsecond so that threads interleave inside the candidate's code.
-/// Returns the type names of the exceptions raised, in no particular order.
+/// Calls `call(py, thread, call_index)` from `threads` native threads,
+/// `calls_each` times each, the threads taking turns one bytecode of the
+/// candidate's code at a time in a fixed order (see [`interleave`]): a race
+/// fails on every run, and correct locking never does. Returns the type names
+/// of the exceptions raised, in the order the turns produced them.
 ///
-/// The threads, the start barrier and whatever `call` records live in Rust:
-/// candidate code can find every Python object through `gc` or its callers'
-/// frames, but nothing here is one.
+/// The threads, the turns and whatever `call` records live in Rust: candidate
+/// code can find every Python object through `gc` or its callers' frames, but
+/// nothing here is one.
 pub fn hammer(
-    py: Python<'_>,
+    candidate: &Candidate<'_>,
     threads: usize,
     calls_each: usize,
     call: impl Fn(Python<'_>, usize, usize) -> PyResult<()> + Sync,
 ) -> PyResult<Vec<String>> {
+    let py = candidate.py;
     let trusted = trusted()?;
-    let previous = trusted.get_switch_interval.bind(py).call0()?;
-    trusted.set_switch_interval.bind(py).call1((1e-6,))?;
     let errors = std::sync::Mutex::new(Vec::new());
-    let start = std::sync::Barrier::new(threads);
+    let baton = interleave::Baton::new(threads);
+    let dir = candidate.dir.clone();
     py.detach(|| {
         std::thread::scope(|scope| {
-            for thread in 0..threads {
-                let (call, errors, start) = (&call, &errors, &start);
+            for me in 0..threads {
+                let (call, errors, baton, dir) = (&call, &errors, baton.clone(), dir.clone());
                 scope.spawn(move || {
-                    start.wait();
                     Python::attach(|py| {
+                        let traced = interleave::tracer(py, baton.clone(), me, dir)
+                            .and_then(|tracer| trusted.settrace.bind(py).call1((tracer,)));
+                        py.detach(|| baton.start(me));
                         for index in 0..calls_each {
-                            if let Err(err) = call(py, thread, index) {
+                            if let Err(err) = call(py, me, index) {
                                 let name = exception_type_name(py, &err);
                                 errors.lock().unwrap_or_else(|e| e.into_inner()).push(name);
                             }
                         }
+                        if traced.is_ok() {
+                            let _ = trusted.settrace.bind(py).call1((py.None(),));
+                        }
+                        py.detach(|| baton.finish(me));
                     })
                 });
             }
         })
     });
-    trusted.set_switch_interval.bind(py).call1((previous,))?;
     Ok(errors.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

@@ -21,14 +21,19 @@ pub type Rng = ChaCha8Rng;
 /// A named group of calls that pass or fail together, with a weight.
 #[derive(Debug, Clone)]
 pub struct Check<C> {
+    /// Stable and unique within the exercise (`snake_case`): what probes,
+    /// planted bugs, hostile fixtures and snapshots name.
+    pub id: &'static str,
+    /// What the candidate reads.
     pub name: String,
     pub weight: u32,
     pub calls: Vec<C>,
 }
 
 impl<C> Check<C> {
-    pub fn new(name: impl Into<String>, weight: u32, calls: Vec<C>) -> Self {
+    pub fn new(id: &'static str, name: impl Into<String>, weight: u32, calls: Vec<C>) -> Self {
         Check {
+            id,
             name: name.into(),
             weight,
             calls,
@@ -87,6 +92,7 @@ pub struct PlannedCall {
 
 #[derive(Debug, Clone)]
 pub struct PlannedCheck {
+    pub id: &'static str,
     pub name: String,
     pub weight: u32,
     pub origin: Origin,
@@ -143,6 +149,7 @@ impl<E: Exercise> Graded for E {
 trait Plan: Exercise {
     fn plan(&self, check: Check<Self::Call>, origin: Origin) -> PlannedCheck {
         PlannedCheck {
+            id: check.id,
             name: check.name,
             weight: check.weight,
             origin,

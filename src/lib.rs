@@ -19,6 +19,12 @@
 //! * [`report`] — one renderer per output format; [`workspace`] — take-home
 //!   workspaces; [`archive`] — packing and safely unpacking submissions. Only [`cli`] and [`commands`] print.
 
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "pyinterview runs on Linux only (including WSL 2): its sandbox is built from Linux namespaces, Landlock, cgroups and clone3"
+);
+
+pub mod app;
 pub mod archive;
 pub mod catalog;
 pub mod cli;
@@ -28,9 +34,12 @@ pub mod exercise;
 pub mod exercises;
 pub mod grade;
 pub mod plan;
+pub mod planted;
 pub mod report;
 pub mod sandbox;
 pub mod similarity;
 pub mod submission_files;
 pub mod value;
+#[cfg(feature = "wheel")]
+mod wheel;
 pub mod workspace;

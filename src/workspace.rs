@@ -354,7 +354,7 @@ pub fn readme(manifest: &Manifest) -> String {
          - Each `<exercise>.py` file is one exercise. Replace every `raise NotImplementedError`\n\
          \x20 with your implementation; the docstrings state exactly what is expected.\n\
          - Use only the Python standard library. Keep the names and signatures as they are.\n\
-         - Your code runs on Python {python} (the interpreter pyinterview embeds).\n\
+         - Your code runs on Python {python} here; keep it working on Python 3.10 and later.\n\
          - Write your own code. Hints are allowed (`pyinterview hint`), and your interviewer\n\
          \x20 sees how many you used.\n\n\
          ## Exercises\n\n",
@@ -371,6 +371,24 @@ pub fn readme(manifest: &Manifest) -> String {
             ));
         }
     }
+    text.push_str(&format!(
+        "\n## Installing pyinterview\n\n\
+         You need Linux (or WSL 2) and Python 3.10 or newer; no Rust. If `pyinterview\n\
+         --version` does not answer yet, install the wheel your interviewer sent\n\
+         (`pyinterview-{version}-cp310-abi3-manylinux_…_x86_64.whl`), with pipx:\n\n\
+         ```\n\
+         pipx install ./pyinterview-{version}-*.whl\n\
+         ```\n\n\
+         or, without pipx, in a virtual environment of its own:\n\n\
+         ```\n\
+         python3 -m venv ~/.venvs/pyinterview\n\
+         ~/.venvs/pyinterview/bin/pip install ./pyinterview-{version}-*.whl\n\
+         export PATH=\"$HOME/.venvs/pyinterview/bin:$PATH\"\n\
+         ```\n\n\
+         Your code then runs in the Python that installed it (`pyinterview --version`\n\
+         names it). Run every command below from this directory.\n",
+        version = env!("CARGO_PKG_VERSION"),
+    ));
     text.push_str(
         "\n## Checking your work\n\n\
          ```\n\
@@ -393,10 +411,9 @@ pub fn readme(manifest: &Manifest) -> String {
     text
 }
 
-/// `3.11` of the embedded interpreter's `3.11.7`.
+/// `3.11`: the interpreter candidate code runs in (found at run time).
 fn python_version() -> String {
-    let full = env!("PYINTERVIEW_PYTHON_VERSION");
-    full.split('.').take(2).collect::<Vec<_>>().join(".")
+    crate::sandbox::python_version()
 }
 
 #[cfg(test)]

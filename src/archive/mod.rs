@@ -57,6 +57,10 @@ pub struct PackManifest {
     /// show. Absent from archives of older versions.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// The interpreter the candidate's checks ran in at packing time.
+    /// Absent from archives of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<crate::sandbox::PythonInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -116,6 +116,7 @@ pub fn pack(
     dir: &Path,
     manifest: &Manifest,
     self_checks: &BTreeMap<String, SelfCheck>,
+    python: Option<&crate::sandbox::PythonInfo>,
     out: &Path,
 ) -> Result<PackOutcome, ArchiveError> {
     let replaced = check_output(dir, manifest, out)?;
@@ -127,6 +128,7 @@ pub fn pack(
         exercises: vec![],
         hints: manifest.hints.clone(),
         files: BTreeMap::new(),
+        python: python.cloned(),
     };
     for exercise in &manifest.exercises {
         let name = format!("{}.py", exercise.id);

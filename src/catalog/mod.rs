@@ -49,11 +49,11 @@ pub struct ExerciseInfo {
     pub probes: Vec<Probe>,
 }
 
-/// A follow-up question for when a check whose name starts with `check` fails.
+/// A follow-up question for when any of `checks` (ids) fails on its own.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Probe {
-    pub check: String,
+    pub checks: Vec<String>,
     pub ask: String,
 }
 
@@ -93,7 +93,7 @@ impl Level {
 pub struct CatalogEntry {
     pub info: ExerciseInfo,
     pub stub: &'static str,
-    /// Expected observations of the fixed checks: check name → calls.
+    /// Expected observations of the fixed checks: check id → calls.
     pub fixed: BTreeMap<String, Vec<FixedCall>>,
 }
 
@@ -107,6 +107,9 @@ pub struct FixedCall {
 /// One fixed check as the snapshot records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixedCheck {
+    /// The check's id: what the grader looks the expectations up by.
+    pub id: String,
+    /// Its name, for whoever reads the snapshot.
     pub check: String,
     pub calls: Vec<FixedCall>,
 }
@@ -194,7 +197,7 @@ pub fn parse_snapshot(text: &str) -> Result<BTreeMap<String, Vec<FixedCall>>, St
         .map_or(text, |(_, body)| body);
     let checks: Vec<FixedCheck> =
         serde_json::from_str(body).map_err(|e| format!("snapshots/fixed.snap: {e}"))?;
-    Ok(checks.into_iter().map(|c| (c.check, c.calls)).collect())
+    Ok(checks.into_iter().map(|c| (c.id, c.calls)).collect())
 }
 
 #[cfg(test)]
@@ -203,7 +206,7 @@ mod tests {
 
     #[test]
     fn snapshot_bodies_are_read_after_the_header() {
-        let text = "---\nsource: x.rs\nexpression: fixed\n---\n[{\"check\": \"a\", \"calls\": [{\"call\": \"f()\", \"expected\": \"1\"}]}]\n";
+        let text = "---\nsource: x.rs\nexpression: fixed\n---\n[{\"id\": \"a\", \"check\": \"does a\", \"calls\": [{\"call\": \"f()\", \"expected\": \"1\"}]}]\n";
         let fixed = parse_snapshot(text).unwrap();
         assert_eq!(
             fixed["a"],

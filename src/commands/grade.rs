@@ -97,6 +97,14 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         bar.finish_and_clear();
     }
 
+    // A Python that cannot start is the tool's failure, not the submissions':
+    // no report, exit status 3.
+    if let Some(Err(err)) = results
+        .iter()
+        .find(|r| matches!(r, Err(crate::grade::GradeError::Python(_))))
+    {
+        return Err(Error::Internal(err.to_string()));
+    }
     let names = short_names(submissions);
     let mut ok = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();
@@ -193,7 +201,7 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
 
 /// A progress bar on stderr, only when a person is watching it.
 fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
-    if total < 2 || !std::io::stderr().is_terminal() {
+    if total < 2 || super::quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total as u64);

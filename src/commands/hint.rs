@@ -39,7 +39,8 @@ pub fn run(id: &str, level: Option<usize>, workspace_dir: Option<&Path>) -> Resu
         hints.len(),
         hints[shown - 1]
     );
-    if shown < hints.len() && remembered {
+    if super::quiet() {
+    } else if shown < hints.len() && remembered {
         println!(
             "\nStill stuck? Run `pyinterview hint {id}` again for hint {}.",
             shown + 1

@@ -113,7 +113,8 @@ pub fn run(
             outcome.others.join(", ")
         );
     }
-    if is_current_dir(dir) {
+    if super::quiet() {
+    } else if is_current_dir(dir) {
         println!("\nNext: read README.md, then run `pyinterview check`.");
     } else {
         println!(

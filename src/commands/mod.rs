@@ -56,14 +56,61 @@ impl From<crate::archive::ArchiveError> for Error {
 impl From<crate::grade::GradeError> for Error {
     fn from(err: crate::grade::GradeError) -> Self {
         match err {
-            crate::grade::GradeError::MissingSnapshot { .. } => Error::Internal(err.to_string()),
+            crate::grade::GradeError::MissingSnapshot { .. }
+            | crate::grade::GradeError::Python(_) => Error::Internal(err.to_string()),
             _ => Error::User(err.to_string()),
         }
     }
 }
 
+/// `--quiet`: no progress bars, no advice on what to run next.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets `--quiet` for the commands run after this.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether to leave out progress and advice.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The command line as users see it, for completions and the manual: without
+/// the hidden worker subcommand (clap_complete would offer it).
+fn public_command() -> clap::Command {
+    let full = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut public = clap::Command::new("pyinterview")
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    if let Some(about) = full.get_about() {
+        public = public.about(about.clone());
+    }
+    if let Some(about) = full.get_long_about() {
+        public = public.long_about(about.clone());
+    }
+    if let Some(help) = full.get_after_long_help() {
+        public = public.after_long_help(help.clone());
+    }
+    public
+}
+
 pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {
+        Command::Completions { shell } => {
+            let mut cli = public_command();
+            clap_complete::generate(shell, &mut cli, "pyinterview", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(public_command()).render(&mut std::io::stdout()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::Internal(format!("writing the manual page: {e}")))
+                }
+                _ => Ok(Outcome::Success),
+            }
+        }
         Command::List => list::run(),
         Command::Questions { level, section } => questions::run(level, section.as_deref()),
         Command::Plan {

@@ -46,7 +46,7 @@ pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcom
             )
         })
         .collect();
-    let packed = archive::pack(&dir, &manifest, &self_checks, &out)?;
+    let packed = archive::pack(&dir, &manifest, &self_checks, result.python.as_ref(), &out)?;
     println!(
         "{} {}",
         if packed.replaced { "Replaced" } else { "Wrote" },
@@ -76,8 +76,10 @@ pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcom
             packed.links.join(", ")
         );
     }
-    println!(
-        "\nSend that file back. Your files are unchanged; you can keep working and pack again."
-    );
+    if !super::quiet() {
+        println!(
+            "\nSend that file back. Your files are unchanged; you can keep working and pack again."
+        );
+    }
     Ok(Outcome::Success)
 }

@@ -529,6 +529,7 @@ impl Exercise for Decorators {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "count_calls_forwards",
                 "count_calls forwards positional and keyword arguments and the return value",
                 2,
                 vec![
@@ -542,6 +543,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "count_calls_counts",
                 "count_calls starts at 0 and counts every call",
                 2,
                 vec![counted(vec![
@@ -551,6 +553,7 @@ impl Exercise for Decorators {
                 ])],
             ),
             Check::new(
+                "count_calls_counts_raised",
                 "count_calls counts calls that raised and lets the exception through unchanged",
                 3,
                 vec![
@@ -564,6 +567,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "count_calls_own_counter",
                 "each count_calls wrapper has its own counter",
                 1,
                 vec![Call::SeparateCounters {
@@ -572,6 +576,7 @@ impl Exercise for Decorators {
                 }],
             ),
             Check::new(
+                "count_calls_metadata",
                 "count_calls keeps __name__, __qualname__, __doc__ and __wrapped__",
                 2,
                 vec![Call::Metadata {
@@ -579,6 +584,7 @@ impl Exercise for Decorators {
                 }],
             ),
             Check::new(
+                "retry_returns_first_success",
                 "retry returns the result of the first attempt that succeeds",
                 2,
                 vec![
@@ -594,6 +600,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_attempts_at_most_times",
                 "retry makes at most `times` attempts in all",
                 3,
                 vec![
@@ -603,6 +610,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_reraises_last",
                 "retry re-raises the last attempt's exception object unchanged",
                 2,
                 vec![
@@ -611,6 +619,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_subclasses",
                 "retry retries instances of subclasses of the listed exceptions",
                 2,
                 vec![
@@ -624,6 +633,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_other_exceptions_propagate",
                 "retry lets other exceptions propagate at once",
                 3,
                 vec![
@@ -633,6 +643,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_default_exceptions",
                 "retry retries any Exception but no other BaseException by default",
                 2,
                 vec![
@@ -641,6 +652,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_rejects_times_below_1",
                 "retry(times) with times < 1 raises ValueError at once",
                 2,
                 vec![
@@ -649,6 +661,7 @@ impl Exercise for Decorators {
                 ],
             ),
             Check::new(
+                "retry_metadata",
                 "retry keeps __name__, __qualname__, __doc__ and __wrapped__",
                 2,
                 vec![Call::Metadata {
@@ -719,8 +732,18 @@ impl Exercise for Decorators {
             })
             .collect();
         vec![
-            Check::new("count_calls on random calls", 3, counting),
-            Check::new("retry on random runs of failures", 3, retrying),
+            Check::new(
+                "count_calls_random",
+                "count_calls on random calls",
+                3,
+                counting,
+            ),
+            Check::new(
+                "retry_random",
+                "retry on random runs of failures",
+                3,
+                retrying,
+            ),
         ]
     }
 

@@ -90,14 +90,34 @@ pub enum Call {
     /// `list(flatten(nested))` with every 2-tuple a namedtuple `Point`.
     FlattenPoints { nested: Value },
     /// `v = nested; g = flatten(v); next(g); v[-1].append(appended); list(g)`.
-    FlattenLazy { nested: Vec<Value>, appended: Value },
-    /// `g = flatten(nested)`: a generator; after `next(g)`, delegating.
+    /// `v = nested; g = flatten(v); next(g)`, then `appended` goes onto the
+    /// list at `path` (indices from the top), which the walk has not reached
+    /// yet; then `list(g)`.
+    FlattenLazy {
+        nested: Vec<Value>,
+        path: Vec<usize>,
+        appended: Value,
+    },
+    /// `g = flatten(nested)`: a generator; after `next(g)`, delegating with
+    /// `yield from` through every level it is inside.
     FlattenDelegates { nested: Value },
     /// `m = running_mean(); next(m)`, then `m.send(x)` for each value.
     RunningMean { sends: Vec<Value> },
 }
 
 // ---- the Rust reference -------------------------------------------------
+
+/// The list or tuple at `path` (indices from the top) inside `value`.
+fn at_path_mut<'v>(value: &'v mut Value, path: &[usize]) -> Option<&'v mut Value> {
+    let mut current = value;
+    for index in path {
+        current = match current {
+            Value::List(items) | Value::Tuple(items) => items.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
 
 /// `chunked(iterable, size)` with `size < 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,6 +381,7 @@ impl Exercise for Generators {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "chunked_sizes",
                 "chunked yields lists of `size` items, the last one shorter",
                 2,
                 vec![
@@ -371,6 +392,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_empty",
                 "chunked of an empty iterable yields nothing",
                 1,
                 vec![
@@ -379,6 +401,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_any_iterable",
                 "chunked accepts a generator and a string",
                 2,
                 vec![
@@ -387,6 +410,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_lazy",
                 "chunked pulls only `size` items per chunk, even from an endless iterator",
                 3,
                 vec![
@@ -395,6 +419,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "chunked_rejects_size_below_1",
                 "chunked with size < 1 raises ValueError",
                 2,
                 vec![
@@ -403,16 +428,19 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "fibonacci_sequence",
                 "fibonacci yields 0, 1, 1, 2, 3, 5, …",
                 2,
                 vec![Call::Fibonacci { terms: 12 }, Call::Fibonacci { terms: 1 }],
             ),
             Check::new(
+                "fibonacci_big_ints",
                 "fibonacci yields exact ints past 2**64",
                 1,
                 vec![Call::Fibonacci { terms: 100 }],
             ),
             Check::new(
+                "fibonacci_restarts",
                 "each fibonacci() starts again from 0",
                 1,
                 vec![Call::FibonacciTwice {
@@ -421,6 +449,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_leaves",
                 "flatten yields the leaves of nested lists and tuples in order",
                 2,
                 vec![
@@ -441,6 +470,7 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "flatten_keeps_strings",
                 "flatten keeps strings and bytes whole",
                 2,
                 vec![Call::Flatten {
@@ -455,6 +485,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_other_leaves",
                 "flatten treats dicts, sets and other objects as leaves",
                 1,
                 vec![Call::Flatten {
@@ -469,6 +500,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_tuple_subclasses",
                 "flatten opens tuple subclasses such as namedtuples",
                 1,
                 vec![Call::FlattenPoints {
@@ -482,6 +514,7 @@ impl Exercise for Generators {
                 }],
             ),
             Check::new(
+                "flatten_scalar",
                 "flatten of anything but a list or tuple yields that value alone",
                 1,
                 vec![
@@ -500,31 +533,57 @@ impl Exercise for Generators {
                 ],
             ),
             Check::new(
+                "flatten_deep",
                 "flatten handles 100 levels of nesting",
                 2,
                 vec![Call::FlattenDeep { depth: 100 }],
             ),
             Check::new(
-                "flatten is lazy: it reads a sub-list only when it gets there",
+                "flatten_lazy",
+                "flatten is lazy at every depth: it reads a sub-list only when it gets there",
                 2,
-                vec![Call::FlattenLazy {
-                    nested: vec![Value::List(ints([1, 2])), Value::List(ints([3]))],
-                    appended: Value::Int(4),
-                }],
+                vec![
+                    Call::FlattenLazy {
+                        nested: vec![Value::List(ints([1, 2])), Value::List(ints([3]))],
+                        path: vec![1],
+                        appended: Value::Int(4),
+                    },
+                    // Lazy below the top too: the list two levels down is
+                    // read only when the walk gets there.
+                    Call::FlattenLazy {
+                        nested: vec![Value::List(vec![
+                            Value::Int(1),
+                            Value::List(vec![Value::Int(2), Value::List(ints([3]))]),
+                        ])],
+                        path: vec![0, 1, 1],
+                        appended: Value::Int(99),
+                    },
+                ],
             ),
             Check::new(
-                "flatten is a generator that delegates with yield from",
+                "flatten_delegates",
+                "flatten is a generator that delegates with yield from at every level",
                 1,
-                vec![Call::FlattenDelegates {
-                    nested: Value::List(vec![Value::List(ints([1, 2])), Value::Int(3)]),
-                }],
+                vec![
+                    Call::FlattenDelegates {
+                        nested: Value::List(vec![Value::List(ints([1, 2])), Value::Int(3)]),
+                    },
+                    Call::FlattenDelegates {
+                        nested: Value::List(vec![
+                            Value::List(vec![Value::List(vec![Value::List(ints([1]))])]),
+                            Value::Int(2),
+                        ]),
+                    },
+                ],
             ),
             Check::new(
+                "running_mean_primes",
                 "running_mean's first next() yields None",
                 1,
                 vec![Call::RunningMean { sends: vec![] }],
             ),
             Check::new(
+                "running_mean_means",
                 "running_mean yields the mean of all values sent so far",
                 3,
                 vec![
@@ -605,14 +664,35 @@ impl Exercise for Generators {
             .collect();
         vec![
             Check::new(
+                "chunked_random",
                 "chunked on random lists, generators and strings",
                 3,
                 chunking,
             ),
-            Check::new("chunked laziness with random sizes", 3, lazy),
-            Check::new("fibonacci with random lengths", 3, fibonacci),
-            Check::new("flatten on random nested lists and tuples", 3, flattening),
-            Check::new("running_mean on random sequences", 3, means),
+            Check::new(
+                "chunked_lazy_random",
+                "chunked laziness with random sizes",
+                3,
+                lazy,
+            ),
+            Check::new(
+                "fibonacci_random",
+                "fibonacci with random lengths",
+                3,
+                fibonacci,
+            ),
+            Check::new(
+                "flatten_random",
+                "flatten on random nested lists and tuples",
+                3,
+                flattening,
+            ),
+            Check::new(
+                "running_mean_random",
+                "running_mean on random sequences",
+                3,
+                means,
+            ),
         ]
     }
 
@@ -664,15 +744,18 @@ impl Exercise for Generators {
                 Value::List(flatten(nested).cloned().collect())
             }
             Call::FlattenDeep { depth } => Value::List(flatten(&deep(*depth)).cloned().collect()),
-            Call::FlattenLazy { nested, appended } => {
+            Call::FlattenLazy {
+                nested,
+                path,
+                appended,
+            } => {
                 let before = Value::List(nested.clone());
                 let first = flatten(&before).next().cloned();
                 // What is not reached yet is read in its state when reached.
-                let mut after = nested.clone();
-                if let Some(Value::List(last)) = after.last_mut() {
-                    last.push(appended.clone());
+                let mut after = Value::List(nested.clone());
+                if let Some(Value::List(target)) = at_path_mut(&mut after, path) {
+                    target.push(appended.clone());
                 }
-                let after = Value::List(after);
                 Value::record([
                     (
                         "first",
@@ -687,10 +770,11 @@ impl Exercise for Generators {
             Call::FlattenDelegates { nested } => {
                 let mut walk = flatten(nested);
                 let first = walk.next().cloned().unwrap_or(Value::None);
+                let _ = walk.open();
                 Value::record([
                     ("is_generator", Value::Bool(true)),
                     ("first", first),
-                    ("delegating", Value::Bool(walk.open() > 1)),
+                    ("delegates_at_every_level", Value::Bool(true)),
                 ])
             }
             Call::RunningMean { sends } => {
@@ -736,13 +820,18 @@ impl Exercise for Generators {
             Call::FlattenDeep { depth } => format!(
                 "list(flatten([1, (2, [3, … [{depth}] …, -3], -2), -1]))  # {depth} levels of lists and tuples"
             ),
-            Call::FlattenLazy { nested, appended } => format!(
-                "v = {}; g = flatten(v); next(g); v[-1].append({}); list(g)",
+            Call::FlattenLazy {
+                nested,
+                path,
+                appended,
+            } => format!(
+                "v = {}; g = flatten(v); next(g); v{}.append({}); list(g)",
                 Value::List(nested.clone()).literal(),
+                path.iter().map(|i| format!("[{i}]")).collect::<String>(),
                 appended.literal()
             ),
             Call::FlattenDelegates { nested } => format!(
-                "g = flatten({}); inspect.isgenerator(g), next(g), g.gi_yieldfrom is not None",
+                "g = flatten({}); inspect.isgenerator(g), next(g), and g.gi_yieldfrom, its gi_yieldfrom, … reach every list the first leaf is in",
                 nested.literal()
             ),
             Call::RunningMean { sends } => {
@@ -853,28 +942,52 @@ impl Exercise for Generators {
                 let list = py.get_type::<PyList>().call1((result,))?;
                 Ok(extract(&list))
             }
-            Call::FlattenLazy { nested, appended } => {
+            Call::FlattenLazy {
+                nested,
+                path,
+                appended,
+            } => {
                 let flatten = candidate.get("flatten")?;
                 let v = to_python(py, &Value::List(nested.clone()))?;
                 let g = flatten.call1((&v,))?;
                 let first = capture(py, || Ok(extract(&next_of(&g)?)))?;
-                v.get_item(-1)?
-                    .call_method1("append", (to_python(py, appended)?,))?;
+                let mut target = v.clone();
+                for index in path {
+                    target = target.get_item(*index)?;
+                }
+                target.call_method1("append", (to_python(py, appended)?,))?;
                 let rest = py.get_type::<PyList>().call1((&g,))?;
                 Ok(Value::record([("first", first), ("rest", extract(&rest))]))
             }
             Call::FlattenDelegates { nested } => {
                 let flatten = candidate.get("flatten")?;
                 let g = flatten.call1((to_python(py, nested)?,))?;
-                let is_generator = is_generator(&g)?;
+                let g_is_generator = is_generator(&g)?;
                 let first = extract(&next_of(&g)?);
-                let delegating = capture(py, || {
-                    Ok(Value::Bool(!g.getattr("gi_yieldfrom")?.is_none()))
-                })?;
+                // Generators delegating to generators, from g down: a
+                // `yield from` at every level reaches the innermost list the
+                // first leaf is in (one hop fewer where a leaf is yielded
+                // directly rather than from a generator of its own).
+                let mut hops = 0;
+                let mut current = g.clone();
+                while is_generator(&current)? {
+                    let inner = current.getattr("gi_yieldfrom")?;
+                    if !is_generator(&inner)? {
+                        break;
+                    }
+                    hops += 1;
+                    current = inner;
+                }
+                let mut walk = crate::exercises::generators::flatten(nested);
+                walk.next();
+                let every_level = hops + 1 >= walk.open();
                 Ok(Value::record([
-                    ("is_generator", Value::Bool(is_generator)),
+                    ("is_generator", Value::Bool(g_is_generator)),
                     ("first", first),
-                    ("delegating", delegating),
+                    (
+                        "delegates_at_every_level",
+                        Value::Bool(g_is_generator && every_level),
+                    ),
                 ]))
             }
             Call::RunningMean { sends } => {

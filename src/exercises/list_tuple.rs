@@ -133,6 +133,7 @@ impl Exercise for ListTuple {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "count_visits_counts",
                 "count_visits counts repeated points",
                 2,
                 vec![
@@ -140,13 +141,20 @@ impl Exercise for ListTuple {
                     visits(&[[3, -1], [3, -1], [3, -1], [-1, 3]]),
                 ],
             ),
-            Check::new("count_visits of an empty path is {}", 1, vec![visits(&[])]),
             Check::new(
+                "count_visits_empty",
+                "count_visits of an empty path is {}",
+                1,
+                vec![visits(&[])],
+            ),
+            Check::new(
+                "count_visits_no_mutation",
                 "count_visits leaves the path unchanged",
                 1,
                 vec![visits(&[[5, 5], [1, 1], [5, 5]])],
             ),
             Check::new(
+                "freeze_lists",
                 "freeze turns nested lists into tuples",
                 2,
                 vec![
@@ -162,6 +170,7 @@ impl Exercise for ListTuple {
                 ],
             ),
             Check::new(
+                "freeze_dicts",
                 "freeze turns dicts into pairs sorted by key",
                 2,
                 vec![
@@ -177,6 +186,7 @@ impl Exercise for ListTuple {
                 ],
             ),
             Check::new(
+                "freeze_sets",
                 "freeze turns sets into frozensets",
                 2,
                 vec![Call::Freeze {
@@ -184,6 +194,7 @@ impl Exercise for ListTuple {
                 }],
             ),
             Check::new(
+                "freeze_scalars",
                 "freeze keeps other values as they are",
                 1,
                 vec![
@@ -203,6 +214,7 @@ impl Exercise for ListTuple {
                 ],
             ),
             Check::new(
+                "freeze_tuples",
                 "freeze opens tuples too, so a tuple holding a list becomes hashable",
                 1,
                 vec![Call::Freeze {
@@ -214,6 +226,7 @@ impl Exercise for ListTuple {
                 }],
             ),
             Check::new(
+                "freeze_no_mutation",
                 "freeze leaves its input unchanged",
                 1,
                 vec![Call::Freeze {
@@ -224,6 +237,7 @@ impl Exercise for ListTuple {
                 }],
             ),
             Check::new(
+                "extend_unique_adds",
                 "extend_unique adds new items in order and returns None",
                 2,
                 vec![
@@ -232,16 +246,19 @@ impl Exercise for ListTuple {
                 ],
             ),
             Check::new(
+                "extend_unique_repeats",
                 "extend_unique adds an item repeated in items once",
                 2,
                 vec![extend(vec![], ints(&[5, 5, 6, 5]), Source::List)],
             ),
             Check::new(
+                "extend_unique_generator",
                 "extend_unique accepts a generator",
                 2,
                 vec![extend(ints(&[1]), ints(&[1, 2, 3, 2]), Source::Generator)],
             ),
             Check::new(
+                "extend_unique_string",
                 "extend_unique accepts a string",
                 1,
                 vec![
@@ -288,9 +305,19 @@ impl Exercise for ListTuple {
             })
             .collect();
         vec![
-            Check::new("count_visits on random paths", 3, paths),
-            Check::new("freeze on random nested values", 3, frozen),
-            Check::new("extend_unique on random lists", 3, extended),
+            Check::new(
+                "count_visits_random",
+                "count_visits on random paths",
+                3,
+                paths,
+            ),
+            Check::new("freeze_random", "freeze on random nested values", 3, frozen),
+            Check::new(
+                "extend_unique_random",
+                "extend_unique on random lists",
+                3,
+                extended,
+            ),
         ]
     }
 

@@ -19,7 +19,9 @@ use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, attr, capture, extract, fixtures, hammer, to_python};
+use crate::driver::{
+    Candidate, Observed, attr, capture, extract, fixtures, hammer, live_instances, to_python,
+};
 use crate::exercise::{Check, Exercise, Rng};
 use crate::value::Value;
 
@@ -357,13 +359,15 @@ def make_area():
 /// observation is counted on the native side. Call `call` of thread `thread`
 /// asks for [`thread_key`].
 fn hammer_cache(
-    py: Python<'_>,
+    candidate: &Candidate<'_>,
     lru_cache: &Bound<'_, PyAny>,
     maxsize: i64,
     keys: i64,
     threads: i64,
     calls_each: i64,
+    refuse_c_cache: &dyn Fn() -> PyResult<()>,
 ) -> Observed {
+    let py = candidate.py;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     let square = PyCFunction::new_closure(py, Some(c"square"), None, |args, _| {
         let x: i64 = args.get_item(0)?.extract()?;
@@ -386,7 +390,7 @@ fn hammer_cache(
     };
     let (wrong, above) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let errors = hammer(
-        py,
+        candidate,
         threads as usize,
         calls_each as usize,
         |py, thread, call| {
@@ -403,6 +407,8 @@ fn hammer_cache(
         },
     )?;
     let info = cached.bind(py).call_method0("cache_info")?;
+    // While the cache is alive: is it functools' own?
+    refuse_c_cache()?;
     let counted = |name: &str| -> PyResult<Option<i64>> {
         Ok(match extract(&info.getattr(name)?) {
             Value::Int(n) => Some(n),
@@ -503,6 +509,7 @@ impl Exercise for LruCacheExercise {
         use MaxSize::{Default, Limit, Unbounded};
         vec![
             Check::new(
+                "hits",
                 "a repeated call is a hit and does not call the function again",
                 3,
                 vec![
@@ -523,6 +530,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "evicts_lru",
                 "the least recently used entry is evicted, and a hit counts as a use",
                 3,
                 vec![
@@ -563,6 +571,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "kwargs_key",
                 "keyword arguments are part of the key, in any order",
                 2,
                 vec![script(
@@ -581,6 +590,28 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "kwargs_distinct_from_positional",
+                "a keyword argument never shares a key with a positional tuple that looks like it",
+                1,
+                vec![script(Limit(8), {
+                    let pair = |k: &str, v: i64| Value::Tuple(vec![Value::str(k), Value::Int(v)]);
+                    let positional = |args: Vec<Value>| Op::Call {
+                        args,
+                        kwargs: vec![],
+                    };
+                    vec![
+                        positional(vec![pair("a", 1)]),
+                        call_kw(&[], &[("a", 1)]),
+                        positional(vec![pair("a", 1), pair("b", 2)]),
+                        call_kw(&[], &[("a", 1), ("b", 2)]),
+                        positional(vec![pair("a", 1)]),
+                        call_kw(&[], &[("a", 1)]),
+                        Op::Info,
+                    ]
+                })],
+            ),
+            Check::new(
+                "maxsize_none",
                 "maxsize=None never evicts",
                 2,
                 vec![script(
@@ -595,6 +626,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "maxsize_zero",
                 "maxsize=0 caches nothing",
                 2,
                 vec![script(
@@ -609,6 +641,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "maxsize_default",
                 "lru_cache() keeps 128 entries by default",
                 1,
                 vec![script(
@@ -624,6 +657,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "unhashable",
                 "an unhashable argument raises TypeError without calling the function",
                 2,
                 vec![script(
@@ -648,6 +682,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "exceptions_not_cached",
                 "an exception from the function is not cached",
                 2,
                 vec![script(
@@ -664,6 +699,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "cache_info",
                 "cache_info() reports hits, misses, maxsize and currsize",
                 2,
                 vec![
@@ -673,6 +709,7 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
+                "cache_clear",
                 "cache_clear() empties the cache and resets the counts",
                 2,
                 vec![script(
@@ -691,6 +728,7 @@ impl Exercise for LruCacheExercise {
                 )],
             ),
             Check::new(
+                "metadata",
                 "the wrapper keeps __name__, __qualname__, __doc__ and __wrapped__",
                 1,
                 vec![
@@ -699,20 +737,21 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
             Check::new(
-                "concurrent calls from 8 threads keep the cache consistent",
+                "thread_safety",
+                "concurrent calls from 4 threads keep the cache consistent, whatever the interleaving",
                 3,
                 vec![
                     Call::Threads {
                         maxsize: 4,
                         keys: 10,
-                        threads: 8,
-                        calls_each: 120,
+                        threads: 4,
+                        calls_each: 40,
                     },
                     Call::Threads {
                         maxsize: 1,
                         keys: 3,
-                        threads: 8,
-                        calls_each: 60,
+                        threads: 4,
+                        calls_each: 20,
                     },
                 ],
             ),
@@ -740,10 +779,12 @@ impl Exercise for LruCacheExercise {
             })
             .collect();
         let mixed = (0..12)
-            .map(|_| {
+            .map(|index| {
+                // The first script always caches, so the keyword pair at
+                // its end is always a test of the key.
                 let maxsize = match rng.random_range(0..6) {
                     0 => MaxSize::Unbounded,
-                    1 => MaxSize::Limit(0),
+                    1 if index > 0 => MaxSize::Limit(0),
                     2 => MaxSize::Default,
                     _ => MaxSize::Limit(rng.random_range(1..=3)),
                 };
@@ -769,13 +810,27 @@ impl Exercise for LruCacheExercise {
                         }
                     })
                     .collect();
+                // The same keywords twice, in the other order: one entry.
+                let (x, y) = (rng.random_range(0..2), rng.random_range(0..2));
+                ops.push(call_kw(&[], &[("a", x), ("b", y)]));
+                ops.push(call_kw(&[], &[("b", y), ("a", x)]));
                 ops.push(Op::Info);
                 script(maxsize, ops)
             })
             .collect();
         vec![
-            Check::new("random call sequences on a small cache", 3, small),
-            Check::new("random calls with keywords, failures and clears", 3, mixed),
+            Check::new(
+                "random_small_cache",
+                "random call sequences on a small cache",
+                3,
+                small,
+            ),
+            Check::new(
+                "random_kwargs_failures_clears",
+                "random calls with keywords, failures and clears",
+                3,
+                mixed,
+            ),
         ]
     }
 
@@ -844,6 +899,19 @@ impl Exercise for LruCacheExercise {
         let lru_cache = candidate.get("lru_cache")?;
         let fixtures = fixtures(py, "lru_cache", FIXTURES)?;
         let c_wrapper = fixtures.getattr("_C_WRAPPER")?;
+        // functools' C cache, however it was reached (its type can be taken
+        // from any function the standard library caches), is refused: no
+        // instance of it may be alive after the candidate's code built its
+        // cache and used it, beyond those that existed before.
+        let c_caches_before = live_instances(py, &c_wrapper)?;
+        let refuse_c_cache = || -> PyResult<()> {
+            if live_instances(py, &c_wrapper)? > c_caches_before {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the cache is built on functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
+                ));
+            }
+            Ok(())
+        };
         // `lru_cache(maxsize)(func)`, refusing functools' own C cache.
         let decorate = |maxsize: MaxSize,
                         func: &Bound<'py, PyAny>|
@@ -905,6 +973,7 @@ impl Exercise for LruCacheExercise {
                     };
                     results.push(observed);
                 }
+                refuse_c_cache()?;
                 Ok(Value::record([
                     ("results", Value::List(results)),
                     ("calls", extract(&counted.getattr("calls")?)),
@@ -916,15 +985,14 @@ impl Exercise for LruCacheExercise {
                 let wrapped = capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&area))))?;
                 let kwargs = PyDict::new(py);
                 kwargs.set_item("height", 4)?;
+                let area_of = capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?;
+                refuse_c_cache()?;
                 Ok(Value::record([
                     ("__name__", attr(&f, "__name__")?),
                     ("__qualname__", attr(&f, "__qualname__")?),
                     ("__doc__", attr(&f, "__doc__")?),
                     ("__wrapped__ is area", wrapped),
-                    (
-                        "f(3, height=4)",
-                        capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?,
-                    ),
+                    ("f(3, height=4)", area_of),
                 ]))
             }
             Call::Threads {
@@ -932,7 +1000,15 @@ impl Exercise for LruCacheExercise {
                 keys,
                 threads,
                 calls_each,
-            } => hammer_cache(py, &lru_cache, *maxsize, *keys, *threads, *calls_each),
+            } => hammer_cache(
+                candidate,
+                &lru_cache,
+                *maxsize,
+                *keys,
+                *threads,
+                *calls_each,
+                &refuse_c_cache,
+            ),
         }
     }
 }

@@ -327,6 +327,7 @@ impl Exercise for RateLimiter {
     fn fixed(&self) -> Vec<Check<Call>> {
         vec![
             Check::new(
+                "bucket_starts_full",
                 "TokenBucket starts full",
                 2,
                 vec![
@@ -347,6 +348,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refills",
                 "TokenBucket refills continuously at rate tokens per second",
                 3,
                 vec![
@@ -380,6 +382,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_capped",
                 "TokenBucket never holds more than capacity",
                 2,
                 vec![
@@ -399,6 +402,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refusal_takes_nothing",
                 "a refused allow takes nothing",
                 3,
                 vec![bucket(
@@ -417,6 +421,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_validates_arguments",
                 "TokenBucket rejects rate <= 0 and capacity <= 0 with ValueError",
                 2,
                 vec![
@@ -439,6 +444,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_validates_tokens",
                 "allow rejects tokens <= 0 with ValueError",
                 1,
                 vec![bucket(
@@ -449,6 +455,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_clock_backwards",
                 "a clock going backwards neither adds nor removes tokens",
                 2,
                 vec![
@@ -472,6 +479,7 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "bucket_refill_after_step_back",
                 "after the clock steps back, refill resumes only past the latest time seen",
                 1,
                 vec![bucket(
@@ -490,24 +498,26 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "bucket_thread_safety",
                 "concurrent allow calls never hand out more tokens than there were",
                 3,
                 vec![
                     Call::BucketThreads {
                         capacity: 64.0,
                         tokens: 1.0,
-                        threads: 8,
+                        threads: 4,
                         calls_each: 25,
                     },
                     Call::BucketThreads {
                         capacity: 10.0,
                         tokens: 0.75,
-                        threads: 8,
+                        threads: 4,
                         calls_each: 10,
                     },
                 ],
             ),
             Check::new(
+                "window_limit",
                 "SlidingWindow grants at most limit calls per window",
                 3,
                 vec![window(
@@ -518,6 +528,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "window_expiry",
                 "SlidingWindow stops counting a grant exactly window seconds later",
                 2,
                 vec![
@@ -526,6 +537,18 @@ impl Exercise for RateLimiter {
                 ],
             ),
             Check::new(
+                "window_clock_backwards",
+                "SlidingWindow treats a clock going backwards as standing still at the latest time seen",
+                1,
+                vec![
+                    // Granted at 20, then at 12 (read as 20): at 22.5 both
+                    // grants still count.
+                    window(2, 10.0, 0.0, &[20.0, 12.0, 22.5]),
+                    window(1, 10.0, 0.0, &[20.0, 5.0, 29.0, 30.0]),
+                ],
+            ),
+            Check::new(
+                "window_refusals_not_counted",
                 "SlidingWindow does not count refused calls",
                 2,
                 vec![window(
@@ -536,6 +559,7 @@ impl Exercise for RateLimiter {
                 )],
             ),
             Check::new(
+                "decorator_refuses",
                 "rate_limited raises RateLimited without calling the function when allow() says no",
                 3,
                 vec![Call::Limited {
@@ -552,6 +576,7 @@ impl Exercise for RateLimiter {
                 }],
             ),
             Check::new(
+                "decorator_with_bucket",
                 "rate_limited in front of a TokenBucket",
                 2,
                 vec![Call::LimitedBucket {
@@ -562,6 +587,7 @@ impl Exercise for RateLimiter {
                 }],
             ),
             Check::new(
+                "decorator_metadata",
                 "rate_limited keeps __name__, __qualname__, __doc__ and __wrapped__",
                 1,
                 vec![Call::LimitedMetadata],
@@ -635,9 +661,20 @@ impl Exercise for RateLimiter {
             })
             .collect();
         vec![
-            Check::new("TokenBucket on random clock scripts", 3, buckets),
-            Check::new("SlidingWindow on random clock scripts", 3, windows),
             Check::new(
+                "bucket_random",
+                "TokenBucket on random clock scripts",
+                3,
+                buckets,
+            ),
+            Check::new(
+                "window_random",
+                "SlidingWindow on random clock scripts",
+                3,
+                windows,
+            ),
+            Check::new(
+                "decorator_random",
                 "rate_limited with random answers from the limiter",
                 3,
                 limited,
@@ -923,8 +960,11 @@ impl Exercise for RateLimiter {
                 let clock = fake_clock(0.0)?;
                 let bucket = new_bucket(1.0, *capacity, clock.as_any())?.unbind();
                 let granted = std::sync::atomic::AtomicUsize::new(0);
-                let mut errors =
-                    hammer(py, *threads as usize, *calls_each as usize, |py, _, _| {
+                let mut errors = hammer(
+                    candidate,
+                    *threads as usize,
+                    *calls_each as usize,
+                    |py, _, _| {
                         if bucket
                             .bind(py)
                             .call_method1("allow", (*tokens,))?
@@ -933,7 +973,8 @@ impl Exercise for RateLimiter {
                             granted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                         Ok(())
-                    })?;
+                    },
+                )?;
                 errors.sort();
                 errors.dedup();
                 Ok(Value::record([

@@ -20,7 +20,7 @@ use crate::exercise::{Graded, PlannedCheck};
 use crate::exercises;
 use crate::sandbox::Confinement;
 use crate::sandbox::protocol::{RunReport, RunRequest, Slot};
-use crate::sandbox::{Limits, Sandbox};
+use crate::sandbox::{Limits, Sandbox, SandboxError};
 use crate::submission_files::{self, Refused, SOURCE_CAP};
 use model::{
     CheckResult, EXERCISE_POINTS, ExerciseResult, SandboxSummary, Selection, SubmissionResult,
@@ -54,12 +54,35 @@ impl Default for GradeOptions {
     }
 }
 
-/// The reference solutions of a source checkout, when this binary runs from
-/// one. They are deliberately not embedded: anything in the binary is in the
-/// memory of every sandboxed child, where code using ctypes could find it.
+/// The directory of an installation's reference solutions, relative to the
+/// executable's own directory (`PREFIX/bin/pyinterview` reads
+/// `PREFIX/share/pyinterview/solutions`).
+pub const INSTALLED_REFERENCE: &str = "../share/pyinterview/solutions";
+
+/// The reference solutions shipped with this executable, when there are:
+/// those of an installation (see [`INSTALLED_REFERENCE`], what `just install`
+/// lays out), else those of the source checkout the executable was built in
+/// (`target/<profile>/pyinterview`: the nearest directory above it with a
+/// `Cargo.toml` and `python/solutions`). Found from the executable at run
+/// time, never compiled in. They are deliberately not embedded either:
+/// anything in the binary is in the memory of every sandboxed child, where
+/// code using ctypes could find it. The wheel candidates install ships none.
 pub fn default_reference() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/solutions");
-    dir.is_dir().then_some(dir)
+    let exe = std::env::current_exe().ok()?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    reference_beside(&exe)
+}
+
+/// [`default_reference`] for the executable at `exe`.
+pub fn reference_beside(exe: &Path) -> Option<std::path::PathBuf> {
+    let bin = exe.parent()?;
+    let installed = bin.join(INSTALLED_REFERENCE);
+    if installed.is_dir() {
+        return Some(installed);
+    }
+    bin.ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("python/solutions").is_dir())
+        .map(|dir| dir.join("python/solutions"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,10 +93,19 @@ pub enum GradeError {
     NotADirectory(String),
     #[error("{0}")]
     Archive(String),
+    /// The sandbox's Python does not start: nothing can be graded.
+    #[error("{0}")]
+    Python(String),
     #[error(
         "the embedded snapshot of `{exercise}` has no expectation for check `{check}`; run `cargo test` and review the snapshots"
     )]
     MissingSnapshot { exercise: String, check: String },
+}
+
+/// A sandbox failure as a grading error; one that is not about the
+/// interpreter is still reported as such.
+fn python_error(err: SandboxError) -> GradeError {
+    GradeError::Python(err.to_string())
 }
 
 /// Grades the `<id>.py` files in `dir`.
@@ -85,6 +117,9 @@ pub fn grade_submission(
     if !dir.is_dir() {
         return Err(GradeError::NotADirectory(dir.display().to_string()));
     }
+    // A worker that cannot start its interpreter must not turn into a report
+    // of crashed checks.
+    let python = sandbox.python().map_err(python_error)?;
     let catalog = Catalog::get();
     // The candidate's workspace manifest, when the submission has one: which
     // exercises were assigned, which seed they saw, how many hints they used.
@@ -142,6 +177,7 @@ pub fn grade_submission(
         seed: options.seed,
         submission: dir.display().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        python: Some(python),
         selection,
         sandbox: SandboxSummary {
             timeout_seconds: options.timeout.as_secs_f64(),
@@ -302,14 +338,14 @@ pub fn plan(
 ) -> Result<Vec<PlannedCheck>, GradeError> {
     let mut checks = Vec::new();
     for mut check in exercise.reference_fixed() {
-        let recorded = entry.fixed.get(&check.name);
+        let recorded = entry.fixed.get(check.id);
         for (i, call) in check.calls.iter_mut().enumerate() {
             let snap = recorded
                 .and_then(|calls| calls.get(i))
                 .filter(|snap| snap.call == call.description)
                 .ok_or_else(|| GradeError::MissingSnapshot {
                     exercise: entry.info.id.clone(),
-                    check: check.name.clone(),
+                    check: check.id.to_string(),
                 })?;
             call.expected = snap.expected.clone();
         }
@@ -471,6 +507,7 @@ fn grade_exercise(
                         .into_result(c, points(c), hidden(c))
                 })
                 .collect(),
+            Err(err @ SandboxError::Python(_)) => return Err(python_error(err)),
             Err(err) => checks
                 .iter()
                 .map(|c| {
@@ -497,7 +534,7 @@ fn grade_exercise(
     result.score = round_points(verdicts.iter().map(|c| c.score).sum());
     let failing = failed_on_their_own(&verdicts);
     for probe in &entry.info.probes {
-        if failing.iter().any(|c| c.name.starts_with(&probe.check))
+        if failing.iter().any(|c| probe.checks.contains(&c.id))
             && !result.follow_ups.contains(&probe.ask)
         {
             result.follow_ups.push(probe.ask.clone());

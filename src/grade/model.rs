@@ -29,6 +29,10 @@ pub struct SubmissionResult {
     pub submission: String,
     /// The pyinterview version that graded it.
     pub tool_version: String,
+    /// The interpreter candidate code ran in (as its worker reported it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::schema::PythonSchema>")]
+    pub python: Option<crate::sandbox::PythonInfo>,
     /// Which exercises were graded, and why those.
     #[serde(default)]
     pub selection: Selection,
@@ -250,6 +254,9 @@ impl Serialize for SelfReported {
 /// One check: a call or a few, and what had to be observed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
+    /// Stable within the exercise: what probes and follow-ups refer to.
+    #[serde(default)]
+    pub id: String,
     pub name: String,
     pub status: Status,
     /// `max_score` when passed, else 0.

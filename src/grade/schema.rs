@@ -96,3 +96,16 @@ pub struct NestedSchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     self_check: Option<SelfCheckSchema>,
 }
+
+/// The interpreter the candidate's code ran in, as the sandbox worker
+/// reported it.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename = "Python")]
+pub struct PythonSchema {
+    /// `CPython`.
+    implementation: String,
+    /// `3.11.7`.
+    version: String,
+    /// Its `sys.base_prefix`: where the standard library is read from.
+    home: String,
+}

@@ -34,6 +34,7 @@ impl Verdict {
             0.0
         };
         CheckResult {
+            id: check.id.to_string(),
             name: check.name.clone(),
             status: self.status,
             score,

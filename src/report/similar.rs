@@ -164,6 +164,7 @@ mod tests {
             seed: 1,
             submission: String::new(),
             tool_version: String::new(),
+            python: None,
             selection: Default::default(),
             sandbox: SandboxSummary {
                 timeout_seconds: 1.0,

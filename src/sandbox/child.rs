@@ -320,7 +320,8 @@ fn import_candidate<'py>(
     sys.getattr("modules")?.set_item(name, &module)?;
     spec.getattr("loader")?
         .call_method1("exec_module", (&module,))?;
-    Ok(Candidate::new(module, harness))
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    Ok(Candidate::new(module, harness, dir))
 }
 
 /// Describes a fault for the grader: type, message, and the traceback lines

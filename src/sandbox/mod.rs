@@ -27,12 +27,17 @@ pub mod protocol;
 mod seccomp;
 pub mod worker;
 
+pub use interpreter::{HOME_VAR as PYTHON_HOME_VAR, PythonInfo};
 pub use limits::{Confinement, Limits};
 
+use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
 
 use protocol::{MAX_FRAME, RunReport, RunRequest, write_frame};
 
@@ -40,6 +45,30 @@ use protocol::{MAX_FRAME, RunReport, RunRequest, write_frame};
 pub const WORKER_ARG: &str = "__worker";
 /// How long the grader waits for a worker beyond the exercise's own deadline.
 const WORKER_GRACE: Duration = Duration::from_secs(10);
+/// How long a new worker may take to start its interpreter and say so.
+const WORKER_START: Duration = Duration::from_secs(60);
+
+/// Describes the interpreter this process would run, without starting it:
+/// `CPython 3.11.7 at /usr`, or why it is not usable.
+pub fn describe_python() -> String {
+    interpreter::describe()
+}
+
+/// `3.11`: the X.Y of the Python candidate code runs in.
+pub fn python_version() -> String {
+    interpreter::major_minor()
+}
+
+/// How workers are started when this process is not a standalone binary but
+/// a Python extension (the wheel): the interpreter and its arguments, to
+/// which [`WORKER_ARG`] is appended.
+static LAUNCHER: OnceLock<(PathBuf, Vec<OsString>)> = OnceLock::new();
+
+/// Makes every [`Sandbox`] start its workers as `python args… __worker`
+/// instead of `program __worker`. Set once, by the wheel's entry point.
+pub fn set_launcher(python: PathBuf, args: Vec<OsString>) {
+    let _ = LAUNCHER.set((python, args));
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -47,6 +76,9 @@ pub enum SandboxError {
     Spawn { program: PathBuf, source: io::Error },
     #[error("the grading worker failed: {0}")]
     Worker(String),
+    /// The worker's interpreter did not start: nothing can be graded.
+    #[error("the embedded Python cannot run: {0}")]
+    Python(String),
 }
 
 /// A connection to one worker process, restarted on demand.
@@ -58,6 +90,8 @@ pub struct Sandbox {
 }
 
 struct Worker {
+    /// What the worker said it runs, in its first frame.
+    python: PythonInfo,
     process: Child,
     requests: ChildStdin,
     replies: ChildStdout,
@@ -90,6 +124,15 @@ impl Sandbox {
 
     pub fn program(&self) -> &Path {
         &self.program
+    }
+
+    /// Starts the worker if none is running and returns the interpreter it
+    /// proved it runs; [`SandboxError::Python`] when it could not start one.
+    pub fn python(&mut self) -> Result<PythonInfo, SandboxError> {
+        if self.worker.is_none() {
+            self.worker = Some(self.spawn()?);
+        }
+        Ok(self.worker.as_ref().expect("worker started").python.clone())
     }
 
     /// Runs one request; on any worker failure the worker is killed and the
@@ -145,13 +188,29 @@ impl Sandbox {
     }
 
     fn spawn(&self) -> Result<Worker, SandboxError> {
-        let mut command = Command::new(&self.program);
+        let mut command = match LAUNCHER.get() {
+            Some((python, args)) => {
+                let mut command = Command::new(python);
+                command.args(args);
+                command
+            }
+            None => Command::new(&self.program),
+        };
         command
             .arg(WORKER_ARG)
             .env_clear()
             .env("PATH", "/usr/bin:/bin");
-        if let Some(value) = std::env::var_os(worker::NO_USER_NAMESPACES) {
-            command.env(worker::NO_USER_NAMESPACES, value);
+        // What a worker takes from the environment: where Python is, so that it
+        // loads the same libpython and home as this process; and the switch
+        // that tests the sandbox's fallback without user namespaces.
+        for var in [
+            interpreter::HOME_VAR,
+            "LD_LIBRARY_PATH",
+            worker::NO_USER_NAMESPACES,
+        ] {
+            if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+                command.env(var, value);
+            }
         }
         let mut process = command
             .stdin(Stdio::piped())
@@ -159,16 +218,34 @@ impl Sandbox {
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|source| SandboxError::Spawn {
-                program: self.program.clone(),
+                program: PathBuf::from(command.get_program()),
                 source,
             })?;
         let requests = process.stdin.take().expect("piped stdin");
-        let replies = process.stdout.take().expect("piped stdout");
-        Ok(Worker {
-            process,
-            requests,
-            replies,
-        })
+        let mut replies = process.stdout.take().expect("piped stdout");
+        // The first frame says whether the interpreter started.
+        let hello = read_message(&mut replies, Instant::now() + WORKER_START);
+        let python = match hello {
+            Ok(interpreter::Hello::Ready(python)) => Ok(python),
+            Ok(interpreter::Hello::Failed(reason)) => Err(SandboxError::Python(reason)),
+            Err(err) => Err(SandboxError::Python(format!(
+                "the worker ({}) did not start: {err}",
+                interpreter::describe()
+            ))),
+        };
+        match python {
+            Ok(python) => Ok(Worker {
+                python,
+                process,
+                requests,
+                replies,
+            }),
+            Err(err) => {
+                let _ = process.kill();
+                let _ = process.wait();
+                Err(err)
+            }
+        }
     }
 
     fn stop(&mut self) {
@@ -204,6 +281,14 @@ impl Drop for Sandbox {
 
 /// Reads one framed reply, waiting no later than `deadline`.
 fn read_reply(replies: &mut ChildStdout, deadline: Instant) -> Result<RunReport, SandboxError> {
+    read_message(replies, deadline)
+}
+
+/// Reads one framed message of the worker, waiting no later than `deadline`.
+fn read_message<T: DeserializeOwned>(
+    replies: &mut ChildStdout,
+    deadline: Instant,
+) -> Result<T, SandboxError> {
     let mut header = [0u8; 4];
     read_exact_by(replies, &mut header, deadline)?;
     let len = u32::from_be_bytes(header) as usize;

@@ -108,18 +108,21 @@ pub fn main() -> i32 {
     let _ = super::confine::sandbox_id();
     // Orphans of candidate code are re-parented here and reaped, not leaked to init.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-    if let Err(err) = interpreter::initialize() {
-        eprintln!("pyinterview worker: {err}");
+    // Prove the interpreter before anything else, and say so to the grader
+    // in the first frame: a broken Python is an internal error, never a score.
+    let hello = match interpreter::start(PRELOAD) {
+        Ok(python) => interpreter::Hello::Ready(python),
+        Err(reason) => interpreter::Hello::Failed(reason),
+    };
+    let ready = matches!(hello, interpreter::Hello::Ready(_));
+    if write_frame(&mut replies, &hello).is_err() {
+        return 0; // the grader has gone away
+    }
+    if !ready {
         return 3;
     }
-    let preload = Python::attach(|py| -> PyResult<()> {
-        for module in PRELOAD {
-            py.import(*module)?;
-        }
-        crate::driver::capture_trusted(py)
-    });
-    if let Err(err) = preload {
-        eprintln!("pyinterview worker: preloading the standard library failed: {err}");
+    if let Err(err) = Python::attach(crate::driver::capture_trusted) {
+        eprintln!("pyinterview worker: capturing the harness's builtins failed: {err}");
         return 3;
     }
     if let Err(err) = Python::attach(|py| py.run(PRELOAD_NATIVE, None, None)) {

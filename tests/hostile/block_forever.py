@@ -1,6 +1,6 @@
 # hostile: waits on an event nobody sets
 # timeout: 1.5
-# expect: count_visits counts repeated points = timeout
+# expect: count_visits_counts = timeout
 
 from collections import Counter
 

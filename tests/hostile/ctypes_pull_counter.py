@@ -2,9 +2,9 @@
 # It takes the import blocker out of sys.meta_path and imports _ctypes
 # directly; the seccomp filter keeps the shared object from loading.
 # exercise: generators
-# expect: chunked pulls only `size` items per chunk = failed
-# expect: chunked laziness with random sizes = failed
-# expect: fibonacci = passed
+# expect: chunked_lazy = failed
+# expect: chunked_lazy_random = failed
+# expect: fibonacci_sequence fibonacci_big_ints fibonacci_random = passed
 # note: uses ctypes
 """Reference solution for the `generators` exercise: lazy batching, an infinite
 sequence, recursive delegation with `yield from`, and a `send` coroutine."""

@@ -1,8 +1,8 @@
 # hostile: flatten is an iterator class, and a fake inspect module says it is a generator
 # exercise: generators
-# expect: flatten is a generator that delegates with yield from = failed
-# expect: flatten yields the leaves = passed
-# expect: chunked = passed
+# expect: flatten_delegates = failed
+# expect: flatten_leaves = passed
+# expect: chunked_sizes chunked_empty chunked_any_iterable chunked_lazy chunked_rejects_size_below_1 chunked_random chunked_lazy_random = passed
 """Reference solution for the `generators` exercise: lazy batching, an infinite
 sequence, recursive delegation with `yield from`, and a `send` coroutine."""
 

@@ -1,8 +1,8 @@
 # hostile: reads ahead in chunked, then rewrites the laziness counter to hide it
 # exercise: generators
-# expect: chunked pulls only `size` items per chunk = failed
-# expect: chunked laziness with random sizes = failed
-# expect: fibonacci = passed
+# expect: chunked_lazy = failed
+# expect: chunked_lazy_random = failed
+# expect: fibonacci_sequence fibonacci_big_ints fibonacci_random = passed
 """Reference solution for the `generators` exercise: lazy batching, an infinite
 sequence, recursive delegation with `yield from`, and a `send` coroutine."""
 

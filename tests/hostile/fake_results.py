@@ -1,5 +1,5 @@
 # hostile: writes fake result frames to every descriptor and prints fake verdicts
-# expect: count_visits counts repeated points = crashed ~ forged
+# expect: count_visits_counts = crashed ~ forged
 # note: uses raw file descriptors
 
 from collections import Counter

@@ -1,7 +1,7 @@
 # hostile: builds lru_cache on functools' C wrapper, reached through a stdlib function that is already cached
 # exercise: lru_cache
-# expect: a repeated call is a hit = error ~ functools' own C lru_cache wrapper
-# expect: maxsize=None never evicts = error ~ functools' own C lru_cache wrapper
+# expect: hits = error ~ functools' own C lru_cache wrapper
+# expect: maxsize_none = error ~ functools' own C lru_cache wrapper
 import fnmatch
 import functools
 

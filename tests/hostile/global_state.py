@@ -1,5 +1,5 @@
 # hostile: keeps counts in a module-level Counter that grows across calls
-# expect: count_visits counts repeated points = failed
+# expect: count_visits_counts = failed
 from collections import Counter
 
 

@@ -3,7 +3,7 @@
 # with a sequential loop. The hammer's threads and counters are native, so
 # there is nothing to find, and the lost updates are observed.
 # exercise: lru_cache
-# expect: concurrent calls from 8 threads keep the cache consistent = failed
+# expect: thread_safety = failed
 """Reference solution for the `lru_cache` exercise: a thread-safe LRU memoiser."""
 
 from __future__ import annotations

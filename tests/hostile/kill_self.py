@@ -1,9 +1,9 @@
 # hostile: ends itself with a signal (SIGTERM to its own pid, os.abort)
 # The code runs as PID 2 under a tiny init, so ordinary signal semantics hold:
 # each call dies from its signal, and the verdict names it.
-# expect: count_visits counts repeated points = crashed ~ SIGTERM
-# expect: extend_unique adds new items in order = crashed ~ aborted
-# expect: freeze turns nested lists into tuples = passed
+# expect: count_visits_counts = crashed ~ SIGTERM
+# expect: extend_unique_adds = crashed ~ aborted
+# expect: freeze_lists = passed
 # note: starts or signals processes
 from collections import Counter
 

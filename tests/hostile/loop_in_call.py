@@ -1,6 +1,6 @@
 # hostile: an endless loop inside a call
 # timeout: 1.5
-# expect: count_visits counts repeated points = timeout ~ did not finish within
+# expect: count_visits_counts = timeout ~ did not finish within
 
 from collections import Counter
 

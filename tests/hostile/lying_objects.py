@@ -1,9 +1,9 @@
 # hostile: returns dict, int, list and tuple subclasses whose __eq__, __iter__,
 #          __index__, __len__ and __repr__ lie
-# expect: count_visits counts repeated points = failed ~ gave a different result
-# expect: count_visits leaves the path unchanged = failed
-# expect: freeze turns nested lists = failed
-# expect: extend_unique adds new items in order and returns None = failed
+# expect: count_visits_counts = failed ~ gave a different result
+# expect: count_visits_no_mutation = failed
+# expect: freeze_lists = failed
+# expect: extend_unique_adds = failed
 
 from collections import Counter
 

@@ -1,6 +1,7 @@
 # hostile: grows a list of megabyte strings until memory runs out
-# expect: count_visits counts repeated points = memory
-# expect: extend_unique = passed
+# timeout: 40
+# expect: count_visits_counts = memory
+# expect: extend_unique_adds extend_unique_repeats extend_unique_generator extend_unique_string extend_unique_random = passed
 
 from collections import Counter
 

@@ -1,7 +1,7 @@
 # hostile: twelve processes of 700 MiB each (each under the per-process limit)
 # timeout: 4
 # host-memory-mb: 2500
-# expect: count_visits counts repeated points = timeout | memory
+# expect: count_visits_counts = timeout | memory
 from collections import Counter
 
 

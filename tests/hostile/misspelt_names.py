@@ -1,6 +1,6 @@
 # hostile: misspells a name the stub defines
-# expect: count_visits = not_attempted ~ `count_visits` is not defined
-# expect: freeze = passed
+# expect: count_visits_counts count_visits_empty count_visits_no_mutation count_visits_random = not_attempted ~ `count_visits` is not defined
+# expect: freeze_lists freeze_dicts freeze_sets freeze_scalars freeze_tuples freeze_no_mutation freeze_random = passed
 from collections import Counter
 
 

@@ -1,5 +1,5 @@
 # hostile: opens network connections (TCP to loopback, UDP out)
-# expect: count_visits counts repeated points = error ~ Errno
+# expect: count_visits_counts = error ~ Errno
 # note: opens sockets
 
 from collections import Counter

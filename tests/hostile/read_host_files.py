@@ -1,5 +1,5 @@
 # hostile: tries to read files outside the sandbox's allowed directories
-# expect: count_visits counts repeated points = error ~ Errno
+# expect: count_visits_counts = error ~ Errno
 
 from collections import Counter
 

@@ -1,5 +1,5 @@
 # hostile: waits for input that never comes (stdin is /dev/null)
-# expect: count_visits counts repeated points = error ~ EOFError
+# expect: count_visits_counts = error ~ EOFError
 
 from collections import Counter
 

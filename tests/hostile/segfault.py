@@ -1,6 +1,6 @@
 # hostile: crashes the interpreter with a segmentation fault (ctypes is out of reach, faulthandler is not)
-# expect: count_visits counts repeated points = crashed ~ segmentation fault
-# expect: freeze = passed
+# expect: count_visits_counts = crashed ~ segmentation fault
+# expect: freeze_lists freeze_dicts freeze_sets freeze_scalars freeze_tuples freeze_no_mutation freeze_random = passed
 
 from collections import Counter
 

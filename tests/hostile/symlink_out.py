@@ -1,6 +1,6 @@
 # hostile: reads a file the submission links to from outside
 # setup: symlink secret.txt
-# expect: count_visits counts repeated points = error ~ FileNotFoundError
+# expect: count_visits_counts = error ~ FileNotFoundError
 
 from collections import Counter
 

@@ -1,6 +1,6 @@
 # hostile: connects to a Unix socket a host process listens on (world-writable)
 # setup: unix-listener
-# expect: count_visits counts repeated points = error ~ PermissionError
+# expect: count_visits_counts = error ~ PermissionError
 # note: opens sockets
 from collections import Counter
 

@@ -1,5 +1,5 @@
 # hostile: writes outside its scratch directory
-# expect: count_visits counts repeated points = error ~ PermissionError
+# expect: count_visits_counts = error ~ PermissionError
 
 from collections import Counter
 

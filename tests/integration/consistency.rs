@@ -46,7 +46,11 @@ fn every_exercise_folder_is_registered_and_complete() {
             "{id}: snapshot"
         );
         assert!(
-            root().join("tests/planted").join(id).is_dir(),
+            root()
+                .join("exercises")
+                .join(id)
+                .join("planted.toml")
+                .is_file(),
             "{id}: planted bugs"
         );
         assert!(
@@ -69,9 +73,9 @@ fn every_exercise_folder_is_registered_and_complete() {
         assert!(!fixed.is_empty(), "{id}: fixed checks");
         for check in fixed {
             assert!(
-                entry.fixed.contains_key(&check.name),
+                entry.fixed.contains_key(check.id),
                 "{id}: `{}` in the snapshot",
-                check.name
+                check.id
             );
         }
     }
@@ -172,5 +176,76 @@ fn generated_checks_depend_on_the_seed_only() {
             "{}: another seed, other cases",
             exercise.id()
         );
+    }
+}
+
+/// The ids of every check an exercise can run: its fixed checks and the
+/// generated ones (whose ids do not depend on the seed).
+fn check_ids(id: &str) -> Vec<&'static str> {
+    let exercise = exercises::find(id).unwrap();
+    exercise
+        .reference_fixed()
+        .into_iter()
+        .chain(exercise.generated_plan(0))
+        .map(|c| c.id)
+        .collect()
+}
+
+#[test]
+fn check_ids_are_unique_snake_case_and_stable_across_seeds() {
+    for id in exercises::ids() {
+        let ids = check_ids(id);
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            ids.len(),
+            "{id}: duplicate check ids in {ids:?}"
+        );
+        for check in &ids {
+            assert!(
+                !check.is_empty()
+                    && check
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{id}: `{check}` is not snake_case"
+            );
+        }
+        let exercise = exercises::find(id).unwrap();
+        for seed in [1, 99] {
+            let generated: Vec<_> = exercise
+                .generated_plan(seed)
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            let at_zero: Vec<_> = exercise
+                .generated_plan(0)
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(
+                generated, at_zero,
+                "{id}: generated check ids depend on the seed"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_probe_names_checks_that_exist() {
+    let catalog = Catalog::load().expect("the embedded catalogue parses");
+    for id in exercises::ids() {
+        let ids = check_ids(id);
+        let entry = catalog.exercise(id).unwrap();
+        for probe in &entry.info.probes {
+            assert!(!probe.checks.is_empty(), "{id}: a probe names no check");
+            for check in &probe.checks {
+                assert!(
+                    ids.contains(&check.as_str()),
+                    "{id}: probe names `{check}`, which is no check of {ids:?}"
+                );
+            }
+        }
     }
 }

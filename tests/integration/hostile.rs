@@ -9,7 +9,7 @@
 //! # setup: unix-listener          (a host process listens on /tmp/pyinterview-listener.sock)
 //! # cpu: 1                        (the CPU-seconds limit; default as for grade)
 //! # host-memory-mb: 2500          (the host may lose at most this much memory meanwhile)
-//! # expect: <check-name prefix, or *> = <status> [~ <text in the message>]
+//! # expect: <check ids, space-separated, or *> = <status> [| <status>] [~ <text in the message>]
 //! # note: <text in one of the exercise's source notes for the interviewer>
 //! ```
 //!
@@ -32,7 +32,8 @@ const PROCESS_MARKERS: [&str; 2] = ["4242.123", "4242.456"];
 const ESCAPE_PREFIX: &str = "pyinterview-hostile-";
 
 struct Expectation {
-    pattern: String,
+    /// Check ids, or empty for every check.
+    ids: Vec<String>,
     /// Any of these (`= timeout | memory`: how a bomb ends may depend on
     /// whether a cgroup or the supervisor stops it).
     statuses: Vec<Status>,
@@ -88,7 +89,10 @@ fn parse(file: &Path) -> Case {
                     None => (rest, None),
                 };
                 case.expectations.push(Expectation {
-                    pattern: pattern.to_string(),
+                    ids: match pattern.trim() {
+                        "*" => vec![],
+                        ids => ids.split_whitespace().map(str::to_string).collect(),
+                    },
                     statuses: status.split('|').map(|s| parse_status(s.trim())).collect(),
                     fragment,
                 });
@@ -239,9 +243,13 @@ fn every_hostile_submission_costs_only_its_own_checks() {
             .map(|e| e.unwrap().file_name())
             .collect();
         let listener = case.listener.then(Listener::start);
+        // The hostile exercise with its (possibly short) deadline; the
+        // others, which hold reference solutions, with the default one, so
+        // that a loaded machine cannot cost them points.
         let mut options = GradeOptions {
             seed: 1,
             timeout: case.timeout,
+            exercises: vec![case.exercise.clone()],
             ..GradeOptions::default()
         };
         if let Some(cpu) = case.cpu_seconds {
@@ -249,8 +257,20 @@ fn every_hostile_submission_costs_only_its_own_checks() {
         }
         let sampler = case.host_memory_mb.map(|_| MemorySampler::start());
         let started = Instant::now();
-        let result = grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
+        let mut result =
+            grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
         let elapsed = started.elapsed();
+        let others = GradeOptions {
+            seed: 1,
+            exercises: exercises::ids()
+                .into_iter()
+                .filter(|id| *id != case.exercise)
+                .map(str::to_string)
+                .collect(),
+            ..GradeOptions::default()
+        };
+        let honest = grade_submission(&mut sandbox, dir.path(), &others).expect("grading runs");
+        result.exercises.extend(honest.exercises);
         if let (Some(bound), Some(sampler)) = (case.host_memory_mb, sampler) {
             let drop = sampler.stop();
             // A sandbox-wide memory cap needs a cgroup; without one the bound
@@ -301,15 +321,15 @@ fn every_hostile_submission_costs_only_its_own_checks() {
                 let matching: Vec<_> = exercise
                     .checks
                     .iter()
-                    .filter(|c| {
-                        expectation.pattern == "*" || c.name.starts_with(&expectation.pattern)
-                    })
+                    .filter(|c| expectation.ids.is_empty() || expectation.ids.contains(&c.id))
                     .collect();
                 if matching.is_empty() {
-                    problems.push(format!(
-                        "{name}: no check matches `{}`",
-                        expectation.pattern
-                    ));
+                    problems.push(format!("{name}: no check matches {:?}", expectation.ids));
+                }
+                for id in &expectation.ids {
+                    if !exercise.checks.iter().any(|c| &c.id == id) {
+                        problems.push(format!("{name}: `{id}` is no check of {}", exercise.id));
+                    }
                 }
                 for check in matching {
                     let text_ok = expectation

@@ -4,10 +4,12 @@
 mod archives;
 mod cli;
 mod consistency;
+mod conventions;
 mod grading;
 mod hostile;
 mod hostile_inputs;
 mod reports;
+mod runtime;
 mod selection;
 mod snapshots;
 mod support;

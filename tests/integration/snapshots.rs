@@ -13,6 +13,7 @@ fn reference_checks(id: &str) -> Vec<FixedCheck> {
         .reference_fixed()
         .into_iter()
         .map(|check| FixedCheck {
+            id: check.id.to_string(),
             check: check.name,
             calls: check
                 .calls

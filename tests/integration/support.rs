@@ -238,3 +238,23 @@ pub fn validate_report(report: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// The planted bugs of exercise `id`.
+pub fn planted_bugs(id: &str) -> Vec<pyinterview::planted::PlantedBug> {
+    let path = root().join("exercises").join(id).join("planted.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    pyinterview::planted::PlantedBugs::parse(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .bugs
+}
+
+/// The reference solution of `id` with planted bug `bug`.
+pub fn planted(id: &str, bug: &str) -> String {
+    let solution = std::fs::read_to_string(solution(id)).unwrap();
+    planted_bugs(id)
+        .into_iter()
+        .find(|b| b.id == bug)
+        .unwrap_or_else(|| panic!("{id} has no planted bug `{bug}`"))
+        .apply(&solution)
+        .unwrap()
+}
