@@ -10,6 +10,8 @@
 //! is that Python's `sys.base_prefix`. Nothing starts a thread before the
 //! worker forks.
 
+#![allow(unsafe_code)]
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -69,6 +71,7 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<u8> {
 /// This extension's own file, from the loader (`dladdr` on one of its
 /// functions).
 fn extension_file() -> Option<PathBuf> {
+    // SAFETY: Dl_info is plain data (pointers and integers), valid when zeroed.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     let symbol = extension_file as *const libc::c_void;
     // SAFETY: dladdr only reads the loader's tables and fills `info`.

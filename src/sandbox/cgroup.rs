@@ -8,6 +8,8 @@
 //! at the process limit. The child joins it itself, before any candidate
 //! code runs; the worker removes it after the child's processes are gone.
 
+#![allow(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -29,6 +31,7 @@ fn layout() -> Result<&'static Layout, &'static str> {
 }
 
 fn detect() -> Result<Layout, &'static str> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         return Err("no cgroup here: not root");
     }

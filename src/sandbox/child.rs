@@ -5,6 +5,8 @@
 //! module, runs the driver for each check and streams what it observed. It
 //! never decides a verdict and never sees an expected value.
 
+#![allow(unsafe_code)]
+
 use std::fs::File;
 use std::os::fd::{FromRawFd, RawFd};
 use std::path::Path;
@@ -79,18 +81,24 @@ pub fn run(
     }
     // SAFETY: RESULT_FD was just set up by rewire_descriptors and is ours alone.
     let mut results = unsafe { File::from_raw_fd(RESULT_FD) };
+    // SAFETY: getpid has no preconditions and cannot fail.
     let me = unsafe { libc::getpid() };
     let key = setup.key;
     let mut sent = 0u64;
     let mut send = |message: &ChildMessage| {
         // A copy made by fork() in the candidate's code never reports.
+        // SAFETY: getpid has no preconditions and cannot fail.
         if unsafe { libc::getpid() } != me {
+            // SAFETY: _exit takes no pointers; a copy forked by the candidate's code ends without
+            // running anything of the child's.
             unsafe { libc::_exit(0) };
         }
         let number = sent;
         sent += 1;
         if write_sealed(&mut results, &key, number, message).is_err() {
             // The worker is gone or the pipe was tampered with: nothing to report to.
+            // SAFETY: _exit takes no pointers; ending the process without destructors or atexit
+            // handlers is the intent.
             unsafe { libc::_exit(3) };
         }
     };
@@ -123,6 +131,8 @@ pub fn run(
         }
         Err(why) => {
             send(&ChildMessage::SandboxFailed(why));
+            // SAFETY: _exit takes no pointers; ending the process without destructors or atexit
+            // handlers is the intent.
             unsafe { libc::_exit(4) };
         }
     }
@@ -182,6 +192,8 @@ pub fn run(
     send(&ChildMessage::Done);
     // No interpreter finalisation: atexit handlers and lingering threads of
     // the candidate's must not run or block after the results are sent.
+    // SAFETY: _exit takes no pointers; ending the process without destructors or atexit handlers is
+    // the intent.
     unsafe { libc::_exit(0) }
 }
 
@@ -227,6 +239,7 @@ fn timing_pass(
     if muted.is_err() || null < 0 {
         return best;
     }
+    // SAFETY: descriptor syscalls on integers; `null` was just opened here and is closed once.
     unsafe {
         libc::dup2(null, 1);
         libc::dup2(null, 2);
@@ -262,6 +275,8 @@ fn timing_pass(
 /// stdin ← /dev/null, stdout/stderr → capture pipes, results → fd 3, and
 /// every other descriptor (the worker's protocol pipes included) closed.
 unsafe fn rewire_descriptors(pipes: &ChildPipes) {
+    // SAFETY: the caller runs right after fork, single-threaded, and owns every descriptor; these
+    // are descriptor syscalls on integers and a static C string.
     unsafe {
         let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
         // Move the pipes above the low numbers first, so dup2 cannot clobber one.

@@ -22,6 +22,8 @@
 //!
 //! Every step records in [`Confinement`] whether it is enforced here.
 
+#![allow(unsafe_code)]
+
 use std::ffi::CString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -63,6 +65,7 @@ pub struct Plan<'a> {
 /// Applies every step; an `Err` means the child must not run candidate code.
 pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     let mut report = Confinement::default();
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     match plan.cgroup {
         Ok(cgroup) => {
@@ -149,6 +152,7 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     // code cannot reopen its own result pipe through /proc/self/fd/3 (a uid
     // change does this by itself as root; without root it must be asked for).
     check(
+        // SAFETY: prctl with integer arguments only.
         unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) },
         "PR_SET_DUMPABLE",
     )?;
@@ -187,6 +191,8 @@ fn mount(
     let target_c = cstr(target);
     let fstype = fstype.map(|f| CString::new(f).expect("no NUL"));
     let data = data.map(|d| CString::new(d).expect("no NUL"));
+    // SAFETY: every pointer is a NUL-terminated CString that outlives the call, or null where mount
+    // accepts it.
     let rc = unsafe {
         libc::mount(
             source.as_ptr(),
@@ -205,6 +211,8 @@ fn mount(
 fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
     let none = std::ptr::null();
     check(
+        // SAFETY: a static C string, and null for the source, type and data, which mount ignores
+        // for a propagation change.
         unsafe {
             libc::mount(
                 none,
@@ -232,9 +240,11 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
     }
     std::fs::create_dir_all(plan.scratch)
         .map_err(|e| format!("mkdir {}: {e}", plan.scratch.display()))?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let (uid, gid) = if unsafe { libc::geteuid() } == 0 {
         (sandbox_id(), sandbox_id())
     } else {
+        // SAFETY: geteuid and getegid have no preconditions and cannot fail.
         unsafe { (libc::geteuid(), libc::getegid()) }
     };
     let size = format!(
@@ -260,6 +270,7 @@ fn private_mounts(plan: &Plan<'_>) -> Result<(), String> {
         None,
     );
     match proc {
+        // SAFETY: geteuid has no preconditions and cannot fail.
         Err(_) if unsafe { libc::geteuid() } != 0 => Ok(()),
         other => other,
     }
@@ -342,6 +353,8 @@ fn write_files(to: &Path, files: &[(std::ffi::OsString, Vec<u8>)]) -> Result<Vec
 
 fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {
     for path in std::iter::once(scratch).chain(files.iter().map(PathBuf::as_path)) {
+        // SAFETY: `cstr(path)` is a NUL-terminated string that lives until the end of the
+        // statement.
         let rc = unsafe { libc::chown(cstr(path).as_ptr(), sandbox_id(), sandbox_id()) };
         check(rc, &format!("chown {}", path.display()))?;
     }
@@ -350,6 +363,7 @@ fn chown_tree(scratch: &Path, files: &[PathBuf]) -> Result<(), String> {
 
 /// Processes and threads of this user now (what RLIMIT_NPROC counts).
 fn user_tasks() -> u64 {
+    // SAFETY: getuid has no preconditions and cannot fail.
     let me = unsafe { libc::getuid() };
     std::fs::read_dir("/proc")
         .into_iter()
@@ -372,6 +386,7 @@ fn set_limits(limits: &Limits, processes: u64) -> Result<(), String> {
             rlim_cur: soft,
             rlim_max: hard,
         };
+        // SAFETY: `limit` is a valid rlimit on the stack, which the kernel only reads.
         check(unsafe { libc::setrlimit(resource, &limit) }, what)
     };
     set(libc::RLIMIT_CORE, 0, 0, "RLIMIT_CORE")?;
@@ -404,9 +419,11 @@ fn set_limits(limits: &Limits, processes: u64) -> Result<(), String> {
         rlim_cur: 0,
         rlim_max: 0,
     };
+    // SAFETY: `current` is a valid rlimit on the stack for the kernel to fill in.
     unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut current) };
     let processes = processes.min(current.rlim_max);
     set(libc::RLIMIT_NPROC, processes, processes, "RLIMIT_NPROC")?;
+    // SAFETY: SIG_IGN installs no handler; ignoring SIGXFSZ is always sound.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     Ok(())
 }
@@ -426,6 +443,8 @@ fn drop_capabilities() -> Result<(), String> {
         inheritable: u32,
     }
     const VERSION_3: u32 = 0x2008_0522;
+    // SAFETY: prctl with integer arguments; capset reads a version-3 header and two data structs
+    // laid out as the kernel's (`repr(C)`), both alive for the call.
     unsafe {
         for cap in 0..64 {
             libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0);
@@ -454,6 +473,8 @@ fn drop_capabilities() -> Result<(), String> {
 }
 
 fn drop_privileges() -> Result<(), String> {
+    // SAFETY: setgroups with a count of 0 reads no list (hence null); the set*id calls take
+    // integers only.
     unsafe {
         check(libc::setgroups(0, std::ptr::null()), "setgroups")?;
         check(

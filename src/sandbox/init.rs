@@ -15,6 +15,8 @@
 //! PID 2 can neither signal nor trace it. The worker still accounts CPU time
 //! through it: `wait4` on PID 1 includes the children it reaped.
 
+#![allow(unsafe_code)]
+
 use std::fs::File;
 use std::os::fd::{FromRawFd, RawFd};
 
@@ -27,6 +29,8 @@ use super::protocol::{ChildMessage, INIT_FRAME, SealKey, write_sealed};
 /// Call only in a freshly forked, single-threaded process that owns
 /// `result_fd`; it closes every other descriptor.
 pub unsafe fn run(runner: libc::pid_t, result_fd: RawFd, key: SealKey) -> ! {
+    // SAFETY: the caller guarantees a fresh, single-threaded process that owns `result_fd`; the
+    // rest is descriptor syscalls, waitpid into a local and _exit.
     unsafe {
         // Hold nothing but the result pipe, so the worker sees the runner's
         // output pipes close when the runner (and what it started) does.

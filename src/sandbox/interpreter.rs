@@ -26,6 +26,8 @@
 //! on: the sandbox runs with an empty environment (the C locale), where a
 //! candidate's `print("✓")` would otherwise fail to encode.
 
+#![allow(unsafe_code)]
+
 use std::ffi::CStr;
 use std::io::{Read, Seek};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -176,6 +178,7 @@ fn locate_home() -> Result<PathBuf, String> {
 /// The file the loaded `Py_Initialize` comes from: libpython, or the
 /// `python` executable itself when the interpreter is linked statically.
 fn loaded_library() -> Option<PathBuf> {
+    // SAFETY: Dl_info is plain data (pointers and integers), valid when zeroed.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     let symbol = ffi::Py_Initialize as *const libc::c_void;
     // SAFETY: dladdr only reads the loader's tables and fills `info`.

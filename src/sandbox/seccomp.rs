@@ -31,6 +31,8 @@
 //! with bit 30 set, which a filter keyed on x86-64 numbers would not match)
 //! are refused by three instructions placed before seccompiler's program.
 
+#![allow(unsafe_code)]
+
 use std::collections::BTreeMap;
 
 use seccompiler::{

@@ -11,6 +11,8 @@
 //! killed. If the child dies mid-exercise, the check it was running is marked
 //! crashed and a new child continues with the next one, within the same deadline.
 
+#![allow(unsafe_code)]
+
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,9 +30,10 @@ use super::cgroup::Cgroup;
 use super::child::{self, ChildPipes, ChildSetup};
 use super::init;
 use super::interpreter;
+use super::limits::Confinement;
 use super::protocol::{
-    Captured, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, SealKey, Slot,
-    TIMING_BUDGET, read_frame, write_frame,
+    Captured, CheckOutcome, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, SealKey,
+    Slot, TIMING_BUDGET, read_frame, write_frame,
 };
 use crate::exercise::Graded;
 use crate::exercises;
@@ -107,6 +110,7 @@ pub fn main() -> i32 {
     // namespace the pid would read as 1 for every worker.
     let _ = super::confine::sandbox_id();
     // Orphans of candidate code are re-parented here and reaped, not leaked to init.
+    // SAFETY: prctl with integer arguments only.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     // Prove the interpreter before anything else, and say so to the grader
     // in the first frame: a broken Python is an internal error, never a score.
@@ -149,15 +153,19 @@ pub fn main() -> i32 {
 
 fn protocol_files() -> std::io::Result<(File, File)> {
     let dup = |fd: i32| -> std::io::Result<File> {
+        // SAFETY: fcntl on an integer descriptor: a bad one only makes it fail.
         let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
         if copy < 0 {
             return Err(std::io::Error::last_os_error());
         }
+        // SAFETY: `copy` was just made by F_DUPFD_CLOEXEC and nothing else owns it.
         Ok(unsafe { File::from_raw_fd(copy) })
     };
     let requests = dup(0)?;
     let replies = dup(1)?;
     let null = File::options().read(true).write(true).open("/dev/null")?;
+    // SAFETY: dup2 over fds 0 and 1, which nothing here owns (the protocol uses the copies above);
+    // `null` is open for the call.
     unsafe {
         libc::dup2(null.as_raw_fd(), 0);
         libc::dup2(null.as_raw_fd(), 1);
@@ -204,56 +212,26 @@ pub fn serve(request: &RunRequest) -> RunReport {
         let mut imported = false;
         let mut sandbox_failure = None;
         let mut ending = attempt.ending;
-        // The child speaks in a fixed order: Ready (or SandboxFailed), then
-        // Imported (or ImportFailed), then its checks in order, then Done.
-        // Anything else did not come from the harness: the run is void from there.
-        let mut stage = Stage::Start;
-        let mut next = start;
+        let mut protocol = Protocol::new(start, total);
         for message in attempt.messages {
-            stage = match (stage, message) {
-                (Stage::Start, ChildMessage::Ready(confinement)) => {
-                    match report.confinement.as_mut() {
-                        Some(seen) => seen.merge(confinement),
-                        None => report.confinement = Some(confinement),
-                    }
-                    Stage::Confined
-                }
-                (Stage::Start, ChildMessage::SandboxFailed(why)) => {
-                    sandbox_failure = Some(why);
-                    Stage::Finished
-                }
-                (Stage::Confined, ChildMessage::Imported) => {
-                    imported = true;
-                    Stage::Checking
-                }
-                (Stage::Confined, ChildMessage::ImportFailed(fault)) => {
-                    report.import_failure = Some(fault);
-                    Stage::Finished
-                }
-                (Stage::Checking, ChildMessage::Check { index, outcome })
-                    if index == next && index < total =>
-                {
+            match protocol.accept(message) {
+                Ok(Effect::Confined(confinement)) => match report.confinement.as_mut() {
+                    Some(seen) => seen.merge(confinement),
+                    None => report.confinement = Some(confinement),
+                },
+                Ok(Effect::SandboxFailed(why)) => sandbox_failure = Some(why),
+                Ok(Effect::Imported) => imported = true,
+                Ok(Effect::ImportFailed(fault)) => report.import_failure = Some(fault),
+                Ok(Effect::Check { index, outcome }) => {
                     report.slots[index] = Slot::Finished(outcome);
-                    next += 1;
-                    Stage::Checking
                 }
-                (
-                    Stage::Checking,
-                    ChildMessage::Timed {
-                        start: from,
-                        micros,
-                    },
-                ) if next == total && from == start && from + micros.len() == total => {
-                    report.timed_micros = vec![None; start];
-                    report.timed_micros.extend(micros);
-                    Stage::Finished
-                }
-                (Stage::Checking | Stage::Finished, ChildMessage::Done) => Stage::Finished,
-                _ => {
+                Ok(Effect::Timed(micros)) => report.timed_micros = micros,
+                Ok(Effect::Nothing) => {}
+                Err(OutOfOrder) => {
                     ending = Ending::Malformed("a result out of order (forged?)".into());
                     break;
                 }
-            };
+            }
         }
         if let Some(why) = sandbox_failure {
             for slot in &mut report.slots[start..] {
@@ -330,6 +308,96 @@ enum Stage {
     Finished,
 }
 
+/// What an accepted message asks `serve()` to record.
+#[derive(Debug, PartialEq)]
+enum Effect {
+    /// The child is confined so: merged into the report's confinement.
+    Confined(Confinement),
+    /// The sandbox could not be set up; no candidate code ran.
+    SandboxFailed(String),
+    /// The module imported: the checks may run.
+    Imported,
+    ImportFailed(FaultInfo),
+    /// Check `index` finished with this outcome.
+    Check {
+        index: usize,
+        outcome: CheckOutcome,
+    },
+    /// The timing pass's least times, one per check of the request (`None`
+    /// before the child's first check).
+    Timed(Vec<Option<u64>>),
+    /// `Done` (the first or a repeated one): nothing to record.
+    Nothing,
+}
+
+/// A message out of the harness's order: it did not come from the harness,
+/// so the run is void from there.
+#[derive(Debug, PartialEq)]
+struct OutOfOrder;
+
+/// The order one child speaks in: Ready (or SandboxFailed), then Imported (or
+/// ImportFailed), then its checks in order from `start`, then the timing pass
+/// once every check has run, then Done. Pure: `serve()` applies the effects.
+#[derive(Debug)]
+struct Protocol {
+    stage: Stage,
+    /// The first check this child runs.
+    start: usize,
+    /// The check whose result comes next.
+    next: usize,
+    /// Checks in the request.
+    total: usize,
+}
+
+impl Protocol {
+    fn new(start: usize, total: usize) -> Self {
+        Protocol {
+            stage: Stage::Start,
+            start,
+            next: start,
+            total,
+        }
+    }
+
+    /// Takes the child's next message: what to record, or why it is out of
+    /// order (after which nothing more should be accepted).
+    fn accept(&mut self, message: ChildMessage) -> Result<Effect, OutOfOrder> {
+        let (stage, effect) = match (self.stage, message) {
+            (Stage::Start, ChildMessage::Ready(confinement)) => {
+                (Stage::Confined, Effect::Confined(confinement))
+            }
+            (Stage::Start, ChildMessage::SandboxFailed(why)) => {
+                (Stage::Finished, Effect::SandboxFailed(why))
+            }
+            (Stage::Confined, ChildMessage::Imported) => (Stage::Checking, Effect::Imported),
+            (Stage::Confined, ChildMessage::ImportFailed(fault)) => {
+                (Stage::Finished, Effect::ImportFailed(fault))
+            }
+            (Stage::Checking, ChildMessage::Check { index, outcome })
+                if index == self.next && index < self.total =>
+            {
+                self.next += 1;
+                (Stage::Checking, Effect::Check { index, outcome })
+            }
+            (Stage::Checking, ChildMessage::Timed { start, micros })
+                if self.next == self.total
+                    && start == self.start
+                    && start + micros.len() == self.total =>
+            {
+                let mut timed = vec![None; start];
+                timed.extend(micros);
+                (Stage::Finished, Effect::Timed(timed))
+            }
+            (Stage::Checking | Stage::Finished, ChildMessage::Done) => {
+                (Stage::Finished, Effect::Nothing)
+            }
+            _ => return Err(OutOfOrder),
+        };
+        self.stage = stage;
+        Ok(effect)
+    }
+}
+
 /// How one child's run ended.
 #[derive(Debug, Clone, PartialEq)]
 enum Ending {
@@ -386,11 +454,13 @@ fn run_child(
         .prefix("pyinterview-")
         .tempdir()
         .map_err(|e| nix::Error::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     // Without root, a user namespace of its own gives the child the same
     // PID, network and mount namespaces, where the kernel allows that.
     let want_namespaces = !NO_NAMESPACES.load(Ordering::Relaxed)
         && (root || std::env::var_os(NO_USER_NAMESPACES).is_none());
+    // SAFETY: geteuid and getegid have no preconditions and cannot fail.
     let (outer_uid, outer_gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     static CHILDREN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
@@ -430,9 +500,9 @@ fn run_child(
             // The user namespace maps this user to itself; until it is
             // written, the child is nobody and cannot mount anything.
             if let Err(why) = map_user(outer_uid, outer_gid) {
+                eprintln!("pyinterview worker: user namespace: {why}");
                 // SAFETY: plain exit of the forked child; the worker sees a
                 // child that sent nothing and reports the sandbox failure.
-                eprintln!("pyinterview worker: user namespace: {why}");
                 unsafe { libc::_exit(4) };
             }
         }
@@ -454,6 +524,8 @@ fn run_child(
             }
             if runner < 0 {
                 // No second process: run the checks as PID 1 after all.
+                // SAFETY: pairs the PyOS_BeforeFork above, whose fork failed: the parent side
+                // releases what it took.
                 unsafe { ffi::PyOS_AfterFork_Parent() };
             }
         }
@@ -749,6 +821,7 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         drop(polled);
         for index in ready {
             let fd = fds[index].as_raw_fd();
+            // SAFETY: reads at most `buf.len()` bytes into `buf`, which is that long and writable.
             let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
             if n <= 0 {
                 open[index] = false;
@@ -845,6 +918,7 @@ fn wait_child(pid: Pid, block: bool, cpu: &mut Duration) -> nix::Result<WaitStat
     // SAFETY: rusage is plain data the kernel fills in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let flags = if block { 0 } else { libc::WNOHANG };
+    // SAFETY: `status` and `usage` are locals the kernel writes into.
     let rc = unsafe { libc::wait4(pid.as_raw(), &mut status, flags, &mut usage) };
     if rc < 0 {
         return Err(nix::Error::last());
@@ -860,12 +934,14 @@ fn wait_child(pid: Pid, block: bool, cpu: &mut Duration) -> nix::Result<WaitStat
 /// Reads what is left in a pipe without waiting for writers that may never close it.
 fn drain_nonblocking(fd: &OwnedFd, into: &mut Capture) {
     let raw = fd.as_raw_fd();
+    // SAFETY: fcntl with integer arguments on a descriptor `fd` keeps open.
     unsafe {
         let flags = libc::fcntl(raw, libc::F_GETFL);
         libc::fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK);
     }
     let mut buf = [0u8; 16 * 1024];
     for _ in 0..256 {
+        // SAFETY: reads at most `buf.len()` bytes into `buf`, which is that long and writable.
         let n = unsafe { libc::read(raw, buf.as_mut_ptr().cast(), buf.len()) };
         if n <= 0 {
             break;
@@ -910,5 +986,287 @@ impl Capture {
             text: String::from_utf8_lossy(&self.kept).into_owned(),
             truncated_bytes: self.dropped,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    fn outcome(n: i64) -> CheckOutcome {
+        CheckOutcome {
+            returned: vec![Value::Int(n)],
+            fault: None,
+            micros: 1,
+        }
+    }
+
+    fn check(index: usize) -> ChildMessage {
+        ChildMessage::Check {
+            index,
+            outcome: outcome(index as i64),
+        }
+    }
+
+    fn timed(start: usize, count: usize) -> ChildMessage {
+        ChildMessage::Timed {
+            start,
+            micros: (0..count).map(|i| Some(i as u64)).collect(),
+        }
+    }
+
+    fn fault() -> FaultInfo {
+        FaultInfo::Raised {
+            type_name: "SyntaxError".into(),
+            message: "invalid syntax".into(),
+            traceback: vec![],
+        }
+    }
+
+    /// A protocol for checks `start..total` already past `messages`.
+    fn after(start: usize, total: usize, messages: Vec<ChildMessage>) -> Protocol {
+        let mut protocol = Protocol::new(start, total);
+        for message in messages {
+            protocol.accept(message).expect("a legal prefix");
+        }
+        protocol
+    }
+
+    fn confined(start: usize, total: usize) -> Protocol {
+        after(
+            start,
+            total,
+            vec![ChildMessage::Ready(Confinement::default())],
+        )
+    }
+
+    fn checking(start: usize, total: usize) -> Protocol {
+        after(
+            start,
+            total,
+            vec![
+                ChildMessage::Ready(Confinement::default()),
+                ChildMessage::Imported,
+            ],
+        )
+    }
+
+    #[test]
+    fn the_legal_order_records_everything() {
+        let mut protocol = Protocol::new(0, 3);
+        let mut confinement = Confinement::default();
+        confinement.add("seccomp", true, "filter");
+        assert_eq!(
+            protocol.accept(ChildMessage::Ready(confinement.clone())),
+            Ok(Effect::Confined(confinement))
+        );
+        assert_eq!(
+            protocol.accept(ChildMessage::Imported),
+            Ok(Effect::Imported)
+        );
+        for index in 0..3 {
+            assert_eq!(
+                protocol.accept(check(index)),
+                Ok(Effect::Check {
+                    index,
+                    outcome: outcome(index as i64)
+                })
+            );
+        }
+        assert_eq!(
+            protocol.accept(timed(0, 3)),
+            Ok(Effect::Timed(vec![Some(0), Some(1), Some(2)]))
+        );
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn a_later_child_starts_at_its_first_check() {
+        let mut protocol = checking(2, 4);
+        assert_eq!(protocol.accept(check(0)), Err(OutOfOrder));
+        let mut protocol = checking(2, 4);
+        assert!(protocol.accept(check(2)).is_ok());
+        assert!(protocol.accept(check(3)).is_ok());
+        // The times cover the child's own checks; those before are unknown.
+        assert_eq!(
+            protocol.accept(timed(2, 2)),
+            Ok(Effect::Timed(vec![None, None, Some(0), Some(1)]))
+        );
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn done_may_follow_the_checks_without_timing() {
+        let mut protocol = checking(0, 2);
+        assert!(protocol.accept(check(0)).is_ok());
+        assert!(protocol.accept(check(1)).is_ok());
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+        // A repeated Done is harmless.
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn a_sandbox_failure_ends_the_run() {
+        let mut protocol = Protocol::new(0, 2);
+        assert_eq!(
+            protocol.accept(ChildMessage::SandboxFailed("no seccomp".into())),
+            Ok(Effect::SandboxFailed("no seccomp".into()))
+        );
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+        let mut protocol = Protocol::new(0, 2);
+        protocol
+            .accept(ChildMessage::SandboxFailed("no seccomp".into()))
+            .unwrap();
+        assert_eq!(protocol.accept(ChildMessage::Imported), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn an_import_failure_ends_the_run() {
+        let mut protocol = confined(0, 2);
+        assert_eq!(
+            protocol.accept(ChildMessage::ImportFailed(fault())),
+            Ok(Effect::ImportFailed(fault()))
+        );
+        assert_eq!(protocol.accept(check(0)), Err(OutOfOrder));
+        let mut protocol = confined(0, 2);
+        protocol
+            .accept(ChildMessage::ImportFailed(fault()))
+            .unwrap();
+        assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn a_check_out_of_order_is_refused() {
+        // Skipped, repeated, or going back.
+        assert_eq!(checking(0, 3).accept(check(1)), Err(OutOfOrder));
+        let mut protocol = checking(0, 3);
+        protocol.accept(check(0)).unwrap();
+        assert_eq!(protocol.accept(check(0)), Err(OutOfOrder));
+        let mut protocol = checking(0, 3);
+        protocol.accept(check(0)).unwrap();
+        protocol.accept(check(1)).unwrap();
+        assert_eq!(protocol.accept(check(0)), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn a_check_past_the_total_is_refused() {
+        let mut protocol = checking(0, 1);
+        protocol.accept(check(0)).unwrap();
+        assert_eq!(protocol.accept(check(1)), Err(OutOfOrder));
+        assert_eq!(checking(0, 0).accept(check(0)), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn a_check_before_the_import_is_refused() {
+        assert_eq!(Protocol::new(0, 2).accept(check(0)), Err(OutOfOrder));
+        assert_eq!(confined(0, 2).accept(check(0)), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn a_second_ready_is_refused() {
+        let ready = || ChildMessage::Ready(Confinement::default());
+        assert_eq!(confined(0, 1).accept(ready()), Err(OutOfOrder));
+        assert_eq!(checking(0, 1).accept(ready()), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn imported_before_ready_is_refused() {
+        assert_eq!(
+            Protocol::new(0, 1).accept(ChildMessage::Imported),
+            Err(OutOfOrder)
+        );
+        assert_eq!(
+            Protocol::new(0, 1).accept(ChildMessage::ImportFailed(fault())),
+            Err(OutOfOrder)
+        );
+        assert_eq!(
+            checking(0, 1).accept(ChildMessage::Imported),
+            Err(OutOfOrder)
+        );
+    }
+
+    #[test]
+    fn timed_before_every_check_ran_is_refused() {
+        assert_eq!(checking(0, 2).accept(timed(0, 2)), Err(OutOfOrder));
+        let mut protocol = checking(0, 2);
+        protocol.accept(check(0)).unwrap();
+        assert_eq!(protocol.accept(timed(0, 2)), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn timed_for_other_checks_is_refused() {
+        let ran = || {
+            let mut protocol = checking(1, 3);
+            protocol.accept(check(1)).unwrap();
+            protocol.accept(check(2)).unwrap();
+            protocol
+        };
+        assert!(ran().accept(timed(1, 2)).is_ok());
+        assert_eq!(ran().accept(timed(0, 3)), Err(OutOfOrder));
+        assert_eq!(ran().accept(timed(1, 1)), Err(OutOfOrder));
+        assert_eq!(ran().accept(timed(1, 3)), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn done_before_the_import_is_refused() {
+        assert_eq!(
+            Protocol::new(0, 1).accept(ChildMessage::Done),
+            Err(OutOfOrder)
+        );
+        assert_eq!(confined(0, 1).accept(ChildMessage::Done), Err(OutOfOrder));
+    }
+
+    #[test]
+    fn nothing_but_done_follows_done() {
+        let done = || {
+            let mut protocol = checking(0, 1);
+            protocol.accept(check(0)).unwrap();
+            protocol.accept(ChildMessage::Done).unwrap();
+            protocol
+        };
+        assert_eq!(
+            done().accept(ChildMessage::Ready(Confinement::default())),
+            Err(OutOfOrder)
+        );
+        assert_eq!(done().accept(ChildMessage::Imported), Err(OutOfOrder));
+        assert_eq!(
+            done().accept(ChildMessage::ImportFailed(fault())),
+            Err(OutOfOrder)
+        );
+        assert_eq!(
+            done().accept(ChildMessage::SandboxFailed("late".into())),
+            Err(OutOfOrder)
+        );
+        assert_eq!(done().accept(check(0)), Err(OutOfOrder));
+        assert_eq!(done().accept(check(1)), Err(OutOfOrder));
+        assert_eq!(done().accept(timed(0, 1)), Err(OutOfOrder));
+        assert_eq!(
+            done().accept(ChildMessage::Ended { wait_status: 0 }),
+            Err(OutOfOrder)
+        );
+        assert_eq!(done().accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn nothing_but_done_follows_the_timing_pass() {
+        let timed_out = || {
+            let mut protocol = checking(0, 1);
+            protocol.accept(check(0)).unwrap();
+            protocol.accept(timed(0, 1)).unwrap();
+            protocol
+        };
+        assert_eq!(timed_out().accept(timed(0, 1)), Err(OutOfOrder));
+        assert_eq!(timed_out().accept(check(0)), Err(OutOfOrder));
+        assert_eq!(timed_out().accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn ended_is_never_part_of_the_order() {
+        // The init's last word is taken off before the order is checked; one
+        // anywhere else is out of order.
+        let ended = || ChildMessage::Ended { wait_status: 0 };
+        assert_eq!(Protocol::new(0, 1).accept(ended()), Err(OutOfOrder));
+        assert_eq!(checking(0, 1).accept(ended()), Err(OutOfOrder));
     }
 }

@@ -1,5 +1,7 @@
 //! The binary as a user runs it: exit statuses, output, refusals.
 
+#![allow(unsafe_code)]
+
 use pyinterview::exercises;
 
 use crate::support::*;
@@ -575,6 +577,7 @@ fn the_report_states_the_limits_and_the_confinement_obtained() {
     for name in ["processes", "network", "user", "filesystem"] {
         assert!(names.contains(&name), "{name} reported: {names:?}");
     }
+    // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } == 0 {
         // As root, every measure this machine can give must really be in
         // force; one it cannot give must be reported as not enforced.

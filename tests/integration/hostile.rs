@@ -18,6 +18,8 @@
 //! it started may survive, and nothing may have been written outside its
 //! scratch directory.
 
+#![allow(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -475,6 +477,7 @@ fn a_killed_worker_takes_its_sandbox_with_it() {
         std::thread::sleep(Duration::from_millis(50));
     };
     for pid in children_of(grader.id()) {
+        // SAFETY: kill with integer arguments only, sent to processes this test started.
         unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     }
     grader.kill().unwrap();
