@@ -243,7 +243,12 @@ pub enum Command {
         exercises: Vec<String>,
         #[command(flatten)]
         sandbox: SandboxArgs,
+        #[command(flatten)]
+        gate: GradeGateArgs,
     },
+    /// Record your own review of a submission (interviewers): rubric
+    /// scores, comments, an adjustment, a decision; see the section below.
+    Review(ReviewArgs),
     /// Print a shell completion script.
     #[command(after_long_help = "Examples:
   pyinterview completions bash > ~/.local/share/bash-completion/completions/pyinterview
@@ -310,6 +315,97 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
-    /// `check` ran and something did not pass.
+    /// `check` ran and something did not pass; or `grade --fail-under` found
+    /// a submission below the bar.
     ChecksFailed,
+}
+
+// ---------------------------------------------------------------------------
+// Reviewing and gating grades (issue 14): flags and subcommands added for the
+// interviewer's decision, kept apart from the rest of the interface.
+// ---------------------------------------------------------------------------
+
+/// Options of `grade` that decide its exit status, for CI.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GradeGateArgs {
+    /// Exit with status 1 when a submission scores below PERCENT of its
+    /// maximum (0 to 100); the reports are written all the same.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_under: Option<f64>,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let percent: f64 = text
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{text}` is not a percentage"))?;
+    if (0.0..=100.0).contains(&percent) {
+        Ok(percent)
+    } else {
+        Err("the percentage must be between 0 and 100".into())
+    }
+}
+
+/// Record the interviewer's review of a submission, beside it.
+///
+/// The review is a plain TOML file next to the submission
+/// (`subs/alice.review.toml` for `subs/alice/`, `subs/a.tar.gz.review.toml`
+/// for an archive),
+/// never among the candidate's files; `grade` merges it into every report.
+/// Each call adds to it: rubric scores replace earlier ones, comments add
+/// up. With no change asked for, or with --show, it prints the review.
+#[derive(Debug, Clone, Args)]
+#[command(after_long_help = "Examples:
+  pyinterview review subs/alice --exercise lru_cache --rubric 1=3 --rubric 2=4 \\
+      --comment \"clear eviction logic\" --adjust -1 --reason \"hard-coded a visible case\"
+  pyinterview review subs/alice --decision hire
+  pyinterview review subs/alice --show")]
+pub struct ReviewArgs {
+    /// The submission (directory or archive) being reviewed.
+    #[arg(value_name = "SUBMISSION")]
+    pub submission: PathBuf,
+    /// The exercise that --rubric, --adjust, --reason and --comment are about
+    /// (without it, --comment is about the whole submission).
+    #[arg(long, short)]
+    pub exercise: Option<String>,
+    /// A rubric item's score: ITEM=SCORE, the item's number in the
+    /// exercise's rubric (from 1, as `show ID --rubric` lists them) and a
+    /// score from 1 (missing) to 4 (strong); repeatable.
+    #[arg(long, value_name = "ITEM=SCORE", value_parser = parse_rubric_score)]
+    pub rubric: Vec<(usize, u8)>,
+    /// A comment (repeatable).
+    #[arg(long)]
+    pub comment: Vec<String>,
+    /// Points to add to the exercise's score, or take away when negative
+    /// (needs --reason); 0 removes the adjustment.
+    #[arg(long, allow_negative_numbers = true, value_name = "POINTS")]
+    pub adjust: Option<f64>,
+    /// Why the score is adjusted.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The decision about the candidate.
+    #[arg(long, value_enum)]
+    pub decision: Option<crate::grade::review::Decision>,
+    /// Print the review and change nothing.
+    #[arg(long, conflicts_with_all = ["exercise", "rubric", "comment", "adjust", "reason", "decision"])]
+    pub show: bool,
+}
+
+fn parse_rubric_score(text: &str) -> Result<(usize, u8), String> {
+    let (item, score) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not ITEM=SCORE, e.g. 1=3"))?;
+    let item: usize = item
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{item}` is not a rubric item number (1, 2, …)"))?;
+    let score: u8 = score
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| crate::grade::review::RUBRIC_SCORES.contains(s))
+        .ok_or_else(|| format!("`{score}` is not a score from 1 to 4"))?;
+    Ok((item, score))
 }

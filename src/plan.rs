@@ -42,6 +42,80 @@ pub struct PlanItem {
     pub follow_ups: Vec<String>,
     /// The runnable exercise to work through, if this is the coding question.
     pub exercise: Option<String>,
+    /// For the coding question: which part of the exercise fits the minutes.
+    pub live: Option<LivePart>,
+    /// How many of the follow-ups to take this question deeper with, so the
+    /// screen discusses about [`DISCUSSED_PER_45`] questions per 45 minutes.
+    pub deeper: usize,
+}
+
+/// The part of a runnable exercise done live. A take-home exercise is sized
+/// for [`Level::minutes`]; a screen's slot is shorter, so the plan names the
+/// functions or classes that fit it, at an even share of the take-home's
+/// minutes each, or says that the slot holds only a shortened version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LivePart {
+    /// The parts to write live, in the stub's order.
+    pub parts: Vec<String>,
+    /// The parts left out (for a take-home, or to discuss only).
+    pub rest: Vec<String>,
+    /// The minutes the whole exercise gets as a take-home.
+    pub take_home_minutes: u32,
+    /// The slot is shorter than one part needs: sketch the first part and
+    /// talk it through rather than finish it.
+    pub shortened: bool,
+}
+
+/// The bank's figure: "roughly 8 questions discussed properly in 45
+/// minutes". With its other note, "3–5 questions, deep on each", it reads as
+/// 3–5 main questions whose follow-ups, asked to go deeper, make about 8
+/// questions discussed in all.
+pub const DISCUSSED_PER_45: u32 = 8;
+
+/// The public functions and classes of an exercise's stub, in order
+/// (exception classes left out: they come with the part that raises them).
+pub fn exercise_parts(stub: &str) -> Vec<String> {
+    stub.lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("def ")
+                .or_else(|| line.strip_prefix("class "))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let exception = line.starts_with("class ")
+                && (rest.contains("Exception)") || rest.contains("Error)"));
+            (!name.is_empty() && !name.starts_with('_') && !exception).then_some(name)
+        })
+        .collect()
+}
+
+/// Which part of `exercise` fits `minutes` live.
+fn live_part(exercise: &str, minutes: u32) -> Option<LivePart> {
+    let entry = crate::catalog::Catalog::get().exercise(exercise)?;
+    let parts = exercise_parts(entry.stub);
+    let take_home_minutes = entry.info.level.minutes();
+    let each = take_home_minutes.div_ceil(parts.len().max(1) as u32).max(1);
+    let fit = ((minutes / each) as usize).min(parts.len());
+    let shortened = fit == 0;
+    let live = fit.max(1).min(parts.len());
+    Some(LivePart {
+        parts: parts[..live].to_vec(),
+        rest: parts[live..].to_vec(),
+        take_home_minutes,
+        shortened,
+    })
+}
+
+/// Minutes one part of `exercise` needs live (an even share of its take-home time).
+fn part_minutes(exercise: &str) -> u32 {
+    crate::catalog::Catalog::get()
+        .exercise(exercise)
+        .map_or(0, |entry| {
+            let parts = exercise_parts(entry.stub).len().max(1) as u32;
+            entry.info.level.minutes().div_ceil(parts)
+        })
 }
 
 /// The bank's sections a level draws from.
@@ -116,6 +190,8 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
             rubric: q.rubric.clone(),
             follow_ups: q.follow_ups.clone(),
             exercise: q.exercise.clone().filter(|e| exercises::find(e).is_some()),
+            live: None,
+            deeper: 0,
         })
         .collect();
     let mut items = items;
@@ -125,12 +201,49 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
         item.minutes = *minutes;
     }
     let used: u32 = stretched.iter().sum();
+    let mut spare = budget - used;
+    // The coding question gets spare minutes up to what one part of its
+    // exercise needs live; then the plan says what fits.
+    if let Some(item) = items.iter_mut().find(|i| i.exercise.is_some()) {
+        let exercise = item.exercise.clone().unwrap_or_default();
+        let extra = spare.min(part_minutes(&exercise).saturating_sub(item.minutes));
+        item.minutes += extra;
+        spare -= extra;
+        item.live = live_part(&exercise, item.minutes);
+    }
+    // Follow-ups to go deeper with: about DISCUSSED_PER_45 questions per 45
+    // minutes in all, shared by minutes, never more than a question has.
+    let target = (DISCUSSED_PER_45 * minutes).div_ceil(45) as usize;
+    let mut quota = target.saturating_sub(items.len());
+    let total: u32 = items.iter().map(|i| i.minutes).sum::<u32>().max(1);
+    let shares: Vec<usize> = items
+        .iter()
+        .map(|i| (quota as u32 * i.minutes / total) as usize)
+        .collect();
+    for (item, share) in items.iter_mut().zip(shares) {
+        item.deeper = share.min(item.follow_ups.len()).min(quota);
+        quota -= item.deeper;
+    }
+    // What rounding left, to the longest questions first.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(items[i].minutes));
+    for i in order {
+        let item = &mut items[i];
+        let more = quota.min(1).min(item.follow_ups.len() - item.deeper);
+        item.deeper += more;
+        quota -= more;
+    }
+    for item in items.iter_mut() {
+        let more = quota.min(item.follow_ups.len() - item.deeper);
+        item.deeper += more;
+        quota -= more;
+    }
     Ok(Plan {
         level: level.as_str().to_string(),
         minutes,
         seed,
         wrap_up: WRAP_UP_MINUTES,
-        spare: budget - used,
+        spare,
         items,
     })
 }
@@ -168,6 +281,12 @@ pub fn markdown(plan: &Plan) -> String {
          | # | question | minutes |\n|---|---|---|\n",
         plan.level, plan.minutes, plan.seed, plan.level, plan.minutes, plan.seed
     );
+    let deeper: usize = plan.items.iter().map(|i| i.deeper).sum();
+    let pace = format!(
+        "\n_Pace: {} main questions, deep on each (the bank's 3–5 for a screen), and about {deeper} follow-ups to go deeper: some {} questions discussed properly, the bank's \"roughly {DISCUSSED_PER_45} in 45 minutes\" at this length, rather than many touched on the surface._\n",
+        plan.items.len(),
+        plan.items.len() + deeper
+    );
     for item in &plan.items {
         let exercise = item
             .exercise
@@ -189,21 +308,52 @@ pub fn markdown(plan: &Plan) -> String {
         "| | candidate's questions, wrap-up | {} |\n",
         plan.wrap_up
     ));
+    out.push_str(&pace);
     for item in &plan.items {
         out.push_str(&format!(
             "\n## {}. {} — {} min\n\n{}\n",
             item.number, item.topic, item.minutes, item.prompt
         ));
         if let Some(exercise) = &item.exercise {
-            out.push_str(&format!(
-                "\nWork through the `{exercise}` exercise together (`pyinterview show {exercise} --rubric`).\n"
-            ));
+            let code = |names: &[String]| {
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match &item.live {
+                Some(live) if live.shortened => out.push_str(&format!(
+                    "\nA shortened version of the `{exercise}` exercise: its take-home takes about {} minutes, so in {} minutes sketch {} and talk it through rather than finish it{} (`pyinterview show {exercise} --rubric`).\n",
+                    live.take_home_minutes,
+                    item.minutes,
+                    code(&live.parts),
+                    if live.rest.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; leave {} out", code(&live.rest))
+                    }
+                )),
+                Some(live) if !live.rest.is_empty() => out.push_str(&format!(
+                    "\nLive: {} of the `{exercise}` exercise (about {} of its take-home's {} minutes); {} only to discuss, or for a take-home (`pyinterview show {exercise} --rubric`).\n",
+                    code(&live.parts),
+                    item.minutes,
+                    live.take_home_minutes,
+                    code(&live.rest)
+                )),
+                _ => out.push_str(&format!(
+                    "\nLive: the whole `{exercise}` exercise, worked through together (`pyinterview show {exercise} --rubric`).\n"
+                )),
+            }
         }
         out.push_str("\nA strong answer covers:\n\n");
         for point in &item.rubric {
             out.push_str(&format!("- {point}\n"));
         }
-        out.push_str("\nGo deeper:\n\n");
+        out.push_str(&format!(
+            "\nGo deeper (about {} of these, as far as the candidate goes):\n\n",
+            item.deeper
+        ));
         for question in &item.follow_ups {
             out.push_str(&format!("- {question}\n"));
         }
@@ -240,6 +390,61 @@ mod tests {
     }
 
     #[test]
+    fn the_coding_slot_fits_a_live_part_or_says_it_is_shortened() {
+        let bank = &Catalog::get().questions;
+        for level in [Level::Junior, Level::Mid, Level::Senior] {
+            for minutes in [30, 45, 60, 90] {
+                for seed in 0..10 {
+                    let Ok(plan) = plan(bank, level, minutes, seed) else {
+                        continue;
+                    };
+                    let used: u32 = plan.items.iter().map(|i| i.minutes).sum();
+                    assert_eq!(used + plan.spare + plan.wrap_up, minutes, "{plan:?}");
+                    let item = &plan.items[0];
+                    let exercise = item.exercise.as_deref().unwrap();
+                    let live = item.live.as_ref().unwrap();
+                    let each = part_minutes(exercise);
+                    if live.shortened {
+                        assert!(item.minutes < each, "{item:?}");
+                        assert!(markdown(&plan).contains("A shortened version of"));
+                    } else {
+                        assert!(
+                            item.minutes >= each * live.parts.len() as u32,
+                            "{level:?} {minutes} {seed}: {item:?} needs {each} a part"
+                        );
+                        assert!(markdown(&plan).contains("Live: "));
+                    }
+                    // About 8 questions discussed per 45 minutes.
+                    let deeper: usize = plan.items.iter().map(|i| i.deeper).sum();
+                    let target = (DISCUSSED_PER_45 * minutes).div_ceil(45) as usize;
+                    let available: usize = plan.items.iter().map(|i| i.follow_ups.len()).sum();
+                    assert_eq!(
+                        plan.items.len() + deeper,
+                        target
+                            .max(plan.items.len())
+                            .min(plan.items.len() + available),
+                        "{plan:?}"
+                    );
+                }
+            }
+        }
+        // A senior hour has room for the token bucket live.
+        let plan = plan(bank, Level::Senior, 60, 1).unwrap();
+        assert!(
+            markdown(&plan).contains("Live: `TokenBucket`")
+                || markdown(&plan).contains("A shortened version of the `rate_limiter`"),
+            "{}",
+            markdown(&plan)
+        );
+    }
+
+    #[test]
+    fn exercise_parts_are_the_stubs_public_functions_and_classes() {
+        let stub = "def count_visits(path):\n    pass\n\nclass RateLimited(Exception):\n    pass\n\nclass TokenBucket:\n    def allow(self): ...\n\ndef _helper(): ...\n";
+        assert_eq!(exercise_parts(stub), ["count_visits", "TokenBucket"]);
+    }
+
+    #[test]
     fn senior_screens_stay_in_26_to_40_and_include_a_runnable_exercise() {
         let bank = &Catalog::get().questions;
         for seed in 0..20 {
@@ -273,19 +478,31 @@ mod tests {
                 assert_eq!(plan.wrap_up, WRAP_UP_MINUTES);
                 for item in &plan.items {
                     let own = bank.question(item.number).unwrap().minutes;
+                    // The coding question may take spare time up to what
+                    // one part of its exercise needs live.
+                    let most = match &item.exercise {
+                        Some(e) => (own * MAX_STRETCH).max(part_minutes(e)),
+                        None => own * MAX_STRETCH,
+                    };
                     assert!(
-                        (own..=own * MAX_STRETCH).contains(&item.minutes),
+                        (own..=most).contains(&item.minutes),
                         "{level:?} {minutes}: {item:?} from {own}"
                     );
                 }
-                // Time is only left over once every question is stretched fully.
+                // Time is only left over once every question is stretched
+                // fully (the coding one to what its live part needs, if more).
                 if plan.spare > 0 {
-                    let base: u32 = plan
+                    let full: u32 = plan
                         .items
                         .iter()
-                        .map(|i| bank.question(i.number).unwrap().minutes)
+                        .map(|i| {
+                            let own = bank.question(i.number).unwrap().minutes * MAX_STRETCH;
+                            i.exercise
+                                .as_deref()
+                                .map_or(own, |e| own.max(part_minutes(e)))
+                        })
                         .sum();
-                    assert_eq!(used, base * MAX_STRETCH, "{plan:?}");
+                    assert_eq!(used, full, "{plan:?}");
                 }
             }
         }

@@ -21,6 +21,8 @@ pub struct Batch {
     pub exercises: Vec<String>,
     /// Reference solutions to time against; `None` to skip timing.
     pub reference: Option<PathBuf>,
+    /// `--fail-under`: a percentage below which the run exits 1.
+    pub fail_under: Option<f64>,
 }
 
 pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result<Outcome, Error> {
@@ -108,7 +110,15 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
     let mut failures: Vec<(String, String)> = Vec::new();
     for ((path, name), result) in submissions.iter().zip(names).zip(results) {
         match result {
-            Ok(graded) => ok.push((name, graded)),
+            Ok(mut graded) => {
+                // The interviewer's review, kept beside the submission.
+                match crate::grade::review::load(path) {
+                    Ok(Some(review)) => graded.result.apply_review(review),
+                    Ok(None) => {}
+                    Err(err) => eprintln!("warning: {err}; graded without the review"),
+                }
+                ok.push((name, graded))
+            }
             Err(err) => {
                 eprintln!("error: {}: {err}", path.display());
                 failures.push((name, err.to_string()));
@@ -139,9 +149,21 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
                     );
                 }
             }
+            // A gradebook: one header, a row per submission.
+            Format::Csv => print!("{}", report::render_csv(&graded)),
             Format::Text => {
                 let results: Vec<&SubmissionResult> = graded.iter().map(|(_, r)| *r).collect();
                 print!("{}", report::render_text_batch(&results));
+            }
+            // One page, with the code it was graded on.
+            Format::Html => {
+                let sources: report::html::Sources = ok
+                    .iter()
+                    .map(|(n, g)| (n.clone(), g.sources.clone()))
+                    .collect();
+                for (name, result) in &graded {
+                    print!("{}", report::html::render(result, name, &sources));
+                }
             }
             format => {
                 for (_, result) in &graded {
@@ -162,6 +184,17 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
             "{failed} of {} submissions could not be graded",
             submissions.len()
         )));
+    }
+    if let Some(bar) = batch.fail_under {
+        let below: Vec<String> = graded
+            .iter()
+            .filter(|(_, r)| r.percent() < bar)
+            .map(|(n, r)| format!("{n} ({:.2}%)", r.percent()))
+            .collect();
+        if !below.is_empty() {
+            eprintln!("below --fail-under {bar}%: {}", below.join(", "));
+            return Ok(Outcome::ChecksFailed);
+        }
     }
     Ok(Outcome::Success)
 }

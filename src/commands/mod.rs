@@ -14,6 +14,7 @@ mod pack;
 mod plan;
 mod questions;
 mod reset;
+mod review;
 mod show;
 mod watch;
 
@@ -161,6 +162,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             format,
             exercises,
             sandbox,
+            gate,
         } => {
             if let Some(dir) = reference.as_ref().filter(|d| !d.is_dir()) {
                 return Err(Error::User(format!(
@@ -182,10 +184,12 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
                     format,
                     exercises,
                     reference,
+                    fail_under: gate.fail_under,
                 },
                 &settings(&sandbox)?,
             )
         }
+        Command::Review(args) => review::run(&args),
         Command::Worker => Ok(Outcome::Success), // dispatched in main before this
     }
 }

@@ -58,5 +58,10 @@ pub fn run(level: Option<Level>, only: Option<&str>) -> Result<Outcome, Error> {
     for note in &bank.usage {
         println!("  • {note}");
     }
+    // "3–5 questions" and "roughly 8 in 45 minutes" seem to disagree.
+    println!(
+        "  {DIM}(`plan` reads the two numbers together: 3–5 main questions, each taken deeper with its follow-ups, make the roughly {} questions discussed properly in 45 minutes.){DIM:#}",
+        crate::plan::DISCUSSED_PER_45
+    );
     Ok(Outcome::Success)
 }

@@ -28,7 +28,7 @@ use pyo3::types::{PyCFunction, PyDict, PyTuple};
 
 /// How long a turn may go without a step before its thread is presumed
 /// blocked (on a lock, a sleep, or I/O) and skipped.
-pub const PATIENCE: Duration = Duration::from_millis(3);
+pub const PATIENCE: Duration = Duration::from_millis(10);
 
 #[derive(Debug)]
 struct Turns {

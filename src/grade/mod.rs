@@ -8,6 +8,8 @@
 pub mod batch;
 pub mod model;
 pub mod notes;
+pub mod review;
+pub mod schema;
 pub mod verdict;
 
 use std::path::Path;
@@ -228,6 +230,8 @@ pub fn grade_submission(
         warnings,
         similar: Vec::new(),
         exercises: results,
+        review: None,
+        reviewed_score: None,
     })
 }
 
@@ -573,14 +577,18 @@ fn grade_exercise(
                     .iter()
                     .zip(&report.slots)
                     .map(|(check, slot)| {
-                        verdict::judge(
+                        let mut result = verdict::judge(
                             check,
                             slot,
                             report.import_failure.as_ref(),
                             &file,
                             timeout_secs,
                         )
-                        .into_result(check, points(check), hidden(check))
+                        .into_result(check, points(check), hidden(check));
+                        if let Slot::Finished(outcome) = slot {
+                            result.elapsed_ms = Some(outcome.micros as f64 / 1000.0);
+                        }
+                        result
                     })
                     .collect()
             }
@@ -600,17 +608,23 @@ fn grade_exercise(
                 .collect(),
         }
     };
+    // Points in hundredths that add up exactly: the maxima to the
+    // exercise's points, and a check's score is all or nothing of its maximum.
+    let maxima = model::apportion(
+        &verdicts.iter().map(|c| c.max_score).collect::<Vec<_>>(),
+        EXERCISE_POINTS,
+    );
+    let mut verdicts = verdicts;
+    for (check, max_score) in verdicts.iter_mut().zip(maxima) {
+        check.max_score = max_score;
+        check.score = if check.status == model::Status::Passed {
+            max_score
+        } else {
+            0.0
+        };
+    }
     result.score = round_points(verdicts.iter().map(|c| c.score).sum());
-    // The exercise's probes whose checks failed (not merely unattempted).
-    let failing: Vec<&CheckResult> = verdicts
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.status,
-                model::Status::Passed | model::Status::NotAttempted
-            )
-        })
-        .collect();
+    let failing = failed_on_their_own(&verdicts);
     for probe in &entry.info.probes {
         if failing.iter().any(|c| probe.checks.contains(&c.id))
             && !result.follow_ups.contains(&probe.ask)
@@ -618,13 +632,31 @@ fn grade_exercise(
             result.follow_ups.push(probe.ask.clone());
         }
     }
-    result.checks = verdicts
-        .into_iter()
-        .map(|mut c| {
-            c.score = round_points(c.score);
-            c.max_score = round_points(c.max_score);
-            c
-        })
-        .collect();
+    result.checks = verdicts;
     Ok((result, confinement))
+}
+
+/// The checks that ran and failed on their own, which say something about
+/// one part of the code and so choose follow-up questions: not checks left
+/// as the stub, not those never run after a timeout, and none at all when
+/// every check failed the same way (a syntax error, a failed import, a
+/// missing file: one fault that every check shares).
+fn failed_on_their_own(verdicts: &[CheckResult]) -> Vec<&CheckResult> {
+    let shared = verdicts.len() > 1
+        && verdicts.iter().all(|c| {
+            c.status != model::Status::Passed
+                && c.status == verdicts[0].status
+                && c.message == verdicts[0].message
+        });
+    if shared {
+        return Vec::new();
+    }
+    verdicts
+        .iter()
+        .filter(|c| match c.status {
+            model::Status::Passed | model::Status::NotAttempted => false,
+            model::Status::Timeout => c.message != verdict::NOT_RUN,
+            _ => true,
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 //! `{"score", "max_score", "seed", "exercises": [{"id", "score", "max_score",
 //! "checks": [{"name", "status", "score", "max_score", "message", …}], …}], …}`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::exercise::Origin;
@@ -13,16 +14,24 @@ use crate::sandbox::limits::{Limits, Measure};
 /// number of checks; its checks share the points by weight.
 pub const EXERCISE_POINTS: f64 = 10.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The report of one graded submission (`grade --format json`). Fields are
+/// only ever added, never renamed or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "pyinterview report")]
 pub struct SubmissionResult {
+    /// Points scored: the sum of the exercises' scores, in hundredths.
     pub score: f64,
+    /// Points available: 10 per graded exercise.
     pub max_score: f64,
+    /// The seed of the generated checks; `grade --seed` repeats the report.
     pub seed: u64,
     /// The submission as given on the command line.
     pub submission: String,
+    /// The pyinterview version that graded it.
     pub tool_version: String,
     /// The interpreter candidate code ran in (as its worker reported it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::schema::PythonSchema>")]
     pub python: Option<crate::sandbox::PythonInfo>,
     /// Which exercises were graded, and why those.
     #[serde(default)]
@@ -34,14 +43,29 @@ pub struct SubmissionResult {
     #[serde(default)]
     pub warnings: Vec<String>,
     /// Other submissions of the same batch whose solution to an exercise is
-    /// suspiciously alike (after normalising names, literals and layout).
+    /// suspiciously alike: one entry per exercise and other submission whose
+    /// winnowed fingerprints (names, literals and layout normalised, the
+    /// stub's own code left out) share at least 65% with this one's. Absent
+    /// when there is none, and always when the submission was graded alone.
+    /// A reason to read both solutions, not a verdict: small exercises with
+    /// standard answers converge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub similar: Vec<SimilarTo>,
+    /// One entry per graded exercise, in catalogue order.
     pub exercises: Vec<ExerciseResult>,
+    /// The interviewer's own review (`pyinterview review`), read from the
+    /// file beside the submission: rubric scores, comments, adjustments
+    /// and a decision. Absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<super::review::Review>,
+    /// The score after the review's adjustments (each exercise kept within
+    /// 0 and its maximum); absent without a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_score: Option<f64>,
 }
 
 /// Where the list of graded exercises came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Selection {
     /// Every exercise in the catalogue (the submission has no manifest).
@@ -70,9 +94,11 @@ impl Selection {
 /// Time spent in the checks that both the candidate's code and the
 /// reference solution ran without raising, on the same cases: the least of
 /// a few repeats of each check, after the graded run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Timing {
+    /// The candidate's code's time over those checks, in milliseconds.
     pub candidate_ms: f64,
+    /// The reference solution's time over the same checks, in milliseconds.
     pub reference_ms: f64,
     /// The geometric mean over the checks of candidate / reference time:
     /// 2.0 means twice as slow as the reference.
@@ -92,33 +118,43 @@ impl Timing {
 }
 
 /// A suspiciously alike solution in another submission of the batch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SimilarTo {
+    /// The exercise whose solutions are alike.
     pub exercise: String,
-    /// The other submission's short name.
+    /// The other submission's short name (its directory or archive name).
     pub other: String,
     /// Shared fingerprints over the smaller solution's, from 0 to 1.
     pub score: f64,
     /// Matching line ranges: `a_lines` in this submission, `b_lines` in the other.
+    #[schemars(with = "Vec<super::schema::RegionSchema>")]
     pub regions: Vec<crate::similarity::Region>,
 }
 
 /// How the candidate's code was contained, as the report states it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SandboxSummary {
+    /// Wall-clock limit per exercise, in seconds.
     pub timeout_seconds: f64,
+    #[schemars(with = "super::schema::LimitsSchema")]
     pub limits: Limits,
     /// Each confinement mechanism and whether this machine enforced it
     /// (empty when no code ran).
+    #[schemars(with = "Vec<super::schema::MeasureSchema>")]
     pub confinement: Vec<Measure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One graded exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExerciseResult {
+    /// The exercise id (`lru_cache`), also its file's name without `.py`.
     pub id: String,
     pub title: String,
+    /// Points scored: the sum of the checks' scores.
     pub score: f64,
+    /// Always 10: every exercise counts the same.
     pub max_score: f64,
+    /// Every check, fixed ones first, then generated ones.
     pub checks: Vec<CheckResult>,
     /// What the candidate's code printed, capped.
     pub stdout: String,
@@ -133,6 +169,7 @@ pub struct ExerciseResult {
     /// Hints used and the candidate's own check: what the candidate's copy
     /// of the tool recorded, no fact (see [`SelfReported`]).
     #[serde(flatten)]
+    #[schemars(with = "super::schema::SelfReportedSchema")]
     pub self_reported: SelfReported,
     /// How many hints the exercise has.
     pub hints_available: usize,
@@ -140,7 +177,13 @@ pub struct ExerciseResult {
     /// the same cases, measured in the same run (absent without a reference).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub timing: Option<Timing>,
-    /// Follow-up questions for the interviewer, chosen by which checks failed.
+    /// Questions for the interviewer to ask, chosen from the exercise's
+    /// probes by the checks that ran and failed on their own: a failed
+    /// thread-safety check brings a question about locks. Empty when every
+    /// check passed, and when the failures say nothing about one part of the
+    /// code (a syntax error or a missing file that every check shares,
+    /// checks never run after a timeout, stubs not attempted). Written with
+    /// Markdown code spans.
     #[serde(default)]
     pub follow_ups: Vec<String>,
 }
@@ -208,18 +251,23 @@ impl Serialize for SelfReported {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One check: a call or a few, and what had to be observed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
     /// Stable within the exercise: what probes and follow-ups refer to.
     #[serde(default)]
     pub id: String,
     pub name: String,
     pub status: Status,
+    /// `max_score` when passed, else 0.
     pub score: f64,
+    /// The check's share of the exercise's 10 points, by weight, in
+    /// hundredths that add up to exactly 10.
     pub max_score: f64,
     /// One line saying what happened; empty when passed.
     pub message: String,
     /// `fixed` (snapshotted, same for everyone) or `generated` (from the seed).
+    #[schemars(with = "super::schema::OriginSchema")]
     pub origin: Origin,
     /// The candidate could not have seen this check's cases: generated from a
     /// seed other than their workspace's.
@@ -227,17 +275,23 @@ pub struct CheckResult {
     /// The call that failed, in Python syntax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<String>,
+    /// The expected observation, as canonical Python-literal text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
+    /// What was observed instead, in the same text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// Traceback lines inside the candidate's file, innermost last.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub traceback: Vec<String>,
+    /// Wall time of the check's calls in the sandbox, in milliseconds, when
+    /// the check ran to an end (absent when it timed out, crashed or never ran).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub elapsed_ms: Option<f64>,
 }
 
 /// A check's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -291,6 +345,28 @@ impl SubmissionResult {
         }
     }
 
+    /// Merges the interviewer's review: `review` and `reviewed_score`.
+    pub fn apply_review(&mut self, review: super::review::Review) {
+        let adjusted: f64 = self
+            .exercises
+            .iter()
+            .map(|e| {
+                let adjust = review.exercises.get(&e.id).map_or(0.0, |r| r.adjust);
+                (e.score + adjust).clamp(0.0, e.max_score)
+            })
+            .sum();
+        self.reviewed_score = Some(round_points(adjusted));
+        self.review = Some(review);
+    }
+
+    /// The exercise's score after the review's adjustment, when reviewed.
+    pub fn reviewed_exercise_score(&self, exercise: &ExerciseResult) -> Option<f64> {
+        let adjust = self.review.as_ref()?.exercises.get(&exercise.id)?.adjust;
+        Some(round_points(
+            (exercise.score + adjust).clamp(0.0, exercise.max_score),
+        ))
+    }
+
     pub fn all_passed(&self) -> bool {
         self.exercises
             .iter()
@@ -303,9 +379,47 @@ pub fn round_points(points: f64) -> f64 {
     (points * 100.0).round() / 100.0
 }
 
+/// `shares` rounded to hundredths so that they add up to `total` (rounded
+/// to hundredths) exactly: each share rounded down, then the hundredths left
+/// over go to the shares that lost the most, earlier ones first on a tie
+/// (the largest remainder method). Rounding each share on its own makes ten
+/// thirds of a point add up to 9.99 or 10.01.
+pub fn apportion(shares: &[f64], total: f64) -> Vec<f64> {
+    let target = (total * 100.0).round() as i64;
+    let scaled: Vec<f64> = shares.iter().map(|s| s * 100.0).collect();
+    // A hair of tolerance: 1.25 * 100 is 124.99999… in binary.
+    let mut cents: Vec<i64> = scaled.iter().map(|s| (s + 1e-6).floor() as i64).collect();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        let remainder = |i: usize| scaled[i] - cents[i] as f64;
+        remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
+    });
+    let mut missing = target - cents.iter().sum::<i64>();
+    for &i in order.iter().cycle().take(order.len() * 2) {
+        if missing == 0 {
+            break;
+        }
+        let step = missing.signum();
+        cents[i] += step;
+        missing -= step;
+    }
+    cents.into_iter().map(|c| c as f64 / 100.0).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apportioned_shares_add_up_exactly() {
+        let thirds = apportion(&[10.0 / 3.0; 3], 10.0);
+        assert_eq!(thirds, [3.34, 3.33, 3.33]);
+        let sevenths = apportion(&[10.0 / 7.0; 7], 10.0);
+        let cents: i64 = sevenths.iter().map(|s| (s * 100.0).round() as i64).sum();
+        assert_eq!(cents, 1000);
+        assert_eq!(apportion(&[1.25; 8], 10.0), [1.25; 8]);
+        assert_eq!(apportion(&[], 0.0), Vec::<f64>::new());
+    }
 
     #[test]
     fn self_reported_fields_are_nested_and_kept_where_they_were() {

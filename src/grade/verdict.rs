@@ -46,6 +46,7 @@ impl Verdict {
             expected: self.expected,
             actual: self.actual,
             traceback: self.traceback,
+            elapsed_ms: None,
         }
     }
 }

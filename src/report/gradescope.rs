@@ -1,6 +1,11 @@
 //! Gradescope's autograder `results.json`: a test per check with `score`,
 //! `max_score`, `status`, `name`, `output` and `visibility` (checks hidden
 //! from the candidate become visible only after grades are published).
+//!
+//! The checks' points are apportioned in hundredths when grading, so the
+//! tests add up exactly to the top-level score, and their maxima to the
+//! maximum; `execution_time` is the sandboxed runs' wall time, in whole
+//! seconds rounded up.
 
 use serde_json::json;
 
@@ -35,9 +40,13 @@ pub fn render(result: &SubmissionResult) -> String {
     } else {
         format!("\nWarnings: {}", result.warnings.join("; "))
     };
+    let review = super::reviewed::summary(result)
+        .map(|line| format!("\nReview: {line}"))
+        .unwrap_or_default();
     let report = json!({
         "score": result.score,
-        "output": format!("pyinterview {}: {} / {} (seed {}){warnings}", result.tool_version, result.score, result.max_score, result.seed),
+        "execution_time": (result.exercises.iter().map(|e| e.elapsed_ms).sum::<u64>()).div_ceil(1000),
+        "output": format!("pyinterview {}: {} / {} (seed {}){warnings}{review}", result.tool_version, result.score, result.max_score, result.seed),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",

@@ -7,3 +7,10 @@ pub fn render(result: &SubmissionResult) -> String {
     text.push('\n');
     text
 }
+
+/// The JSON Schema (draft 2020-12) of the report, generated from the report
+/// types, their doc comments becoming descriptions. Committed as
+/// `docs/report.schema.json`; a test regenerates it and fails when it differs.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(SubmissionResult)).expect("a schema serialises")
+}

@@ -1,6 +1,8 @@
 //! JUnit XML, as CI systems read it: a testsuite per exercise, a testcase
-//! per check; `failed` checks are failures, errors/timeouts/crashes/memory are
-//! errors, `not_attempted` checks are skipped.
+//! per check, each with its `time`; `failed` and `not_attempted` checks are
+//! failures (a check the candidate did not attempt lost its points: an
+//! untouched exercise must not read as a clean run), errors, timeouts,
+//! crashes and memory are errors. Nothing is skipped.
 
 use std::fmt::Write as _;
 
@@ -10,20 +12,24 @@ pub fn render(result: &SubmissionResult) -> String {
     let checks = result.exercises.iter().flat_map(|e| &e.checks);
     let count =
         |wanted: &dyn Fn(Status) -> bool| checks.clone().filter(|c| wanted(c.status)).count();
-    let failures = count(&|s| s == Status::Failed);
+    let failures = count(&is_failure);
     let errors = count(&|s| {
         matches!(
             s,
             Status::Error | Status::Timeout | Status::Crashed | Status::Memory
         )
     });
-    let skipped = count(&|s| s == Status::NotAttempted);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"pyinterview {}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+        "<testsuites name=\"pyinterview {}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\" time=\"{:.3}\">",
         xml(&result.submission),
-        checks.clone().count()
+        checks.clone().count(),
+        result
+            .exercises
+            .iter()
+            .map(|e| e.elapsed_ms as f64 / 1000.0)
+            .sum::<f64>()
     );
     for exercise in &result.exercises {
         let of = |wanted: &dyn Fn(Status) -> bool| {
@@ -31,23 +37,30 @@ pub fn render(result: &SubmissionResult) -> String {
         };
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3}\">",
             xml(&exercise.id),
             exercise.checks.len(),
-            of(&|s| s == Status::Failed),
+            of(&is_failure),
             of(&|s| matches!(
                 s,
                 Status::Error | Status::Timeout | Status::Crashed | Status::Memory
             )),
-            of(&|s| s == Status::NotAttempted),
             exercise.elapsed_ms as f64 / 1000.0
         );
+        let times = case_times(exercise);
         let _ = writeln!(out, "    <properties>");
-        for (name, value) in [
+        let mut properties = vec![
             ("seed", result.seed.to_string()),
             ("score", format!("{}", exercise.score)),
             ("max_score", format!("{}", exercise.max_score)),
-        ] {
+        ];
+        if let Some(reviewed) = result.reviewed_exercise_score(exercise) {
+            properties.push(("reviewed_score", format!("{reviewed}")));
+        }
+        if let Some(decision) = result.review.as_ref().and_then(|r| r.decision) {
+            properties.push(("decision", decision.as_str().to_string()));
+        }
+        for (name, value) in properties {
             let _ = writeln!(
                 out,
                 "      <property name=\"{name}\" value=\"{}\"/>",
@@ -55,10 +68,10 @@ pub fn render(result: &SubmissionResult) -> String {
             );
         }
         let _ = writeln!(out, "    </properties>");
-        for check in &exercise.checks {
+        for (check, time) in exercise.checks.iter().zip(times) {
             let _ = write!(
                 out,
-                "    <testcase name=\"{}\" classname=\"{}\"",
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{time:.3}\"",
                 xml(&check.name),
                 xml(&exercise.id)
             );
@@ -74,15 +87,8 @@ pub fn render(result: &SubmissionResult) -> String {
             }
             match check.status {
                 Status::Passed => out.push_str("/>\n"),
-                Status::NotAttempted => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                        xml(&check.message)
-                    );
-                }
                 status => {
-                    let tag = if status == Status::Failed {
+                    let tag = if is_failure(status) {
                         "failure"
                     } else {
                         "error"
@@ -111,6 +117,33 @@ pub fn render(result: &SubmissionResult) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// A check that ran and lost its points, or that the candidate left alone.
+fn is_failure(status: Status) -> bool {
+    matches!(status, Status::Failed | Status::NotAttempted)
+}
+
+/// Each check's time in seconds: its own measured time when it ran to an
+/// end; the rest of the exercise's wall time (import and start-up included)
+/// goes to the check the time limit or a crash stopped; checks never run
+/// took none.
+fn case_times(exercise: &crate::grade::model::ExerciseResult) -> Vec<f64> {
+    let measured: f64 = exercise.checks.iter().filter_map(|c| c.elapsed_ms).sum();
+    let mut rest = (exercise.elapsed_ms as f64 - measured).max(0.0);
+    exercise
+        .checks
+        .iter()
+        .map(|c| match c.elapsed_ms {
+            Some(ms) => ms / 1000.0,
+            None if matches!(c.status, Status::Timeout | Status::Crashed | Status::Memory)
+                && c.message != crate::grade::verdict::NOT_RUN =>
+            {
+                std::mem::take(&mut rest) / 1000.0
+            }
+            None => 0.0,
+        })
+        .collect()
 }
 
 /// Escapes text for XML content and attributes, dropping characters XML 1.0

@@ -2,11 +2,14 @@
 //! return text and the CLI prints it. Terminal output carries ANSI styles,
 //! which the CLI strips when stdout is not a terminal or `NO_COLOR` is set.
 
+mod csv;
 mod gradescope;
 pub mod html;
 mod json;
 mod junit;
 mod markdown;
+mod reviewed;
+mod similar;
 mod text;
 
 use clap::ValueEnum;
@@ -27,6 +30,8 @@ pub enum Format {
     Markdown,
     /// A self-contained HTML page (with --out: one per submission and an index).
     Html,
+    /// A gradebook: one CSV row per submission (with --out: gradebook.csv).
+    Csv,
 }
 
 /// Who reads the report: candidates see their own checks; interviewers also
@@ -46,6 +51,16 @@ pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
 /// Interviewer text reports of a batch, one after another, each rubric once.
 pub fn render_text_batch(results: &[&SubmissionResult]) -> String {
     text::render_batch(results)
+}
+
+/// The JSON Schema of the JSON report (`docs/report.schema.json`).
+pub fn json_schema() -> serde_json::Value {
+    json::schema()
+}
+
+/// The gradebook of a batch: a header, then one CSV row per submission.
+pub fn render_csv(graded: &[(&str, &SubmissionResult)]) -> String {
+    csv::render(graded)
 }
 
 /// The batch summary: a row per submission, a column per exercise.
@@ -75,6 +90,7 @@ pub fn extension(format: Format) -> &'static str {
         Format::Gradescope => "results.json",
         Format::Markdown => "md",
         Format::Html => "html",
+        Format::Csv => "csv",
     }
 }
 
@@ -88,15 +104,32 @@ pub fn write_all(
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
+    if format == Format::Csv {
+        let path = dir.join("gradebook.csv");
+        std::fs::write(&path, csv::render(graded))?;
+        written.push(path);
+        return Ok(written);
+    }
+    let clusters = if format == Format::Html {
+        html::batch_clusters(graded)
+    } else {
+        Vec::new()
+    };
     if format == Format::Html {
         let path = dir.join("index.html");
         std::fs::write(&path, html::index(graded))?;
         written.push(path);
     }
     for (name, result) in graded {
-        let path = dir.join(format!("{name}.{}", extension(format)));
+        // Gradescope reads a file named results.json: one folder each.
+        let path = if format == Format::Gradescope {
+            std::fs::create_dir_all(dir.join(name))?;
+            dir.join(name).join("results.json")
+        } else {
+            dir.join(format!("{name}.{}", extension(format)))
+        };
         let text = match format {
-            Format::Html => html::render(result, name, sources),
+            Format::Html => html::render_in_batch(result, name, sources, &clusters),
             _ => render(result, format, Audience::Interviewer),
         };
         // Files get plain text: no terminal styles.
@@ -114,5 +147,6 @@ pub fn render(result: &SubmissionResult, format: Format, audience: Audience) -> 
         Format::Gradescope => gradescope::render(result),
         Format::Markdown => markdown::render(result),
         Format::Html => html::render(result, &result.submission, &html::Sources::new()),
+        Format::Csv => csv::render(&[(&result.submission, result)]),
     }
 }

@@ -386,7 +386,7 @@ fn a_pool_of_workers_grades_exactly_as_one_worker() {
         let options = pyinterview::grade::GradeOptions {
             seed,
             timeout: std::time::Duration::from_secs(20),
-            reference: Some(root().join("python/solutions")),
+            reference: Some(root().join("exercises")),
             ..Default::default()
         };
         let alone = pyinterview::grade::grade_submission(&mut one, &dir, &options).unwrap();

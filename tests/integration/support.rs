@@ -205,7 +205,40 @@ pub fn grade_json(submission: &Path, args: &[&str]) -> serde_json::Value {
         .output()
         .expect_code(0)
         .stdout();
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    let report = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    validate_report(&report);
+    report
+}
+
+/// A JSON report (`grade --format json`, one line of a batch, or a file
+/// written with --out), parsed and checked against the committed schema.
+pub fn report_json(text: &str) -> serde_json::Value {
+    let report = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    validate_report(&report);
+    report
+}
+
+/// The committed JSON Schema of the report.
+pub fn report_schema() -> serde_json::Value {
+    let path = root().join("docs/report.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+/// Asserts that `report` is valid against the committed schema.
+pub fn validate_report(report: &serde_json::Value) {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(&report_schema()).expect("a valid schema"));
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the report does not follow docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// The planted bugs of exercise `id`.

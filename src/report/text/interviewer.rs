@@ -76,6 +76,7 @@ fn render_with(
             points(result.max_score),
             result.percent()
         );
+        out.push_str(&crate::report::reviewed::text_header(result));
         out.push('\n');
     }
     for exercise in &result.exercises {
@@ -83,6 +84,7 @@ fn render_with(
         if audience == Audience::Interviewer {
             let first = rubrics_shown.insert(exercise.id.clone());
             render_interviewer_notes(&mut out, result, exercise, first);
+            crate::report::reviewed::text_exercise(&mut out, result, exercise);
         }
     }
     let percent = result.percent();

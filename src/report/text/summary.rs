@@ -71,27 +71,15 @@ pub fn render_summary(
             "{YELLOW}note: the submissions were graded on different exercises (each workspace's own); --exercises grades them all on the same set{YELLOW:#}"
         );
     }
-    let mut pairs: Vec<(&str, &str, &str, f64)> = graded
-        .iter()
-        .flat_map(|(name, r)| {
-            r.similar
-                .iter()
-                .map(move |s| (*name, s.other.as_str(), s.exercise.as_str(), s.score))
-        })
-        .filter(|(a, b, _, _)| a < b)
-        .collect();
-    pairs.sort_by(|x, y| y.3.total_cmp(&x.3));
-    if !pairs.is_empty() {
+    // Groups of alike solutions, one line each (not every pair).
+    let clusters = crate::report::similar::clusters(graded);
+    if !clusters.is_empty() {
         let _ = writeln!(
             out,
             "\n{YELLOW}Suspiciously alike solutions (after normalising names, literals and layout):{YELLOW:#}"
         );
-        for (a, b, exercise, score) in pairs {
-            let _ = writeln!(
-                out,
-                "  {a} ~ {b}  {exercise}  {:.0}% of fingerprints shared",
-                score * 100.0
-            );
+        for cluster in clusters {
+            let _ = writeln!(out, "  {}", cluster.line());
         }
     }
     out
