@@ -625,8 +625,8 @@ impl FakeClock {
 /// Calls `call(py, thread, call_index)` from `threads` native threads,
 /// `calls_each` times each, the threads taking turns one bytecode of the
 /// candidate's code at a time in a fixed order (see [`interleave`]): a race
-/// fails on every run, and correct locking never does. Returns the type names
-/// of the exceptions raised, in the order the turns produced them.
+/// fails on every run, and correct locking never does. Returns the distinct
+/// type names of the exceptions raised, sorted.
 ///
 /// The threads, the turns and whatever `call` records live in Rust: candidate
 /// code can find every Python object through `gc` or its callers' frames, but
@@ -666,5 +666,8 @@ pub fn hammer(
             }
         })
     });
-    Ok(errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.sort();
+    errors.dedup();
+    Ok(errors)
 }

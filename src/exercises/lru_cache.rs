@@ -422,9 +422,6 @@ fn hammer_cache(
         (Some(hits), Some(misses)) => Value::Int(hits + misses),
         _ => Value::Other("not two ints".into()),
     };
-    let mut errors = errors;
-    errors.sort();
-    errors.dedup();
     Ok(Value::record([
         (
             "errors",

@@ -12,15 +12,7 @@ use crate::grade::model::{SubmissionResult, round_points};
 
 /// The gradebook of `graded` (short name, result), with a header row.
 pub fn render(graded: &[(&str, &SubmissionResult)]) -> String {
-    // Every exercise any submission was graded on, in catalogue order.
-    let ids: Vec<&str> = crate::exercises::ids()
-        .into_iter()
-        .filter(|id| {
-            graded
-                .iter()
-                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
-        })
-        .collect();
+    let ids = super::graded_ids(graded);
     let mut header = vec!["submission".to_string()];
     header.extend(ids.iter().map(|id| id.to_string()));
     header.extend(

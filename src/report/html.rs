@@ -564,14 +564,7 @@ pub fn index(graded: &[(&str, &SubmissionResult)]) -> String {
     let mut out = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pyinterview reports</title><style>{STYLE}</style></head><body><h1>Reports</h1>"
     );
-    let ids: Vec<&str> = crate::exercises::ids()
-        .into_iter()
-        .filter(|id| {
-            graded
-                .iter()
-                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
-        })
-        .collect();
+    let ids = super::graded_ids(graded);
     let seeds: std::collections::BTreeSet<u64> = graded.iter().map(|(_, r)| r.seed).collect();
     let seeds: Vec<String> = seeds.iter().map(u64::to_string).collect();
     let _ = write!(

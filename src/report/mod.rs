@@ -44,6 +44,19 @@ pub enum Audience {
 
 /// The candidate's progress screen with the failures of `focus` in detail
 /// (what `watch` shows after a file is saved).
+/// Every exercise any submission of a batch was graded on, in catalogue
+/// order: the columns of the batch views (summary, index, gradebook).
+pub fn graded_ids(graded: &[(&str, &SubmissionResult)]) -> Vec<&'static str> {
+    crate::exercises::ids()
+        .into_iter()
+        .filter(|id| {
+            graded
+                .iter()
+                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
+        })
+        .collect()
+}
+
 pub fn render_progress(result: &SubmissionResult, focus: &str) -> String {
     text::render_candidate(result, Some(focus))
 }

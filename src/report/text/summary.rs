@@ -14,15 +14,7 @@ pub fn render_summary(
     seed: u64,
 ) -> String {
     let mut out = String::new();
-    // Every exercise any submission was graded on, in catalogue order.
-    let ids: Vec<&str> = crate::exercises::ids()
-        .into_iter()
-        .filter(|id| {
-            graded
-                .iter()
-                .any(|(_, r)| r.exercises.iter().any(|e| e.id == *id))
-        })
-        .collect();
+    let ids = crate::report::graded_ids(graded);
     let name_width = graded
         .iter()
         .map(|(n, _)| n.len())
