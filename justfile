@@ -11,7 +11,7 @@ demo:
     cargo run --release --quiet -- grade samples/submission
 
 # The whole test suite.
-test:
+test: _hooks
     cargo test
 
 # What CI runs: formatting, lints, the test suite.
@@ -25,8 +25,13 @@ lint:
 
 # Grading a full correct submission (pool of 1 vs larger pools) vs pytest running
 # one trivial test, as ratios, then each exercise's own cost and overhead.
-bench:
+bench: _hooks
     cargo bench --bench grade
+
+# cargo-husky (a dev-dependency, the project's hook manager) fails to build in
+# a clone made without git's templates, which has no .git/hooks: create it.
+_hooks:
+    @mkdir -p "$(git rev-parse --git-path hooks 2>/dev/null || echo .git/hooks)"
 
 # Scaffold a new exercise: exercises/ID/ and src/exercises/ID.rs.
 new-exercise ID:
