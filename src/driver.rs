@@ -648,6 +648,7 @@ pub fn hammer(
                 let (call, errors, baton, dir) = (&call, &errors, baton.clone(), dir.clone());
                 scope.spawn(move || {
                     Python::attach(|py| {
+                        interleave::enter(baton.clone(), me);
                         let traced = interleave::tracer(py, baton.clone(), me, dir)
                             .and_then(|tracer| trusted.settrace.bind(py).call1((tracer,)));
                         py.detach(|| baton.start(me));
@@ -661,6 +662,7 @@ pub fn hammer(
                             let _ = trusted.settrace.bind(py).call1((py.None(),));
                         }
                         py.detach(|| baton.finish(me));
+                        interleave::leave();
                     })
                 });
             }

@@ -9,11 +9,14 @@
 //! thread has checked before any acts, every thread has read a counter before
 //! any writes it back. A racy implementation fails every time.
 //!
-//! Correct code never fails: a thread that waits for a lock (held by a thread
-//! whose turn it is not) makes no step, so after [`PATIENCE`] without one the
-//! scheduler presumes it blocked and moves on without it until it steps again.
-//! Locks then serialise the threads as they always do; only the time spent
-//! depends on that patience, never the outcome.
+//! Locks take part in the turns: `threading.Lock` and `threading.RLock` are
+//! [`TurnLock`]s while candidate code runs, so a thread that finds a lock
+//! held leaves the rotation until it is released, and hand-offs happen in
+//! turn order: correct locking serialises the threads exactly as it should,
+//! and a whole run, racy or not, is the same every time. Anything else that
+//! blocks out of sight (a sleep, I/O) makes no step; after [`PATIENCE`]
+//! without one the scheduler presumes the thread blocked and moves on without
+//! it until it steps again, which costs time, never the outcome.
 //!
 //! The turns are driven by a trace function (`sys.settrace`, captured before
 //! candidate code ran) that asks for an event per bytecode
@@ -38,6 +41,9 @@ struct Turns {
     running: Vec<bool>,
     /// Threads presumed blocked: skipped until they step again.
     blocked: Vec<bool>,
+    /// Threads waiting for a [`TurnLock`] (by its address): skipped until
+    /// that lock is released.
+    waiting_on: Vec<Option<usize>>,
 }
 
 impl Turns {
@@ -46,9 +52,10 @@ impl Turns {
     fn next_after(&self, me: usize) -> usize {
         let n = self.running.len();
         let order = || (1..=n).map(move |k| (me + k) % n);
+        let free = |t: usize| self.running[t] && self.waiting_on[t].is_none();
         order()
-            .find(|&t| self.running[t] && !self.blocked[t])
-            .or_else(|| order().find(|&t| self.running[t]))
+            .find(|&t| free(t) && !self.blocked[t])
+            .or_else(|| order().find(|&t| free(t)))
             .unwrap_or(me)
     }
 }
@@ -67,6 +74,7 @@ impl Baton {
                 current: 0,
                 running: vec![true; threads],
                 blocked: vec![false; threads],
+                waiting_on: vec![None; threads],
             }),
             changed: Condvar::new(),
         })
@@ -108,6 +116,41 @@ impl Baton {
             self.changed.notify_all();
         }
         self.wait_for_turn(turns, me);
+    }
+
+    /// Thread `me` cannot take `lock` (held by another thread): it waits,
+    /// out of the rotation, until the lock is released and its turn comes.
+    fn wait_for_lock(&self, me: usize, lock: usize) {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        turns.waiting_on[me] = Some(lock);
+        turns.blocked[me] = false;
+        if turns.current == me {
+            turns.current = turns.next_after(me);
+            self.changed.notify_all();
+        }
+        // Back in the rotation once the lock is released, then a turn.
+        while turns.waiting_on[me].is_some() || turns.current != me {
+            if turns.waiting_on[me].is_none() {
+                self.wait_for_turn(turns, me);
+                return;
+            }
+            turns = self
+                .changed
+                .wait_timeout(turns, PATIENCE)
+                .map(|(guard, _)| guard)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+    }
+
+    /// `lock` was released: the threads waiting for it rejoin the rotation.
+    fn released(&self, lock: usize) {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        for waiting in turns.waiting_on.iter_mut() {
+            if *waiting == Some(lock) {
+                *waiting = None;
+            }
+        }
+        self.changed.notify_all();
     }
 
     /// Thread `me` is done with its calls.
@@ -224,4 +267,220 @@ mod tests {
             });
         });
     }
+}
+
+thread_local! {
+    /// The hammer run this thread belongs to, and its place in the turns.
+    static TURN: std::cell::RefCell<Option<(Arc<Baton>, usize)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Makes the current thread thread `me` of `baton` (for [`TurnLock`]).
+pub fn enter(baton: Arc<Baton>, me: usize) {
+    TURN.with(|turn| *turn.borrow_mut() = Some((baton, me)));
+}
+
+/// The current thread leaves its hammer run.
+pub fn leave() {
+    TURN.with(|turn| *turn.borrow_mut() = None);
+}
+
+fn current_turn() -> Option<(Arc<Baton>, usize)> {
+    TURN.with(|turn| turn.borrow().clone())
+}
+
+/// An id of the calling OS thread.
+fn thread_id() -> u64 {
+    // The address of a thread-local is unique among live threads.
+    thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|m| m as *const u8 as usize as u64)
+}
+
+#[derive(Debug, Default)]
+struct Held {
+    owner: Option<u64>,
+    count: usize,
+}
+
+/// `threading.Lock` and `threading.RLock` while candidate code runs in the
+/// sandbox (installed by [`install_turn_locks`] before it is imported). An
+/// ordinary lock for ordinary threads; within the thread hammer, a thread
+/// that finds it held leaves the rotation until it is released, instead of
+/// blocking where the turns cannot see it, so lock hand-offs happen in turn
+/// order too and a run is the same every time.
+#[pyclass(module = "pyinterview", name = "lock", frozen)]
+pub struct TurnLock {
+    reentrant: bool,
+    held: Mutex<Held>,
+    freed: Condvar,
+}
+
+impl TurnLock {
+    fn id(&self) -> usize {
+        self as *const TurnLock as usize
+    }
+
+    /// Takes the lock if it is free (or already ours, reentrant).
+    fn try_take(&self, me: u64) -> bool {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        match held.owner {
+            None => {
+                held.owner = Some(me);
+                held.count = 1;
+                true
+            }
+            Some(owner) if owner == me && self.reentrant => {
+                held.count += 1;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+}
+
+#[pymethods]
+impl TurnLock {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        TurnLock {
+            reentrant: false,
+            held: Mutex::new(Held::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    #[pyo3(signature = (blocking = true, timeout = -1.0))]
+    fn acquire(&self, py: Python<'_>, blocking: bool, timeout: f64) -> bool {
+        let me = thread_id();
+        if self.try_take(me) {
+            return true;
+        }
+        if !blocking {
+            return false;
+        }
+        if let Some((baton, index)) = current_turn() {
+            // Within the hammer: out of the rotation until it is released.
+            loop {
+                py.detach(|| baton.wait_for_lock(index, self.id()));
+                if self.try_take(me) {
+                    return true;
+                }
+            }
+        }
+        let deadline =
+            (timeout >= 0.0).then(|| std::time::Instant::now() + Duration::from_secs_f64(timeout));
+        py.detach(|| {
+            let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if held.owner.is_none() {
+                    held.owner = Some(me);
+                    held.count = 1;
+                    return true;
+                }
+                match deadline {
+                    Some(at) => {
+                        let now = std::time::Instant::now();
+                        if now >= at {
+                            return false;
+                        }
+                        held = self
+                            .freed
+                            .wait_timeout(held, at - now)
+                            .map(|(g, _)| g)
+                            .unwrap_or_else(|e| e.into_inner().0);
+                    }
+                    None => {
+                        held = self.freed.wait(held).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+            }
+        })
+    }
+
+    fn release(&self) -> PyResult<()> {
+        let me = thread_id();
+        {
+            let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+            match held.owner {
+                None => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "release unlocked lock",
+                    ));
+                }
+                Some(owner) if self.reentrant && owner != me => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "cannot release un-acquired lock",
+                    ));
+                }
+                Some(_) => {}
+            }
+            held.count = held.count.saturating_sub(1);
+            if held.count > 0 && self.reentrant {
+                return Ok(());
+            }
+            held.owner = None;
+            held.count = 0;
+        }
+        self.freed.notify_all();
+        if let Some((baton, _)) = current_turn() {
+            baton.released(self.id());
+        }
+        Ok(())
+    }
+
+    fn locked(&self) -> bool {
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .owner
+            .is_some()
+    }
+
+    fn _is_owned(&self) -> bool {
+        self.held.lock().unwrap_or_else(|e| e.into_inner()).owner == Some(thread_id())
+    }
+
+    fn __enter__(&self, py: Python<'_>) -> bool {
+        self.acquire(py, true, -1.0)
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> PyResult<bool> {
+        self.release()?;
+        Ok(false)
+    }
+
+    fn __repr__(&self) -> String {
+        let state = if self.locked() { "locked" } else { "unlocked" };
+        let kind = if self.reentrant { "RLock" } else { "lock" };
+        format!("<{state} pyinterview {kind}>")
+    }
+}
+
+/// `threading.RLock()` under the sandbox: a reentrant [`TurnLock`].
+#[pyfunction]
+#[pyo3(signature = (*_args, **_kwargs))]
+fn turn_rlock(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> TurnLock {
+    TurnLock {
+        reentrant: true,
+        held: Mutex::new(Held::default()),
+        freed: Condvar::new(),
+    }
+}
+
+/// Makes `threading.Lock`, `threading.RLock` and their `_thread` origins
+/// build [`TurnLock`]s, for the code about to be imported. Locks made
+/// earlier (the standard library's own) are left alone.
+pub fn install_turn_locks(py: Python<'_>) -> PyResult<()> {
+    let lock = py.get_type::<TurnLock>();
+    let rlock = pyo3::wrap_pyfunction!(turn_rlock, py)?;
+    let threading = py.import("threading")?;
+    let thread = py.import("_thread")?;
+    threading.setattr("Lock", &lock)?;
+    threading.setattr("_allocate_lock", &lock)?;
+    threading.setattr("RLock", &rlock)?;
+    thread.setattr("allocate_lock", &lock)?;
+    thread.setattr("RLock", &rlock)?;
+    Ok(())
 }

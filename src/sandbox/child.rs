@@ -325,6 +325,8 @@ fn import_candidate<'py>(
         py.import("tempfile")?.setattr("tempdir", &dir_text)?;
     }
     py.run(BLOCK_NATIVE_ACCESS, None, None)?;
+    // Locks the thread hammer's turns can see (see `driver::interleave`).
+    crate::driver::interleave::install_turn_locks(py)?;
     exercise.prepare(py)?;
     let harness = load_harness(py)?;
     seal_fixtures(py)?;
