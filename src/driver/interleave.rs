@@ -128,18 +128,20 @@ impl Baton {
             turns.current = turns.next_after(me);
             self.changed.notify_all();
         }
-        // Back in the rotation once the lock is released, then a turn.
-        while turns.waiting_on[me].is_some() || turns.current != me {
-            if turns.waiting_on[me].is_none() {
-                self.wait_for_turn(turns, me);
-                return;
-            }
-            turns = self
+        // Back in the rotation once the lock is released, then a turn. A
+        // lock released by a thread outside the hammer says nothing to the
+        // turns: after a patience without news, look at the lock again.
+        while turns.waiting_on[me].is_some() {
+            let (guard, waited) = self
                 .changed
                 .wait_timeout(turns, PATIENCE)
-                .map(|(guard, _)| guard)
-                .unwrap_or_else(|e| e.into_inner().0);
+                .unwrap_or_else(|e| e.into_inner());
+            turns = guard;
+            if waited.timed_out() {
+                turns.waiting_on[me] = None;
+            }
         }
+        self.wait_for_turn(turns, me);
     }
 
     /// `lock` was released: the threads waiting for it rejoin the rotation.
