@@ -408,6 +408,9 @@ enum Ending {
     CpuLimit,
     /// Killed by the kernel when the sandbox's memory cgroup was full.
     OutOfMemory,
+    /// Killed by the supervisor when the files in the scratch directory
+    /// passed this many MiB (where no size-limited tmpfs holds them).
+    DiskFull(u64),
     Malformed(String),
 }
 
@@ -428,6 +431,9 @@ impl Ending {
             Ending::TimedOut => format!("the time limit ran out {when}"),
             Ending::CpuLimit => format!("the CPU time limit was reached {when}"),
             Ending::OutOfMemory => format!("the sandbox ran out of memory {when}"),
+            Ending::DiskFull(mb) => {
+                format!("the files the code wrote passed the sandbox's {mb} MiB of disk {when}")
+            }
             Ending::Malformed(why) => format!("the process sent {why} {when}"),
         }
     }
@@ -568,6 +574,13 @@ fn run_child(
             memory_cap: cgroup
                 .is_err()
                 .then_some(request.limits.memory_mb * 1024 * 1024),
+            // As the tmpfs a namespace gives the scratch directory.
+            disk_cap: (!namespaces).then(|| {
+                (
+                    scratch.path().to_path_buf(),
+                    request.limits.file_size_mb.max(1) * 4,
+                )
+            }),
         },
     );
     // Without a PID namespace, processes that left the group (setsid) were
@@ -721,8 +734,33 @@ fn resident_bytes() -> u64 {
         .sum()
 }
 
-/// How often the supervisor adds up the sandbox's memory where no cgroup
-/// caps it.
+/// Bytes on disk of the files below `dir` (at most 10,000 entries looked at:
+/// more count as full, so a flood of empty files cannot hide).
+fn disk_bytes(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0u64;
+    let mut seen = 0usize;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            seen += 1;
+            if seen > 10_000 {
+                return u64::MAX;
+            }
+            let Ok(meta) = entry.path().symlink_metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(entry.path());
+            }
+            total += meta.blocks() * 512;
+        }
+    }
+    total
+}
+
+/// How often the supervisor adds up the sandbox's memory (and files) where
+/// no cgroup (or tmpfs) caps them.
 const MEMORY_POLL: Duration = Duration::from_millis(20);
 
 /// What the supervisor of one child holds it to.
@@ -737,6 +775,9 @@ struct Watch {
     /// Resident bytes of all the sandbox's processes together, where no
     /// cgroup caps them.
     memory_cap: Option<u64>,
+    /// The scratch directory and the MiB its files may take, where no
+    /// size-limited tmpfs holds them (no mount namespace).
+    disk_cap: Option<(std::path::PathBuf, u64)>,
 }
 
 fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
@@ -747,7 +788,9 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         key,
         cpu_seconds,
         memory_cap,
+        disk_cap,
     } = watch;
+    let mut disk_full = None;
     let mut memory_checked = Instant::now();
     let mut out_of_memory = false;
     let mut cpu = Duration::ZERO;
@@ -780,11 +823,16 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         }
         // No cgroup: the supervisor adds up the memory of all the sandbox's
         // processes itself, and ends them all past the limit.
-        if let Some(cap) = memory_cap.filter(|_| status.is_none()) {
-            if now.duration_since(memory_checked) >= MEMORY_POLL {
-                memory_checked = now;
-                if resident_bytes() > cap {
-                    out_of_memory = true;
+        // No tmpfs: it adds up the scratch directory's files likewise.
+        if status.is_none() && now.duration_since(memory_checked) >= MEMORY_POLL {
+            memory_checked = now;
+            if memory_cap.is_some_and(|cap| resident_bytes() > cap) {
+                out_of_memory = true;
+                break;
+            }
+            if let Some((dir, mb)) = &disk_cap {
+                if disk_bytes(dir) > mb * 1024 * 1024 {
+                    disk_full = Some(*mb);
                     break;
                 }
             }
@@ -795,7 +843,7 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         } else {
             50
         };
-        let cap = if memory_cap.is_some() {
+        let cap = if memory_cap.is_some() || disk_cap.is_some() {
             cap.min(MEMORY_POLL.as_millis())
         } else {
             cap
@@ -891,6 +939,8 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         Ending::Malformed(why)
     } else if out_of_memory {
         Ending::OutOfMemory
+    } else if let Some(mb) = disk_full {
+        Ending::DiskFull(mb)
     } else if out_of_cpu && matches!(status, Some(WaitStatus::Signaled(..))) {
         Ending::CpuLimit
     } else if timed_out {
