@@ -74,27 +74,9 @@ pub struct PackedExercise {
     pub self_check: Option<SelfCheck>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct SelfCheck {
-    pub score: f64,
-    pub max_score: f64,
-    pub passed: usize,
-    pub checks: usize,
-}
-
-impl SelfCheck {
-    /// For every report format: "… 13/15 checks, 8.5 / 10 (self-reported …)".
-    pub fn sentence(&self) -> String {
-        format!(
-            "the candidate's own check when packing: {}/{} checks, {} / {} ({})",
-            self.passed,
-            self.checks,
-            crate::grade::model::round_points(self.score),
-            crate::grade::model::round_points(self.max_score),
-            crate::grade::model::SELF_REPORTED
-        )
-    }
-}
+/// The candidate's own check at packing time: part of the result model,
+/// which depends on nothing of the archive's.
+pub use crate::grade::model::SelfCheck;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {

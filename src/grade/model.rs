@@ -206,7 +206,7 @@ pub struct SelfReported {
     pub hints_used: Option<usize>,
     /// The candidate's own `check` when they packed the submission.
     #[serde(default)]
-    pub self_check: Option<crate::archive::SelfCheck>,
+    pub self_check: Option<SelfCheck>,
 }
 
 impl SelfReported {
@@ -406,6 +406,29 @@ pub fn apportion(shares: &[f64], total: f64) -> Vec<f64> {
     cents.into_iter().map(|c| c as f64 / 100.0).collect()
 }
 
+/// The candidate's own `check` when it packed: self-reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SelfCheck {
+    pub score: f64,
+    pub max_score: f64,
+    pub passed: usize,
+    pub checks: usize,
+}
+
+impl SelfCheck {
+    /// For every report format: "… 13/15 checks, 8.5 / 10 (self-reported …)".
+    pub fn sentence(&self) -> String {
+        format!(
+            "the candidate's own check when packing: {}/{} checks, {} / {} ({})",
+            self.passed,
+            self.checks,
+            round_points(self.score),
+            round_points(self.max_score),
+            SELF_REPORTED
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,7 +446,7 @@ mod tests {
 
     #[test]
     fn self_reported_fields_are_nested_and_kept_where_they_were() {
-        let own = crate::archive::SelfCheck {
+        let own = SelfCheck {
             score: 8.5,
             max_score: 10.0,
             passed: 13,
