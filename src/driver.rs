@@ -315,7 +315,7 @@ pub fn fixtures<'py>(
     let globals = module.dict();
     globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
     py.run(&code, Some(&globals), None)?;
-    let print = Fingerprint::of(py, &globals)?;
+    let print = Fingerprint::of(&globals)?;
     loaded.push((name, module.clone().unbind(), print));
     Ok(module)
 }
@@ -329,7 +329,7 @@ static LOADED: std::sync::Mutex<Vec<Loaded>> = std::sync::Mutex::new(Vec::new())
 pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
     let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     for (_, module, print) in loaded.iter_mut() {
-        *print = Fingerprint::of(py, &module.bind(py).dict())?;
+        *print = Fingerprint::of(&module.bind(py).dict())?;
     }
     Ok(())
 }
@@ -337,17 +337,17 @@ pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
 /// Fails when any fixture module (or the private builtins) changed since it
 /// was loaded: the observation that used it cannot be trusted.
 pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
-    if let Some((types, print)) = NATIVE_TYPES.get() {
+    if let Some((types, print)) = SHARED.get() {
         let types: Vec<Bound<'_, PyAny>> = types.iter().map(|t| t.bind(py).clone()).collect();
-        if !Fingerprint::of_types(&types)?.same_as(py, print) {
+        if !Fingerprint::of_shared(py, &types)?.same_as(py, print) {
             return Err(HarnessTampered::new_err(
-                "the code changed the grader's native observers (a clock or a counter)",
+                "the code changed the grader's builtins or native observers (a clock or a counter)",
             ));
         }
     }
     let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     for (name, module, print) in loaded.iter() {
-        let now = Fingerprint::of(py, &module.bind(py).dict())?;
+        let now = Fingerprint::of(&module.bind(py).dict())?;
         if !now.same_as(py, print) {
             return Err(HarnessTampered::new_err(format!(
                 "the code changed the grader's {name} fixtures while they were in use"
@@ -364,10 +364,10 @@ pyo3::create_exception!(
     "Candidate code changed an object the harness observes with."
 );
 
-/// Every object a fixture module consists of, held strongly so that no
-/// identity can be reused: its globals and the private builtins (each entry),
-/// and for each function there (or method of a class defined there) its
-/// code, defaults and keyword defaults.
+/// Every object a fixture module (or what all fixtures share) consists of,
+/// held strongly so that no identity can be reused: each namespace entry, and
+/// for each function there (or method of a class defined there) its code,
+/// defaults and keyword defaults.
 struct Fingerprint(Vec<Py<PyAny>>);
 
 /// Two `(key, value)` items with equal keys and the very same value.
@@ -382,36 +382,39 @@ fn same_entry<'py>(x: &Bound<'py, PyAny>, y: &Bound<'py, PyAny>) -> bool {
 }
 
 impl Fingerprint {
-    /// The namespaces (`__dict__` items) of `types`.
-    fn of_types(types: &[Bound<'_, PyAny>]) -> PyResult<Fingerprint> {
+    /// The namespaces (`__dict__` items) of `types`, and the private
+    /// builtins with each of their functions' mutable parts.
+    fn of_shared(py: Python<'_>, types: &[Bound<'_, PyAny>]) -> PyResult<Fingerprint> {
         let mut held = Vec::new();
         for ty in types {
             let items = ty.getattr("__dict__")?.call_method0("items")?;
-            let items = ty.py().get_type::<PyList>().call1((items,))?;
+            let items = py.get_type::<PyList>().call1((items,))?;
             held.push(items.unbind());
+        }
+        let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.items();
+        held.push(builtins.clone().into_any().unbind());
+        for entry in builtins.iter() {
+            Self::members(&entry.get_item(1)?, &mut held)?;
         }
         Ok(Fingerprint(held))
     }
 
-    fn of(py: Python<'_>, globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
+    /// A fixture module's namespace: each entry, and the members of
+    /// the classes defined there.
+    fn of(globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
         let mut held = Vec::new();
-        let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.clone();
-        for dict in [globals.clone(), builtins] {
-            let items = dict.items();
-            held.push(items.clone().into_any().unbind());
-            for entry in items.iter() {
-                let value = entry.get_item(1)?;
-                Self::members(&value, &mut held)?;
-                if value.is_instance_of::<pyo3::types::PyType>()
-                    && !dict.is(trusted()?.builtins.bind(py))
+        let items = globals.items();
+        held.push(items.clone().into_any().unbind());
+        for entry in items.iter() {
+            let value = entry.get_item(1)?;
+            Self::members(&value, &mut held)?;
+            if value.is_instance_of::<pyo3::types::PyType>() {
+                for member in value
+                    .getattr("__dict__")?
+                    .call_method0("values")?
+                    .try_iter()?
                 {
-                    for member in value
-                        .getattr("__dict__")?
-                        .call_method0("values")?
-                        .try_iter()?
-                    {
-                        Self::members(&member?, &mut held)?;
-                    }
+                    Self::members(&member?, &mut held)?;
                 }
             }
         }
@@ -537,16 +540,16 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         py.get_type::<PullCounter>().into_any(),
         py.get_type::<FakeClock>().into_any(),
     ];
-    let print = Fingerprint::of_types(&native)?;
-    let _ = NATIVE_TYPES.set((native.into_iter().map(Bound::unbind).collect(), print));
+    let print = Fingerprint::of_shared(py, &native)?;
+    let _ = SHARED.set((native.into_iter().map(Bound::unbind).collect(), print));
     Ok(())
 }
 
-/// The native observers' types and the fingerprint of their namespaces,
-/// taken before any candidate code ran: where a type cannot be made
-/// immutable, patching one of its methods must still be caught.
-static NATIVE_TYPES: std::sync::OnceLock<(Vec<Py<PyAny>>, Fingerprint)> =
-    std::sync::OnceLock::new();
+/// What every fixture shares, fingerprinted once, before any candidate code
+/// ran: the native observers' types (where a type cannot be made immutable,
+/// patching one of its methods must still be caught) and the private
+/// builtins fixture code runs with.
+static SHARED: std::sync::OnceLock<(Vec<Py<PyAny>>, Fingerprint)> = std::sync::OnceLock::new();
 
 fn trusted() -> PyResult<&'static Trusted> {
     TRUSTED.get().ok_or_else(|| {
