@@ -148,17 +148,23 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
             "runs as the grading user, with no capabilities",
         );
     }
-    // Not dumpable: /proc/self/fd and friends then belong to root, so the
-    // code cannot reopen its own result pipe through /proc/self/fd/3 (a uid
-    // change does this by itself as root; without root it must be asked for).
-    check(
-        // SAFETY: prctl with integer arguments only.
-        unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) },
-        "PR_SET_DUMPABLE",
-    )?;
     std::env::set_current_dir(plan.scratch)
         .map_err(|e| format!("chdir to the scratch directory: {e}"))?;
-    landlock(plan, &mut report)?;
+    let landlocked = landlock(plan, &mut report)?;
+    if !landlocked {
+        // Without Landlock, /proc is reachable: not dumpable, /proc/self/fd
+        // and friends belong to root, so the code cannot reopen its own result
+        // pipe through /proc/self/fd/3 (a uid change does this by itself as
+        // root; without root it must be asked for). With Landlock /proc is
+        // out of reach anyway, and the child stays dumpable so that the
+        // supervisor can read its proportional memory (smaps_rollup), which
+        // is what keeps forked copies from counting their shared pages twice.
+        check(
+            // SAFETY: prctl with integer arguments only.
+            unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) },
+            "PR_SET_DUMPABLE",
+        )?;
+    }
     super::seccomp::install(plan.result_fd)?;
     report.add(
         "syscalls",
@@ -492,7 +498,8 @@ fn drop_privileges() -> Result<(), String> {
     Ok(())
 }
 
-fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<(), String> {
+/// Whether Landlock is enforced.
+fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<bool, String> {
     let abi = ABI::V6;
     let read = AccessFs::from_read(abi);
     let mut readable: Vec<&Path> = [
@@ -545,5 +552,5 @@ fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<(), String> {
     if !status.no_new_privs {
         return Err("could not set no_new_privs".into());
     }
-    Ok(())
+    Ok(enforced)
 }

@@ -722,16 +722,40 @@ fn kill_descendants() {
     reap_orphans();
 }
 
-/// Resident memory of every process below the worker, in bytes.
+/// Memory of every process below the worker, in bytes: each process's
+/// proportional set size (shared pages split among the processes sharing
+/// them), so that a process forked from the sandbox is charged for what it
+/// changed, not again for every page it shares with its parent (summing
+/// resident sizes would count a fork bomb's shared interpreter 60 times and
+/// call honest forking code out of memory). Where a process's smaps are not
+/// readable (a non-dumpable child), its resident size counts: never less
+/// than it uses.
 fn resident_bytes() -> u64 {
-    // SAFETY: sysconf with a constant name.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
     descendants()
         .iter()
-        .filter_map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/statm")).ok())
-        .filter_map(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map(|pages| pages * page)
+        .map(|(pid, _)| process_bytes(*pid))
         .sum()
+}
+
+fn process_bytes(pid: Pid) -> u64 {
+    if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+        if let Some(kib) = rollup.lines().find_map(|line| {
+            line.strip_prefix("Pss:")?
+                .trim()
+                .strip_suffix("kB")?
+                .trim()
+                .parse::<u64>()
+                .ok()
+        }) {
+            return kib * 1024;
+        }
+    }
+    // SAFETY: sysconf with a constant name.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+    std::fs::read_to_string(format!("/proc/{pid}/statm"))
+        .ok()
+        .and_then(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * page)
 }
 
 /// Bytes on disk of the files below `dir` (at most 10,000 entries looked at:
