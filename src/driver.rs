@@ -9,6 +9,7 @@ use std::ffi::CString;
 use std::path::Path;
 
 pub mod interleave;
+pub mod steps;
 
 use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
 use pyo3::prelude::*;

@@ -8,11 +8,13 @@
 //! registry and ship calls to the child as JSON.
 
 use pyo3::prelude::*;
+use pyo3::types::PyModule;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::driver::{Candidate, Fault, Observed};
+use crate::script::{Script, Step};
 use crate::value::Value;
 
 /// The random source for generated checks.
@@ -178,4 +180,120 @@ pub fn rng_for(seed: u64, exercise_id: &str) -> Rng {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     ChaCha8Rng::seed_from_u64(seed ^ hash)
+}
+
+/// An exercise written in the driver vocabulary ([`crate::script`]): its
+/// checks are [`Script`]s that carry the Rust reference's expectations
+/// step by step, so an exercise is its reference, its generators and its
+/// checks, and nothing else: describing a call, running it in the child and
+/// labelling what it observed are the kit's. Registered as
+/// `pub static EXERCISE: Scripted<MyExercise> = Scripted(MyExercise);`.
+pub trait ScriptedExercise: Send + Sync + 'static {
+    /// The exercise id: the `exercises/<id>/` folder and the module `<id>.py`.
+    fn id(&self) -> &'static str;
+
+    /// Checks whose expectations are also insta snapshots.
+    fn fixed(&self) -> Vec<Check<Script>>;
+
+    /// Checks drawn from `rng` (a stream of its own per seed and exercise).
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>>;
+
+    /// Python helpers the scripts reach as [`crate::script::Expr::Fixture`]:
+    /// loaded once per child, before the candidate's module, with private
+    /// builtins, and verified unchanged around every call.
+    fn fixtures(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Runs in the child before the candidate's module is imported (e.g. to
+    /// make a forbidden standard-library shortcut unavailable).
+    fn prepare(&self, _py: Python<'_>) -> PyResult<()> {
+        Ok(())
+    }
+
+    /// The native observation a [`crate::script::Step::Probe`] names.
+    fn probe<'py>(
+        &self,
+        _candidate: &Candidate<'py>,
+        name: &str,
+        _args: &[Bound<'py, PyAny>],
+    ) -> Observed {
+        Err(Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(
+            format!("internal: no probe {name}"),
+        )))
+    }
+}
+
+/// The registry's face of a [`ScriptedExercise`].
+pub struct Scripted<E>(pub E);
+
+impl<E: ScriptedExercise> Scripted<E> {
+    fn plan(&self, check: Check<Script>, origin: Origin) -> PlannedCheck {
+        PlannedCheck {
+            id: check.id,
+            name: check.name,
+            weight: check.weight,
+            origin,
+            calls: check
+                .calls
+                .iter()
+                .map(|script| PlannedCall {
+                    input: serde_json::to_value(script.steps()).expect("steps serialise"),
+                    description: script.describe(),
+                    expected: script.expected().repr(),
+                })
+                .collect(),
+        }
+    }
+
+    fn fixture_module<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyModule>>> {
+        self.0
+            .fixtures()
+            .map(|source| crate::driver::fixtures(py, self.0.id(), source))
+            .transpose()
+    }
+}
+
+impl<E: ScriptedExercise> Graded for Scripted<E> {
+    fn id(&self) -> &'static str {
+        self.0.id()
+    }
+
+    fn reference_fixed(&self) -> Vec<PlannedCheck> {
+        self.0
+            .fixed()
+            .into_iter()
+            .map(|c| self.plan(c, Origin::Fixed))
+            .collect()
+    }
+
+    fn generated_plan(&self, seed: u64) -> Vec<PlannedCheck> {
+        let mut rng = rng_for(seed, self.0.id());
+        self.0
+            .generated(&mut rng)
+            .into_iter()
+            .map(|c| self.plan(c, Origin::Generated))
+            .collect()
+    }
+
+    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
+        // Loaded here, before the candidate's module exists, so that the
+        // fingerprint taken when fixtures are sealed is of the clean module.
+        self.fixture_module(py)?;
+        self.0.prepare(py)
+    }
+
+    fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed {
+        let steps: Vec<Step> = serde_json::from_value(input.clone()).map_err(|err| {
+            Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                "internal: bad steps for {}: {err}",
+                self.0.id()
+            )))
+        })?;
+        let fixtures = self.fixture_module(candidate.py)?;
+        let probe = |candidate: &Candidate<'_>, name: &str, args: &[Bound<'_, PyAny>]| {
+            self.0.probe(candidate, name, args)
+        };
+        crate::driver::steps::run(candidate, fixtures.as_ref(), &probe, &steps)
+    }
 }

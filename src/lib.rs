@@ -37,6 +37,7 @@ pub mod plan;
 pub mod planted;
 pub mod report;
 pub mod sandbox;
+pub mod script;
 pub mod similarity;
 pub mod submission_files;
 pub mod value;

@@ -260,3 +260,17 @@ pub fn planted(id: &str, bug: &str) -> String {
         .apply(&solution)
         .unwrap()
 }
+
+/// The exercises a slow per-exercise test covers: all of them, or, while
+/// working on some, those named in `PYINTERVIEW_TEST_EXERCISES` (comma
+/// separated).
+pub fn exercises_under_test() -> Vec<&'static str> {
+    let all = pyinterview::exercises::ids();
+    match std::env::var("PYINTERVIEW_TEST_EXERCISES") {
+        Ok(only) => all
+            .into_iter()
+            .filter(|id| only.split(',').any(|o| o.trim() == *id))
+            .collect(),
+        Err(_) => all,
+    }
+}

@@ -1,0 +1,276 @@
+//! The child's side of the driver vocabulary: runs the [`Step`]s of a call
+//! on the candidate's code and records what each observing step observed,
+//! labelled exactly as the grader labels its expectations
+//! ([`crate::script::labels`]).
+
+use std::collections::HashMap;
+
+use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyModule, PyTuple};
+
+use super::{Candidate, FakeClock, Fault, Observed, exception_type_name, extract, to_python};
+use crate::script::{Expr, Step, numbered};
+use crate::value::Value;
+
+/// An exercise's native observations, asked for by [`Step::Probe`].
+pub type ProbeFn<'a, 'py> = &'a dyn Fn(&Candidate<'py>, &str, &[Bound<'py, PyAny>]) -> Observed;
+
+/// Runs one call's steps; returns the record of its observations.
+pub fn run<'py>(
+    candidate: &Candidate<'py>,
+    fixtures: Option<&Bound<'py, PyModule>>,
+    probe: ProbeFn<'_, 'py>,
+    steps: &[Step],
+) -> Observed {
+    let mut runner = Runner {
+        candidate,
+        fixtures,
+        probe,
+        vars: HashMap::new(),
+        observed: Vec::new(),
+    };
+    runner.steps(steps)?;
+    Ok(Value::Record(runner.observed))
+}
+
+struct Runner<'a, 'py> {
+    candidate: &'a Candidate<'py>,
+    fixtures: Option<&'a Bound<'py, PyModule>>,
+    probe: ProbeFn<'a, 'py>,
+    vars: HashMap<String, Bound<'py, PyAny>>,
+    observed: Vec<(String, Value)>,
+}
+
+/// An exception the candidate's code raised as part of the behaviour under
+/// test becomes the observation `<raises T>`; `NotImplementedError` (an
+/// untouched stub) and a missing name still end the call.
+fn observed_outcome(py: Python<'_>, outcome: Result<Value, Fault>) -> Observed {
+    match outcome {
+        Err(Fault::Raised(err)) if !err.is_instance_of::<PyNotImplementedError>(py) => {
+            Ok(Value::Raised(exception_type_name(py, &err)))
+        }
+        other => other,
+    }
+}
+
+impl<'py> Runner<'_, 'py> {
+    fn record(&mut self, step: &Step, value: Value) {
+        let label = step.observation_label().unwrap_or_default();
+        let n = self.observed.len() + 1;
+        self.observed.push((numbered(n, &label), value));
+    }
+
+    fn steps(&mut self, steps: &[Step]) -> Result<(), Fault> {
+        for step in steps {
+            self.step(step)?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, step: &Step) -> Result<(), Fault> {
+        let py = self.candidate.py;
+        match step {
+            Step::Let { name, expr } => {
+                let value = self.eval(expr)?;
+                self.vars.insert(name.clone(), value);
+            }
+            Step::Run { expr } => {
+                self.eval(expr)?;
+            }
+            Step::Observe { expr } => {
+                let outcome = self.eval(expr).map(|obj| extract(&obj));
+                let value = observed_outcome(py, outcome)?;
+                self.record(step, value);
+            }
+            Step::SetAttr { of, name, value } => {
+                let target = self.eval(of)?;
+                let value = self.eval(value)?;
+                let outcome = target
+                    .setattr(name.as_str(), value)
+                    .map(|()| Value::None)
+                    .map_err(Fault::from);
+                let value = observed_outcome(py, outcome)?;
+                self.record(step, value);
+            }
+            Step::DelAttr { of, name } => {
+                let target = self.eval(of)?;
+                let outcome = target
+                    .delattr(name.as_str())
+                    .map(|()| Value::None)
+                    .map_err(Fault::from);
+                let value = observed_outcome(py, outcome)?;
+                self.record(step, value);
+            }
+            Step::With {
+                manager,
+                name,
+                body,
+                raise,
+            } => {
+                let leaving = self.with_block(manager, name.as_deref(), body, raise.as_ref())?;
+                self.record(step, leaving);
+            }
+            Step::SetClock { clock, to } => {
+                let clock = self.var(clock)?;
+                let clock = clock.cast::<FakeClock>().map_err(PyErr::from)?;
+                clock.get().set(*to);
+            }
+            Step::Probe { name, args, .. } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let value = (self.probe)(self.candidate, name, &args)?;
+                self.record(step, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// `with manager as name: body`, the way the interpreter runs it: the
+    /// type's `__enter__` and `__exit__`, the exception raised in the block
+    /// handed to `__exit__`, which may swallow it by returning a true value.
+    fn with_block(
+        &mut self,
+        manager: &Expr,
+        name: Option<&str>,
+        body: &[Step],
+        raise: Option<&Expr>,
+    ) -> Observed {
+        let py = self.candidate.py;
+        let manager = self.eval(manager)?;
+        let ty = manager.get_type();
+        let (enter, exit) = match (ty.getattr("__enter__"), ty.getattr("__exit__")) {
+            (Ok(enter), Ok(exit)) => (enter, exit),
+            _ => {
+                return Err(Fault::Raised(pyo3::exceptions::PyTypeError::new_err(
+                    format!(
+                        "'{}' object does not support the context manager protocol",
+                        super::object_type_name(&manager)
+                    ),
+                )));
+            }
+        };
+        let entered = enter.call1((&manager,))?;
+        if let Some(name) = name {
+            self.vars.insert(name.to_string(), entered);
+        }
+        let raised: Option<PyErr> = match self.steps(body) {
+            Err(Fault::Raised(err)) if err.is_instance_of::<PyNotImplementedError>(py) => {
+                return Err(Fault::Raised(err));
+            }
+            Err(Fault::Raised(err)) => Some(err),
+            Err(missing) => return Err(missing),
+            Ok(()) => match raise {
+                Some(raise) => {
+                    let exception = self.eval(raise)?;
+                    Some(PyErr::from_value(exception))
+                }
+                None => None,
+            },
+        };
+        let Some(err) = raised else {
+            let outcome = exit
+                .call1((&manager, py.None(), py.None(), py.None()))
+                .map(|_| Value::None)
+                .map_err(Fault::from);
+            return observed_outcome(py, outcome);
+        };
+        let value = err.value(py).clone();
+        let outcome = exit
+            .call1((&manager, err.get_type(py), &value, err.traceback(py)))
+            .and_then(|swallowed| swallowed.is_truthy())
+            .map(|swallowed| {
+                if swallowed {
+                    Value::None
+                } else {
+                    Value::Raised(exception_type_name(py, &err))
+                }
+            })
+            .map_err(Fault::from);
+        observed_outcome(py, outcome)
+    }
+
+    fn var(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.vars.get(name).cloned().ok_or_else(|| {
+            PyRuntimeError::new_err(format!(
+                "internal: the script reads {name} before binding it"
+            ))
+        })
+    }
+
+    fn eval(&mut self, expr: &Expr) -> Result<Bound<'py, PyAny>, Fault> {
+        let py = self.candidate.py;
+        Ok(match expr {
+            Expr::Lit(value) => to_python(py, value)?,
+            Expr::Var(name) => self.var(name)?,
+            Expr::Name(name) => self.candidate.get(name)?,
+            Expr::Builtin(name) => super::trusted()?
+                .builtins
+                .bind(py)
+                .get_item(name.as_str())
+                .map_err(|_| PyRuntimeError::new_err(format!("internal: no builtin {name}")))?,
+            Expr::Fixture(name) => self
+                .fixtures
+                .ok_or_else(|| PyRuntimeError::new_err("internal: the exercise has no fixtures"))?
+                .getattr(name.as_str())?,
+            Expr::Attr(of, name) => self.eval(of)?.getattr(name.as_str())?,
+            Expr::Item(of, key) => {
+                let of = self.eval(of)?;
+                let key = self.eval(key)?;
+                of.get_item(key)?
+            }
+            Expr::Call { func, args, kwargs } => {
+                let func = self.eval(func)?;
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let named = PyDict::new(py);
+                for (k, v) in kwargs {
+                    named.set_item(k, self.eval(v)?)?;
+                }
+                func.call(PyTuple::new(py, args)?, Some(&named))?
+            }
+            Expr::Items(source, items) => source.build(self.candidate, items)?,
+            Expr::Tuple(items) => {
+                let items = items
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                PyTuple::new(py, items)?.into_any()
+            }
+            Expr::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                PyList::new(py, items)?.into_any()
+            }
+            Expr::Dict(entries) => {
+                let dict = PyDict::new(py);
+                for (k, v) in entries {
+                    dict.set_item(self.eval(k)?, self.eval(v)?)?;
+                }
+                dict.into_any()
+            }
+            Expr::Is(a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                to_python(py, &Value::Bool(a.is(&b)))?
+            }
+            Expr::Eq(a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                a.rich_compare(&b, pyo3::basic::CompareOp::Eq)?
+            }
+            Expr::Lt(a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                a.rich_compare(&b, pyo3::basic::CompareOp::Lt)?
+            }
+            Expr::TypeName(of) => {
+                to_python(py, &Value::Str(super::object_type_name(&self.eval(of)?)))?
+            }
+            Expr::Clock(now) => FakeClock::new(py, *now)?.into_any(),
+        })
+    }
+}

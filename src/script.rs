@@ -1,0 +1,499 @@
+//! The driver vocabulary: every call a check makes is a short script of
+//! [`Step`]s over [`Expr`]essions — call a function, call a method, read an
+//! attribute, set one, enter a `with` block, move the fake clock, ask the
+//! exercise for a native observation. One definition serves three purposes:
+//!
+//! - the grader describes it to the candidate ([`Script::describe`]), so the
+//!   call a report shows is always the call that ran;
+//! - the sandboxed child runs it (`driver::steps`), receiving only the steps;
+//! - the Rust reference states, step by step, what it must observe
+//!   ([`Script::observe`] takes the expected value beside the expression).
+//!
+//! The trust boundary is in the types: a [`Script`] (steps *and* expected
+//! observations) stays in the grader; only [`Script::steps`], a `Vec<Step>`,
+//! is serialised for the child, so nothing the candidate's code can read tells
+//! it what the grader expects.
+
+use serde::{Deserialize, Serialize};
+
+use crate::driver::Source;
+use crate::value::Value;
+
+/// Something a step evaluates in the child.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expr {
+    /// A fresh object built from a value (`[1, 2]`, `{'a': 1}`, `None`).
+    Lit(Value),
+    /// A name an earlier step bound.
+    Var(String),
+    /// A public name of the candidate's module (missing: the check says so).
+    Name(String),
+    /// A builtin (`len`, `ValueError`, `object`…), taken from the copy of the
+    /// builtins made before any candidate code ran.
+    Builtin(String),
+    /// A helper of the exercise's private fixtures module (see
+    /// `ScriptedExercise::fixtures`).
+    Fixture(String),
+    /// `of.name`
+    Attr(Box<Expr>, String),
+    /// `of[key]`
+    Item(Box<Expr>, Box<Expr>),
+    /// `func(*args, **kwargs)`
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        kwargs: Vec<(String, Expr)>,
+    },
+    /// Items handed over as a list, a one-shot generator or a string.
+    Items(Source, Vec<Value>),
+    /// `(a, b)` of expressions (objects, not only values).
+    Tuple(Vec<Expr>),
+    /// `[a, b]` of expressions.
+    List(Vec<Expr>),
+    /// `{k: v}` of expressions.
+    Dict(Vec<(Expr, Expr)>),
+    /// `a is b`, decided by the interpreter, not by the candidate's code.
+    Is(Box<Expr>, Box<Expr>),
+    /// `a == b`: the candidate's `__eq__` runs (for checks of `__eq__`).
+    Eq(Box<Expr>, Box<Expr>),
+    /// `a < b`: the candidate's ordering runs.
+    Lt(Box<Expr>, Box<Expr>),
+    /// The name of the object's type, read from the type object itself.
+    TypeName(Box<Expr>),
+    /// A native fake clock reading this time; move it with [`Step::SetClock`].
+    Clock(f64),
+}
+
+/// One statement of a script.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// `name = expr`. Not observed: raising ends the call, and the check
+    /// reports the exception with its traceback.
+    Let { name: String, expr: Expr },
+    /// `expr` for its effect. Not observed: raising ends the call.
+    Run { expr: Expr },
+    /// `expr`, observed: its value (strictly extracted) or the exception type.
+    Observe { expr: Expr },
+    /// `of.name = value`, observed: `None`, or the exception it raised.
+    SetAttr { of: Expr, name: String, value: Expr },
+    /// `del of.name`, observed: `None`, or the exception it raised.
+    DelAttr { of: Expr, name: String },
+    /// `with manager as name: body` (then `raise raise` inside the block when
+    /// given), called through the type's `__enter__`/`__exit__` as the
+    /// interpreter does. Observed after the body's own observations: `None`
+    /// when the block is left normally or its exception was swallowed,
+    /// otherwise the type of the exception that left it.
+    With {
+        manager: Expr,
+        name: Option<String>,
+        body: Vec<Step>,
+        raise: Option<Expr>,
+    },
+    /// Sets the fake clock bound to `clock` to `to` seconds.
+    SetClock { clock: String, to: f64 },
+    /// A native observation the exercise makes itself (a thread hammer, a
+    /// count of live objects…), described by `text`.
+    Probe {
+        name: String,
+        text: String,
+        args: Vec<Expr>,
+    },
+}
+
+impl Expr {
+    pub fn lit(value: impl Into<Value>) -> Expr {
+        Expr::Lit(value.into())
+    }
+
+    pub fn var(name: &str) -> Expr {
+        Expr::Var(name.to_string())
+    }
+
+    /// A public name of the candidate's module.
+    pub fn name(name: &str) -> Expr {
+        Expr::Name(name.to_string())
+    }
+
+    pub fn builtin(name: &str) -> Expr {
+        Expr::Builtin(name.to_string())
+    }
+
+    pub fn fixture(name: &str) -> Expr {
+        Expr::Fixture(name.to_string())
+    }
+
+    /// `self.name`
+    pub fn attr(self, name: &str) -> Expr {
+        Expr::Attr(Box::new(self), name.to_string())
+    }
+
+    /// `self[key]`
+    pub fn item(self, key: Expr) -> Expr {
+        Expr::Item(Box::new(self), Box::new(key))
+    }
+
+    /// `self(*args)`
+    pub fn call(self, args: Vec<Expr>) -> Expr {
+        self.call_kw(args, vec![])
+    }
+
+    /// `self(*args, **kwargs)`
+    pub fn call_kw(self, args: Vec<Expr>, kwargs: Vec<(&str, Expr)>) -> Expr {
+        Expr::Call {
+            func: Box::new(self),
+            args,
+            kwargs: kwargs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+
+    /// `self.name(*args)`
+    pub fn method(self, name: &str, args: Vec<Expr>) -> Expr {
+        self.attr(name).call(args)
+    }
+
+    pub fn is(self, other: Expr) -> Expr {
+        Expr::Is(Box::new(self), Box::new(other))
+    }
+
+    pub fn eq(self, other: Expr) -> Expr {
+        Expr::Eq(Box::new(self), Box::new(other))
+    }
+
+    pub fn lt(self, other: Expr) -> Expr {
+        Expr::Lt(Box::new(self), Box::new(other))
+    }
+
+    pub fn type_name(self) -> Expr {
+        Expr::TypeName(Box::new(self))
+    }
+
+    /// How the candidate reads it: Python syntax.
+    pub fn describe(&self) -> String {
+        let join = |items: &[Expr]| {
+            items
+                .iter()
+                .map(Expr::describe)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Expr::Lit(value) => value.literal(),
+            Expr::Var(name) | Expr::Name(name) | Expr::Builtin(name) | Expr::Fixture(name) => {
+                name.clone()
+            }
+            Expr::Attr(of, name) => format!("{}.{name}", of.operand()),
+            Expr::Item(of, key) => format!("{}[{}]", of.operand(), key.describe()),
+            Expr::Call { func, args, kwargs } => {
+                let mut parts: Vec<String> = args.iter().map(Expr::describe).collect();
+                parts.extend(kwargs.iter().map(|(k, v)| format!("{k}={}", v.describe())));
+                format!("{}({})", func.operand(), parts.join(", "))
+            }
+            Expr::Items(source, items) => source.describe(items),
+            Expr::Tuple(items) if items.len() == 1 => format!("({},)", items[0].describe()),
+            Expr::Tuple(items) => format!("({})", join(items)),
+            Expr::List(items) => format!("[{}]", join(items)),
+            Expr::Dict(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.describe(), v.describe()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Expr::Is(a, b) => format!("{} is {}", a.operand(), b.operand()),
+            Expr::Eq(a, b) => format!("{} == {}", a.operand(), b.operand()),
+            Expr::Lt(a, b) => format!("{} < {}", a.operand(), b.operand()),
+            Expr::TypeName(of) => format!("type({}).__name__", of.describe()),
+            Expr::Clock(now) => format!("FakeClock({})", Value::Float(*now).literal()),
+        }
+    }
+
+    /// The description, parenthesised where an operator would bind wrongly.
+    fn operand(&self) -> String {
+        match self {
+            Expr::Is(..) | Expr::Eq(..) | Expr::Lt(..) => format!("({})", self.describe()),
+            _ => self.describe(),
+        }
+    }
+}
+
+impl Step {
+    /// The statement in Python syntax (a `with` block on one line).
+    pub fn describe(&self) -> String {
+        match self {
+            Step::Let { name, expr } => format!("{name} = {}", expr.describe()),
+            Step::Run { expr } | Step::Observe { expr } => expr.describe(),
+            Step::SetAttr { of, name, value } => {
+                format!("{}.{name} = {}", of.operand(), value.describe())
+            }
+            Step::DelAttr { of, name } => format!("del {}.{name}", of.operand()),
+            Step::With {
+                manager,
+                name,
+                body,
+                raise,
+            } => {
+                let mut inner: Vec<String> = body.iter().map(Step::describe).collect();
+                if let Some(raise) = raise {
+                    inner.push(format!("raise {}", raise.describe()));
+                }
+                if inner.is_empty() {
+                    inner.push("pass".into());
+                }
+                let target = name
+                    .as_ref()
+                    .map(|n| format!(" as {n}"))
+                    .unwrap_or_default();
+                format!("with {}{target}: {}", manager.describe(), inner.join("; "))
+            }
+            Step::SetClock { clock, to } => {
+                format!("{clock} now reads {}", Value::Float(*to).literal())
+            }
+            Step::Probe { text, .. } => text.clone(),
+        }
+    }
+
+    /// What the observation of this step is called in the record the call
+    /// observes (`None` for a step that observes nothing itself). The child
+    /// and the grader both name observations with it, numbered in order.
+    pub fn observation_label(&self) -> Option<String> {
+        match self {
+            Step::Let { .. } | Step::Run { .. } | Step::SetClock { .. } => None,
+            Step::With { manager, .. } => Some(format!("leaving with {}", manager.describe())),
+            other => Some(other.describe()),
+        }
+    }
+}
+
+/// The label of the `n`th observation (from 1) of a call.
+pub fn numbered(n: usize, label: &str) -> String {
+    format!("[{n}] {label}")
+}
+
+/// Steps with the observations a correct solution makes: the grader's side
+/// of a call (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Script {
+    steps: Vec<Step>,
+    expected: Vec<Value>,
+}
+
+impl Script {
+    pub fn new() -> Script {
+        Script::default()
+    }
+
+    /// `name = expr`, not observed.
+    pub fn bind(mut self, name: &str, expr: Expr) -> Script {
+        self.steps.push(Step::Let {
+            name: name.to_string(),
+            expr,
+        });
+        self
+    }
+
+    /// `expr` run for its effect, not observed.
+    pub fn run(mut self, expr: Expr) -> Script {
+        self.steps.push(Step::Run { expr });
+        self
+    }
+
+    /// `expr`, which must observe `expected`.
+    pub fn observe(mut self, expr: Expr, expected: impl Into<Value>) -> Script {
+        self.steps.push(Step::Observe { expr });
+        self.expected.push(expected.into());
+        self
+    }
+
+    /// `of.name = value`, which must observe `expected` (`Value::None`, or
+    /// `Value::Raised` of the exception it must raise).
+    pub fn set_attr(mut self, of: Expr, name: &str, value: Expr, expected: Value) -> Script {
+        self.steps.push(Step::SetAttr {
+            of,
+            name: name.to_string(),
+            value,
+        });
+        self.expected.push(expected);
+        self
+    }
+
+    /// `del of.name`, which must observe `expected`.
+    pub fn del_attr(mut self, of: Expr, name: &str, expected: Value) -> Script {
+        self.steps.push(Step::DelAttr {
+            of,
+            name: name.to_string(),
+        });
+        self.expected.push(expected);
+        self
+    }
+
+    /// `with manager as name: body` (raising `raise` at its end when given);
+    /// the body's observations come first, then `leaving` (`Value::None`, or
+    /// `Value::Raised` of the exception that must leave the block).
+    pub fn with(
+        mut self,
+        manager: Expr,
+        name: Option<&str>,
+        body: Script,
+        raise: Option<Expr>,
+        leaving: Value,
+    ) -> Script {
+        self.steps.push(Step::With {
+            manager,
+            name: name.map(str::to_string),
+            body: body.steps,
+            raise,
+        });
+        self.expected.extend(body.expected);
+        self.expected.push(leaving);
+        self
+    }
+
+    /// Sets the fake clock bound to `clock`.
+    pub fn set_clock(mut self, clock: &str, to: f64) -> Script {
+        self.steps.push(Step::SetClock {
+            clock: clock.to_string(),
+            to,
+        });
+        self
+    }
+
+    /// A native observation of the exercise's (`ScriptedExercise::probe`).
+    pub fn probe(mut self, name: &str, text: &str, args: Vec<Expr>, expected: Value) -> Script {
+        self.steps.push(Step::Probe {
+            name: name.to_string(),
+            text: text.to_string(),
+            args,
+        });
+        self.expected.push(expected);
+        self
+    }
+
+    /// What the child receives: the steps, never the expectations.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The whole call as the candidate reads it.
+    pub fn describe(&self) -> String {
+        self.steps
+            .iter()
+            .map(Step::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The record a correct solution makes the child observe.
+    pub fn expected(&self) -> Value {
+        let labels = labels(&self.steps);
+        debug_assert_eq!(labels.len(), self.expected.len());
+        Value::Record(labels.into_iter().zip(self.expected.clone()).collect())
+    }
+}
+
+/// The numbered labels of every observation `steps` make, in order (a `with`
+/// block's body before the block's own).
+pub fn labels(steps: &[Step]) -> Vec<String> {
+    fn walk(steps: &[Step], out: &mut Vec<String>) {
+        for step in steps {
+            if let Step::With { body, .. } = step {
+                walk(body, out);
+            }
+            if let Some(label) = step.observation_label() {
+                out.push(numbered(out.len() + 1, &label));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(steps, &mut out);
+    out
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s)
+    }
+}
+
+/// `Value::Raised(name)`: the observation of an exception of type `name`.
+pub fn raises(name: &str) -> Value {
+    Value::Raised(name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_script_reads_as_the_python_it_runs() {
+        let script = Script::new()
+            .bind(
+                "a",
+                Expr::name("Account")
+                    .call_kw(vec![Expr::lit("ann")], vec![("balance", Expr::lit(10))]),
+            )
+            .observe(Expr::var("a").method("deposit", vec![Expr::lit(5)]), 15)
+            .set_attr(
+                Expr::var("a"),
+                "nope",
+                Expr::lit(1),
+                raises("AttributeError"),
+            )
+            .observe(Expr::var("a").is(Expr::var("a")), true)
+            .with(
+                Expr::name("suppress").call(vec![Expr::builtin("KeyError")]),
+                Some("s"),
+                Script::new().observe(Expr::var("s").attr("exception"), Value::None),
+                Some(Expr::builtin("KeyError").call(vec![Expr::lit("k")])),
+                Value::None,
+            );
+        assert_eq!(
+            script.describe(),
+            "a = Account('ann', balance=10); a.deposit(5); a.nope = 1; a is a; \
+             with suppress(KeyError) as s: s.exception; raise KeyError('k')"
+        );
+        assert_eq!(
+            script.expected().repr(),
+            "<[1] a.deposit(5)=15, [2] a.nope = 1=<raises AttributeError>, [3] a is a=True, \
+             [4] s.exception=None, [5] leaving with suppress(KeyError)=None>"
+        );
+    }
+
+    #[test]
+    fn operators_inside_an_attribute_are_parenthesised() {
+        let e = Expr::var("a").eq(Expr::var("b")).attr("x");
+        assert_eq!(e.describe(), "(a == b).x");
+    }
+
+    #[test]
+    fn only_the_steps_travel_to_the_child() {
+        let script = Script::new().observe(Expr::name("f").call(vec![]), "secret-expected");
+        let json = serde_json::to_string(script.steps()).unwrap();
+        assert!(!json.contains("secret-expected"), "{json}");
+        let back: Vec<Step> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, script.steps());
+    }
+}
