@@ -76,6 +76,13 @@ impl<'py> Candidate<'py> {
         }
     }
 
+    /// The path of one of the candidate's files (`<id>.py`): e.g. for a probe
+    /// that parses the module's source with a parser captured before the
+    /// candidate's code ran.
+    pub fn file(&self, name: &str) -> std::path::PathBuf {
+        Path::new(&self.dir).join(name)
+    }
+
     /// A helper object from `python/harness.py`.
     pub fn harness(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
         self.harness.getattr(name)
