@@ -41,6 +41,17 @@ impl<C> Check<C> {
             calls,
         }
     }
+
+    /// The same check with each call turned into another form (e.g. a
+    /// domain call into its [`Script`]).
+    pub fn map<T>(self, f: impl FnMut(&C) -> T) -> Check<T> {
+        Check {
+            id: self.id,
+            name: self.name,
+            weight: self.weight,
+            calls: self.calls.iter().map(f).collect(),
+        }
+    }
 }
 
 /// One exercise: checks, Rust reference, and driver.

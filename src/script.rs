@@ -66,6 +66,12 @@ pub enum Expr {
 }
 
 /// One statement of a script.
+///
+/// `raises` tells the child that the reference expects an exception at this
+/// step, so one is an observation (`<raises KeyError>`) to compare; anywhere
+/// else an exception ends the call and the check shows it with its message
+/// and the candidate's traceback, as pytest would. It is the only thing of
+/// the expectations the child learns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
@@ -74,22 +80,41 @@ pub enum Step {
     Let { name: String, expr: Expr },
     /// `expr` for its effect. Not observed: raising ends the call.
     Run { expr: Expr },
-    /// `expr`, observed: its value (strictly extracted) or the exception type.
-    Observe { expr: Expr },
-    /// `of.name = value`, observed: `None`, or the exception it raised.
-    SetAttr { of: Expr, name: String, value: Expr },
-    /// `del of.name`, observed: `None`, or the exception it raised.
-    DelAttr { of: Expr, name: String },
+    /// `expr`, observed: its value (strictly extracted), or, where `raises`
+    /// (the reference expects an exception here), the exception's type.
+    Observe {
+        expr: Expr,
+        #[serde(default)]
+        raises: bool,
+    },
+    /// `of.name = value`, observed: `None`, or (where `raises`) the type of
+    /// the exception it raised.
+    SetAttr {
+        of: Expr,
+        name: String,
+        value: Expr,
+        #[serde(default)]
+        raises: bool,
+    },
+    /// `del of.name`, observed like [`Step::SetAttr`].
+    DelAttr {
+        of: Expr,
+        name: String,
+        #[serde(default)]
+        raises: bool,
+    },
     /// `with manager as name: body` (then `raise raise` inside the block when
     /// given), called through the type's `__enter__`/`__exit__` as the
     /// interpreter does. Observed after the body's own observations: `None`
     /// when the block is left normally or its exception was swallowed,
-    /// otherwise the type of the exception that left it.
+    /// otherwise (where `raises`) the type of the exception that left it.
     With {
         manager: Expr,
         name: Option<String>,
         body: Vec<Step>,
         raise: Option<Expr>,
+        #[serde(default)]
+        raises: bool,
     },
     /// Sets the fake clock bound to `clock` to `to` seconds.
     SetClock { clock: String, to: f64 },
@@ -227,16 +252,19 @@ impl Step {
     pub fn describe(&self) -> String {
         match self {
             Step::Let { name, expr } => format!("{name} = {}", expr.describe()),
-            Step::Run { expr } | Step::Observe { expr } => expr.describe(),
-            Step::SetAttr { of, name, value } => {
+            Step::Run { expr } | Step::Observe { expr, .. } => expr.describe(),
+            Step::SetAttr {
+                of, name, value, ..
+            } => {
                 format!("{}.{name} = {}", of.operand(), value.describe())
             }
-            Step::DelAttr { of, name } => format!("del {}.{name}", of.operand()),
+            Step::DelAttr { of, name, .. } => format!("del {}.{name}", of.operand()),
             Step::With {
                 manager,
                 name,
                 body,
                 raise,
+                ..
             } => {
                 let mut inner: Vec<String> = body.iter().map(Step::describe).collect();
                 if let Some(raise) = raise {
@@ -305,8 +333,12 @@ impl Script {
 
     /// `expr`, which must observe `expected`.
     pub fn observe(mut self, expr: Expr, expected: impl Into<Value>) -> Script {
-        self.steps.push(Step::Observe { expr });
-        self.expected.push(expected.into());
+        let expected = expected.into();
+        self.steps.push(Step::Observe {
+            expr,
+            raises: expected.is_raised(),
+        });
+        self.expected.push(expected);
         self
     }
 
@@ -317,6 +349,7 @@ impl Script {
             of,
             name: name.to_string(),
             value,
+            raises: expected.is_raised(),
         });
         self.expected.push(expected);
         self
@@ -327,6 +360,7 @@ impl Script {
         self.steps.push(Step::DelAttr {
             of,
             name: name.to_string(),
+            raises: expected.is_raised(),
         });
         self.expected.push(expected);
         self
@@ -348,6 +382,7 @@ impl Script {
             name: name.map(str::to_string),
             body: body.steps,
             raise,
+            raises: leaving.is_raised(),
         });
         self.expected.extend(body.expected);
         self.expected.push(leaving);
@@ -435,6 +470,13 @@ impl From<&str> for Value {
 impl From<String> for Value {
     fn from(s: String) -> Value {
         Value::Str(s)
+    }
+}
+
+impl Value {
+    /// Whether this is the observation of an exception.
+    pub fn is_raised(&self) -> bool {
+        matches!(self, Value::Raised(_))
     }
 }
 

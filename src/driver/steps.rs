@@ -42,12 +42,13 @@ struct Runner<'a, 'py> {
     observed: Vec<(String, Value)>,
 }
 
-/// An exception the candidate's code raised as part of the behaviour under
-/// test becomes the observation `<raises T>`; `NotImplementedError` (an
-/// untouched stub) and a missing name still end the call.
-fn observed_outcome(py: Python<'_>, outcome: Result<Value, Fault>) -> Observed {
+/// Where the reference expects an exception (`raises`), one the candidate's
+/// code raised becomes the observation `<raises T>`; anywhere else it ends
+/// the call (the check shows it with its traceback). `NotImplementedError`
+/// (an untouched stub) and a missing name always end the call.
+fn observed_outcome(py: Python<'_>, outcome: Result<Value, Fault>, raises: bool) -> Observed {
     match outcome {
-        Err(Fault::Raised(err)) if !err.is_instance_of::<PyNotImplementedError>(py) => {
+        Err(Fault::Raised(err)) if raises && !err.is_instance_of::<PyNotImplementedError>(py) => {
             Ok(Value::Raised(exception_type_name(py, &err)))
         }
         other => other,
@@ -78,28 +79,33 @@ impl<'py> Runner<'_, 'py> {
             Step::Run { expr } => {
                 self.eval(expr)?;
             }
-            Step::Observe { expr } => {
+            Step::Observe { expr, raises } => {
                 let outcome = self.eval(expr).map(|obj| extract(&obj));
-                let value = observed_outcome(py, outcome)?;
+                let value = observed_outcome(py, outcome, *raises)?;
                 self.record(step, value);
             }
-            Step::SetAttr { of, name, value } => {
+            Step::SetAttr {
+                of,
+                name,
+                value,
+                raises,
+            } => {
                 let target = self.eval(of)?;
                 let value = self.eval(value)?;
                 let outcome = target
                     .setattr(name.as_str(), value)
                     .map(|()| Value::None)
                     .map_err(Fault::from);
-                let value = observed_outcome(py, outcome)?;
+                let value = observed_outcome(py, outcome, *raises)?;
                 self.record(step, value);
             }
-            Step::DelAttr { of, name } => {
+            Step::DelAttr { of, name, raises } => {
                 let target = self.eval(of)?;
                 let outcome = target
                     .delattr(name.as_str())
                     .map(|()| Value::None)
                     .map_err(Fault::from);
-                let value = observed_outcome(py, outcome)?;
+                let value = observed_outcome(py, outcome, *raises)?;
                 self.record(step, value);
             }
             Step::With {
@@ -107,8 +113,10 @@ impl<'py> Runner<'_, 'py> {
                 name,
                 body,
                 raise,
+                raises,
             } => {
-                let leaving = self.with_block(manager, name.as_deref(), body, raise.as_ref())?;
+                let leaving =
+                    self.with_block(manager, name.as_deref(), body, raise.as_ref(), *raises)?;
                 self.record(step, leaving);
             }
             Step::SetClock { clock, to } => {
@@ -137,6 +145,7 @@ impl<'py> Runner<'_, 'py> {
         name: Option<&str>,
         body: &[Step],
         raise: Option<&Expr>,
+        raises: bool,
     ) -> Observed {
         let py = self.candidate.py;
         let manager = self.eval(manager)?;
@@ -175,21 +184,20 @@ impl<'py> Runner<'_, 'py> {
                 .call1((&manager, py.None(), py.None(), py.None()))
                 .map(|_| Value::None)
                 .map_err(Fault::from);
-            return observed_outcome(py, outcome);
+            return observed_outcome(py, outcome, raises);
         };
         let value = err.value(py).clone();
-        let outcome = exit
+        let swallowed = exit
             .call1((&manager, err.get_type(py), &value, err.traceback(py)))
-            .and_then(|swallowed| swallowed.is_truthy())
-            .map(|swallowed| {
-                if swallowed {
-                    Value::None
-                } else {
-                    Value::Raised(exception_type_name(py, &err))
-                }
-            })
-            .map_err(Fault::from);
-        observed_outcome(py, outcome)
+            .and_then(|swallowed| swallowed.is_truthy());
+        let outcome = match swallowed {
+            Ok(true) => Ok(Value::None),
+            // Not swallowed: the block's own exception leaves it.
+            Ok(false) => Err(Fault::Raised(err)),
+            // `__exit__` raised: that exception leaves instead.
+            Err(raised) => Err(Fault::Raised(raised)),
+        };
+        observed_outcome(py, outcome, raises)
     }
 
     fn var(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {

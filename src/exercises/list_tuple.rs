@@ -5,21 +5,21 @@
 //! over [`Value`], and an order-preserving unique extend. Every observation
 //! also records the input after the call, so mutating it fails the check.
 
-use pyo3::prelude::*;
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, Source, extract, to_python};
-use crate::exercise::{Check, Exercise, Rng};
+use crate::driver::Source;
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script};
 use crate::value::Value;
 
 pub struct ListTuple;
 
 /// What the registry (generated from `exercises/<id>/` by build.rs) lists.
-pub static EXERCISE: ListTuple = ListTuple;
+pub static EXERCISE: Scripted<ListTuple> = Scripted(ListTuple);
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "fn", rename_all = "snake_case")]
+/// One call of a check, as the Rust reference reads it; [`script`] turns it
+/// into the steps the child runs, with what each must observe.
+#[derive(Debug, Clone)]
 pub enum Call {
     CountVisits {
         path: Vec<[i64; 2]>,
@@ -126,14 +126,65 @@ fn extend(target: Vec<Value>, items: Vec<Value>, source: Source) -> Call {
     }
 }
 
-impl Exercise for ListTuple {
-    type Call = Call;
-
+impl ScriptedExercise for ListTuple {
     fn id(&self) -> &'static str {
         "list_tuple"
     }
 
-    fn fixed(&self) -> Vec<Check<Call>> {
+    fn fixed(&self) -> Vec<Check<Script>> {
+        fixed().into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
+        generated(rng).into_iter().map(|c| c.map(script)).collect()
+    }
+}
+
+/// The call as steps: the input bound to a name, the call, then the input
+/// again (a function that must not mutate its input is caught doing so).
+fn script(call: &Call) -> Script {
+    match call {
+        Call::CountVisits { path } => {
+            let counts = Value::Dict(
+                count_visits(path)
+                    .into_iter()
+                    .map(|((x, y), n)| (Value::pair(x, y), Value::Int(n)))
+                    .collect(),
+            );
+            Script::new()
+                .bind("path", Expr::Lit(path_value(path)))
+                .observe(
+                    Expr::name("count_visits").call(vec![Expr::var("path")]),
+                    counts,
+                )
+                .observe(Expr::var("path"), path_value(path))
+        }
+        Call::Freeze { value } => Script::new()
+            .bind("value", Expr::Lit(value.clone()))
+            .observe(
+                Expr::name("freeze").call(vec![Expr::var("value")]),
+                freeze(value),
+            )
+            .observe(Expr::var("value"), value.clone()),
+        Call::ExtendUnique {
+            target,
+            items,
+            source,
+        } => Script::new()
+            .bind("target", Expr::Lit(Value::List(target.clone())))
+            .observe(
+                Expr::name("extend_unique")
+                    .call(vec![Expr::var("target"), Expr::Items(*source, items.clone())]),
+                Value::None,
+            )
+            .observe(
+                Expr::var("target"),
+                Value::List(extend_unique(target, items)),
+            ),
+    }
+}
+
+fn fixed() -> Vec<Check<Call>> {
         vec![
             Check::new(
                 "count_visits_counts",
@@ -272,7 +323,7 @@ impl Exercise for ListTuple {
         ]
     }
 
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+fn generated(rng: &mut Rng) -> Vec<Check<Call>> {
         let paths = (0..25)
             .map(|_| {
                 let len = rng.random_range(0..16);
@@ -323,84 +374,6 @@ impl Exercise for ListTuple {
             ),
         ]
     }
-
-    fn expect(&self, call: &Call) -> Value {
-        match call {
-            Call::CountVisits { path } => Value::record([
-                (
-                    "result",
-                    Value::Dict(
-                        count_visits(path)
-                            .into_iter()
-                            .map(|((x, y), n)| (Value::pair(x, y), Value::Int(n)))
-                            .collect(),
-                    ),
-                ),
-                ("path_after", path_value(path)),
-            ]),
-            Call::Freeze { value } => {
-                Value::record([("result", freeze(value)), ("input_after", value.clone())])
-            }
-            Call::ExtendUnique { target, items, .. } => Value::record([
-                ("returned", Value::None),
-                ("target_after", Value::List(extend_unique(target, items))),
-            ]),
-        }
-    }
-
-    fn describe(&self, call: &Call) -> String {
-        match call {
-            Call::CountVisits { path } => format!("count_visits({})", path_value(path).literal()),
-            Call::Freeze { value } => format!("freeze({})", value.literal()),
-            Call::ExtendUnique {
-                target,
-                items,
-                source,
-            } => {
-                let target = Value::List(target.clone()).literal();
-                format!("extend_unique({target}, {})", source.describe(items))
-            }
-        }
-    }
-
-    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
-        let py = candidate.py;
-        match call {
-            Call::CountVisits { path } => {
-                let count_visits = candidate.get("count_visits")?;
-                let arg = to_python(py, &path_value(path))?;
-                let result = count_visits.call1((&arg,))?;
-                Ok(Value::record([
-                    ("result", extract(&result)),
-                    ("path_after", extract(&arg)),
-                ]))
-            }
-            Call::Freeze { value } => {
-                let freeze = candidate.get("freeze")?;
-                let arg = to_python(py, value)?;
-                let result = freeze.call1((&arg,))?;
-                Ok(Value::record([
-                    ("result", extract(&result)),
-                    ("input_after", extract(&arg)),
-                ]))
-            }
-            Call::ExtendUnique {
-                target,
-                items,
-                source,
-            } => {
-                let extend_unique = candidate.get("extend_unique")?;
-                let target = to_python(py, &Value::List(target.clone()))?;
-                let items = source.build(candidate, items)?;
-                let returned = extend_unique.call1((&target, items))?;
-                Ok(Value::record([
-                    ("returned", extract(&returned)),
-                    ("target_after", extract(&target)),
-                ]))
-            }
-        }
-    }
-}
 
 /// A random value of lists, tuples, dicts with string keys, sets of ints,
 /// ints and strings — the shapes `freeze` must handle.

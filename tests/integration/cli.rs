@@ -365,11 +365,13 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .expect_code(1)
         .stdout();
     assert!(
-        out.contains("call:     count_visits([[0, 0], [1, 2], [0, 0]])\n"),
+        out.contains("call:     path = [[0, 0], [1, 2], [0, 0]]; count_visits(path); path\n"),
         "{out}"
     );
     assert!(
-        out.contains("expected: <result={(0, 0): 2, (1, 2): 1}"),
+        out.contains(
+            "first difference at [1] count_visits(path): expected {(0, 0): 2, (1, 2): 1}, actual {}"
+        ),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when NO_COLOR is set");

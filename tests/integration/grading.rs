@@ -150,7 +150,7 @@ fn an_exception_shows_the_candidates_traceback_lines() {
     );
     assert_eq!(
         check.call.as_deref(),
-        Some("count_visits([[0, 0], [1, 2], [0, 0]])")
+        Some("path = [[0, 0], [1, 2], [0, 0]]; count_visits(path); path")
     );
     assert!(
         check
