@@ -221,6 +221,10 @@ fn extract_inner(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut usize) -> Va
     };
     if obj.is_none() {
         Value::None
+    } else if obj.is(obj.py().Ellipsis()) {
+        // What the driver appends to a list it stopped reading (see
+        // `Expr::ListOf`).
+        Value::More
     } else if obj.is_exact_instance_of::<PyBool>() {
         Value::Bool(obj.is_truthy().unwrap_or(false))
     } else if obj.is_exact_instance_of::<PyInt>() {

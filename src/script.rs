@@ -63,6 +63,22 @@ pub enum Expr {
     TypeName(Box<Expr>),
     /// A native fake clock reading this time; move it with [`Step::SetClock`].
     Clock(f64),
+    /// The iterable wrapped in a native iterator that counts the items
+    /// pulled from it (read with [`Expr::Pulls`]).
+    Counting(Box<Expr>),
+    /// How many items have been pulled through a [`Expr::Counting`] wrapper.
+    Pulls(Box<Expr>),
+    /// Whether the object is a generator: its type compared with the
+    /// generator type captured before candidate code ran.
+    IsGenerator(Box<Expr>),
+    /// `[next(it) for _ in range(n)]` with the `next` captured before
+    /// candidate code ran, ending early where the iterator does.
+    Next(Box<Expr>, usize),
+    /// `list(it)` for an iterator that should end: at most `at_most` items
+    /// are pulled, and if it still yields after them the list ends in `...`
+    /// (observed as going on, not as a list cut short). The items are
+    /// extracted after all were pulled, as `list()` would show them.
+    ListOf(Box<Expr>, usize),
 }
 
 /// One statement of a script.
@@ -197,6 +213,21 @@ impl Expr {
         Expr::TypeName(Box::new(self))
     }
 
+    /// `next(self)`
+    pub fn next(self) -> Expr {
+        Expr::Next(Box::new(self), 1)
+    }
+
+    /// The next `n` items, as a list.
+    pub fn take(self, n: usize) -> Expr {
+        Expr::Next(Box::new(self), n)
+    }
+
+    /// `list(self)`, pulling at most `at_most` items (see [`Expr::ListOf`]).
+    pub fn list_of(self, at_most: usize) -> Expr {
+        Expr::ListOf(Box::new(self), at_most)
+    }
+
     /// How the candidate reads it: Python syntax.
     pub fn describe(&self) -> String {
         let join = |items: &[Expr]| {
@@ -235,6 +266,12 @@ impl Expr {
             Expr::Lt(a, b) => format!("{} < {}", a.operand(), b.operand()),
             Expr::TypeName(of) => format!("type({}).__name__", of.describe()),
             Expr::Clock(now) => format!("FakeClock({})", Value::Float(*now).literal()),
+            Expr::Counting(of) => format!("counting({})", of.describe()),
+            Expr::Pulls(of) => format!("{}.pulls", of.operand()),
+            Expr::IsGenerator(of) => format!("isinstance({}, types.GeneratorType)", of.describe()),
+            Expr::Next(of, 1) => format!("next({})", of.describe()),
+            Expr::Next(of, n) => format!("[next({}) for _ in range({n})]", of.describe()),
+            Expr::ListOf(of, _) => format!("list({})", of.describe()),
         }
     }
 
@@ -407,6 +444,25 @@ impl Script {
         });
         self.expected.push(expected);
         self
+    }
+
+    /// The metadata a well-behaved wrapper copies from the function it wraps
+    /// (what `functools.wraps` does): `__name__`, `__qualname__`, `__doc__`,
+    /// and `__wrapped__` being the original. One definition for every
+    /// exercise that wraps functions.
+    pub fn wrapper_metadata(
+        self,
+        wrapper: &str,
+        original: &str,
+        name: &str,
+        qualname: &str,
+        doc: Value,
+    ) -> Script {
+        let w = || Expr::var(wrapper);
+        self.observe(w().attr("__name__"), name)
+            .observe(w().attr("__qualname__"), qualname)
+            .observe(w().attr("__doc__"), doc)
+            .observe(w().attr("__wrapped__").is(Expr::var(original)), true)
     }
 
     /// What the child receives: the steps, never the expectations.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError};
+use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError, PyStopIteration};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyModule, PyTuple};
 
@@ -279,6 +279,44 @@ impl<'py> Runner<'_, 'py> {
                 to_python(py, &Value::Str(super::object_type_name(&self.eval(of)?)))?
             }
             Expr::Clock(now) => FakeClock::new(py, *now)?.into_any(),
+            Expr::Counting(of) => super::PullCounter::wrap(&self.eval(of)?)?.into_any(),
+            Expr::Pulls(of) => {
+                let counter = self.eval(of)?;
+                let counter = counter.cast::<super::PullCounter>().map_err(PyErr::from)?;
+                to_python(py, &Value::Int(counter.get().pulls() as i64))?
+            }
+            Expr::IsGenerator(of) => {
+                to_python(py, &Value::Bool(super::is_generator(&self.eval(of)?)?))?
+            }
+            Expr::Next(of, n) => {
+                let it = self.eval(of)?;
+                if *n == 1 {
+                    super::next_of(&it)?
+                } else {
+                    let mut items = Vec::with_capacity(*n);
+                    for _ in 0..*n {
+                        match super::next_of(&it) {
+                            Ok(item) => items.push(item),
+                            Err(err) if err.is_instance_of::<PyStopIteration>(py) => break,
+                            Err(err) => return Err(err.into()),
+                        }
+                    }
+                    PyList::new(py, items)?.into_any()
+                }
+            }
+            Expr::ListOf(of, at_most) => {
+                let it = self.eval(of)?.try_iter()?;
+                let mut items = Vec::new();
+                for item in it.take(at_most + 1) {
+                    items.push(item?);
+                }
+                if items.len() > *at_most {
+                    // It would have gone on: `...` (observed as `Value::More`).
+                    items.truncate(*at_most);
+                    items.push(py.Ellipsis().into_bound(py));
+                }
+                PyList::new(py, items)?.into_any()
+            }
         })
     }
 }
