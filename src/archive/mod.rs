@@ -111,25 +111,24 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// What the report should warn the interviewer about an unpacked archive.
-pub fn verify(dir: &Path) -> Vec<String> {
+/// The pack manifest of an unpacked archive, read once; `Err` says, as a
+/// warning for the report, why there is none to go by.
+pub fn read_pack_manifest(dir: &Path) -> Result<PackManifest, String> {
+    let bytes =
+        crate::submission_files::read(dir, PACK_MANIFEST, MAX_FILE_BYTES).map_err(|_| {
+            format!("the archive has no {PACK_MANIFEST}: it was not made by `pyinterview pack`")
+        })?;
+    serde_json::from_slice(&bytes).map_err(|err| format!("{PACK_MANIFEST} is unreadable ({err})"))
+}
+
+/// What the report should warn the interviewer about an unpacked archive,
+/// given its pack manifest as [`read_pack_manifest`] read it.
+pub fn verify(dir: &Path, packed: &Result<PackManifest, String>) -> Vec<String> {
     let mut warnings = Vec::new();
-    let packed: PackManifest =
-        match crate::submission_files::read(dir, PACK_MANIFEST, MAX_FILE_BYTES) {
-            Err(_) => {
-                warnings.push(format!(
-                    "the archive has no {PACK_MANIFEST}: it was not made by `pyinterview pack`"
-                ));
-                return warnings;
-            }
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(packed) => packed,
-                Err(err) => {
-                    warnings.push(format!("{PACK_MANIFEST} is unreadable ({err})"));
-                    return warnings;
-                }
-            },
-        };
+    let packed = match packed {
+        Ok(packed) => packed,
+        Err(why) => return vec![why.clone()],
+    };
     if packed.tool_version != env!("CARGO_PKG_VERSION") {
         warnings.push(format!(
             "packed with pyinterview {}, graded with {}",
@@ -219,12 +218,6 @@ pub fn verify(dir: &Path) -> Vec<String> {
     warnings
 }
 
-fn pack_manifest(dir: &Path) -> Option<PackManifest> {
-    crate::submission_files::read(dir, PACK_MANIFEST, MAX_FILE_BYTES)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<PackManifest>(&bytes).ok())
-}
-
 /// The SHA-256 of `dir/name`, if `name` is a plain file name and that is a
 /// regular file (not a link, device or FIFO) of at most [`MAX_FILE_BYTES`].
 fn digest_of(dir: &Path, name: &str) -> Option<String> {
@@ -233,22 +226,14 @@ fn digest_of(dir: &Path, name: &str) -> Option<String> {
         .map(|bytes| sha256_hex(&bytes))
 }
 
-/// The packed self-check results, by exercise, for the report.
-pub fn self_checks(dir: &Path) -> BTreeMap<String, SelfCheck> {
-    pack_manifest(dir)
-        .map(|packed| {
-            packed
-                .exercises
-                .into_iter()
-                .filter_map(|e| e.self_check.map(|s| (e.id, s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The hints the pack manifest recorded, by exercise.
-pub fn packed_hints(dir: &Path) -> BTreeMap<String, usize> {
-    pack_manifest(dir).map(|p| p.hints).unwrap_or_default()
+impl PackManifest {
+    /// The packed self-check results, by exercise, for the report.
+    pub fn self_checks(&self) -> BTreeMap<String, SelfCheck> {
+        self.exercises
+            .iter()
+            .filter_map(|e| e.self_check.map(|s| (e.id.clone(), s)))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -63,16 +63,19 @@ pub fn grade_path(
     archive::unpack(path, unpacked.path()).map_err(|e| GradeError::Archive(e.to_string()))?;
     let mut result = grade_submission(sandbox, unpacked.path(), options)?;
     result.submission = path.display().to_string();
-    let mut warnings = archive::verify(unpacked.path());
+    // The pack manifest is read once and every use below goes by that copy.
+    let packed = archive::read_pack_manifest(unpacked.path());
+    let mut warnings = archive::verify(unpacked.path(), &packed);
     warnings.append(&mut result.warnings);
     result.warnings = warnings;
-    let packed = archive::self_checks(unpacked.path());
+    let (self_checks, packed_hints) = packed
+        .map(|p| (p.self_checks(), p.hints))
+        .unwrap_or_default();
     // Both manifests record hints and the candidate can edit either: the
     // report shows the higher count (a mismatch is already a warning).
-    let packed_hints = archive::packed_hints(unpacked.path());
     for exercise in &mut result.exercises {
         let reported = &mut exercise.self_reported;
-        reported.self_check = packed.get(&exercise.id).copied();
+        reported.self_check = self_checks.get(&exercise.id).copied();
         if let Some(&hints) = packed_hints.get(&exercise.id) {
             reported.hints_used = Some(reported.hints_used.unwrap_or(0).max(hints));
         }

@@ -655,7 +655,7 @@ fn failed_on_their_own(verdicts: &[CheckResult]) -> Vec<&CheckResult> {
         .iter()
         .filter(|c| match c.status {
             model::Status::Passed | model::Status::NotAttempted => false,
-            model::Status::Timeout => c.message != verdict::NOT_RUN,
+            model::Status::Timeout => c.unfinished != Some(model::Unfinished::NotRun),
             _ => true,
         })
         .collect()

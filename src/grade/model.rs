@@ -288,6 +288,25 @@ pub struct CheckResult {
     /// the check ran to an end (absent when it timed out, crashed or never ran).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub elapsed_ms: Option<f64>,
+    /// Why the check never got to a comparison of its own, where that is
+    /// the reason it did not pass: reports group these by this field, never
+    /// by the wording of `message`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unfinished: Option<Unfinished>,
+}
+
+/// Why a check never got to compare what the code did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unfinished {
+    /// The code still raises the stub's `NotImplementedError`.
+    Untouched,
+    /// A public name of the stub is not defined by the module.
+    NameMissing,
+    /// The module's file is not in the submission.
+    ModuleMissing,
+    /// Never reached: an earlier check of the exercise used up the time.
+    NotRun,
 }
 
 /// A check's verdict.

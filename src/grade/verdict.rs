@@ -1,7 +1,7 @@
 //! Turning what the worker reported into verdicts. Only the grader decides:
 //! the child's report is data, compared here with expectations it never saw.
 
-use super::model::{CheckResult, Status};
+use super::model::{CheckResult, Status, Unfinished};
 use crate::exercise::PlannedCheck;
 use crate::sandbox::protocol::{FaultInfo, Slot};
 
@@ -13,6 +13,7 @@ pub struct Verdict {
     pub expected: Option<String>,
     pub actual: Option<String>,
     pub traceback: Vec<String>,
+    pub unfinished: Option<Unfinished>,
 }
 
 impl Verdict {
@@ -24,6 +25,14 @@ impl Verdict {
             expected: None,
             actual: None,
             traceback: vec![],
+            unfinished: None,
+        }
+    }
+
+    fn unfinished(self, why: Unfinished) -> Verdict {
+        Verdict {
+            unfinished: Some(why),
+            ..self
         }
     }
 
@@ -47,6 +56,7 @@ impl Verdict {
             actual: self.actual,
             traceback: self.traceback,
             elapsed_ms: None,
+            unfinished: self.unfinished,
         }
     }
 }
@@ -57,6 +67,7 @@ pub fn missing_module(file: &str) -> Verdict {
         Status::NotAttempted,
         format!("{file} is not in the submission"),
     )
+    .unfinished(Unfinished::ModuleMissing)
 }
 
 /// Every check of a submission whose module file is there but is not a
@@ -103,6 +114,7 @@ pub fn judge(
                         expected: Some(call.expected.clone()),
                         actual: Some(actual),
                         traceback: vec![],
+                        unfinished: None,
                     };
                 }
             }
@@ -148,7 +160,7 @@ pub fn judge(
             Status::Timeout,
             "used up the CPU time limit (an endless or very slow computation?)",
         ),
-        Slot::NotRun => Verdict::new(Status::Timeout, NOT_RUN),
+        Slot::NotRun => Verdict::new(Status::Timeout, NOT_RUN).unfinished(Unfinished::NotRun),
     }
 }
 
@@ -165,9 +177,11 @@ fn fault_verdict(fault: &FaultInfo, during: &str) -> Verdict {
         FaultInfo::NotImplemented => Verdict::new(
             Status::NotAttempted,
             format!("{during} raised NotImplementedError: {NOT_ATTEMPTED_YET}"),
-        ),
+        )
+        .unfinished(Unfinished::Untouched),
         FaultInfo::Missing { name } => {
             Verdict::new(Status::NotAttempted, format!("`{name}` is not defined"))
+                .unfinished(Unfinished::NameMissing)
         }
         FaultInfo::Raised {
             type_name,

@@ -10,8 +10,8 @@ use similar::{ChangeTag, TextDiff};
 
 use super::similar::{Cluster, clusters};
 use crate::catalog::Catalog;
+use crate::grade::model::Unfinished;
 use crate::grade::model::{CheckResult, ExerciseResult, SELF_REPORTED, Status, SubmissionResult};
-use crate::grade::verdict::{NOT_ATTEMPTED_YET, NOT_RUN};
 use crate::value::{first_difference, pretty, pretty_expanded};
 
 /// Sources by submission name, then exercise id (the code shown on each
@@ -332,10 +332,8 @@ fn failures(out: &mut String, e: &ExerciseResult) {
         }
         return;
     }
-    let untouched_check = |c: &CheckResult| {
-        c.status == Status::NotAttempted && c.message.ends_with(NOT_ATTEMPTED_YET)
-    };
-    let not_run_check = |c: &CheckResult| c.status == Status::Timeout && c.message == NOT_RUN;
+    let untouched_check = |c: &CheckResult| c.unfinished == Some(Unfinished::Untouched);
+    let not_run_check = |c: &CheckResult| c.unfinished == Some(Unfinished::NotRun);
     let untouched = failing.iter().filter(|c| untouched_check(c)).count();
     let not_run = failing.iter().filter(|c| not_run_check(c)).count();
     for c in failing

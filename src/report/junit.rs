@@ -137,7 +137,7 @@ fn case_times(exercise: &crate::grade::model::ExerciseResult) -> Vec<f64> {
         .map(|c| match c.elapsed_ms {
             Some(ms) => ms / 1000.0,
             None if matches!(c.status, Status::Timeout | Status::Crashed | Status::Memory)
-                && c.message != crate::grade::verdict::NOT_RUN =>
+                && c.unfinished != Some(crate::grade::model::Unfinished::NotRun) =>
             {
                 std::mem::take(&mut rest) / 1000.0
             }

@@ -14,8 +14,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::grade::model::{CheckResult, Status};
-use crate::grade::verdict::{NOT_ATTEMPTED_YET, NOT_RUN};
+use crate::grade::model::{CheckResult, Status, Unfinished};
 use crate::value::escape_controls as clean;
 
 pub use candidate::render_candidate;
@@ -138,15 +137,15 @@ fn render_shared_failure(out: &mut String, checks: &[&CheckResult]) -> bool {
 }
 
 fn is_untouched(check: &CheckResult) -> bool {
-    check.status == Status::NotAttempted && check.message.ends_with(NOT_ATTEMPTED_YET)
+    check.unfinished == Some(Unfinished::Untouched)
 }
 
 fn is_not_run(check: &CheckResult) -> bool {
-    check.status == Status::Timeout && check.message == NOT_RUN
+    check.unfinished == Some(Unfinished::NotRun)
 }
 
 fn is_missing_name(check: &CheckResult) -> bool {
-    check.status == Status::NotAttempted && check.message.ends_with(" is not defined")
+    check.unfinished == Some(Unfinished::NameMissing)
 }
 
 fn status_mark(status: Status) -> (&'static str, Style) {

@@ -3,7 +3,7 @@
 //! points, and misbehaving code costs only its own checks.
 
 use pyinterview::exercises;
-use pyinterview::grade::model::Status;
+use pyinterview::grade::model::{Status, Unfinished};
 
 use crate::support::*;
 
@@ -44,6 +44,7 @@ fn untouched_stubs_are_not_attempted_never_crashed() {
                     check.name,
                     check.message
                 );
+                assert_eq!(check.unfinished, Some(Unfinished::Untouched));
             }
         }
         assert_eq!(result.score, 0.0);
@@ -99,6 +100,7 @@ fn a_missing_module_is_not_attempted() {
     let check = &result.exercises[0].checks[0];
     assert_eq!(check.status, Status::NotAttempted);
     assert_eq!(check.message, "list_tuple.py is not in the submission");
+    assert_eq!(check.unfinished, Some(Unfinished::ModuleMissing));
 }
 
 #[test]
@@ -245,6 +247,14 @@ fn an_endless_loop_times_out_and_the_next_exercise_still_runs() {
         checks[0].message
     );
     assert!(checks[1..].iter().all(|c| c.status == Status::Timeout));
+    // Why the later checks have no verdict of their own is data, which
+    // reports group by: the check that hung is not among them.
+    assert_eq!(checks[0].unfinished, None);
+    assert!(
+        checks[1..]
+            .iter()
+            .all(|c| c.unfinished == Some(Unfinished::NotRun))
+    );
     assert!(started.elapsed().as_secs() < 10, "the deadline is enforced");
     // The same worker grades the next submission normally.
     let good = submission_with("list_tuple", &solution("list_tuple"));
