@@ -110,6 +110,9 @@ pub struct PlannedCheck {
     pub weight: u32,
     pub origin: Origin,
     pub calls: Vec<PlannedCall>,
+    /// The public names of the candidate's module its calls use; empty when
+    /// not known (taken as all of them).
+    pub uses: Vec<String>,
 }
 
 /// The object-safe face of an [`Exercise`].
@@ -162,6 +165,7 @@ impl<E: Exercise> Graded for E {
 trait Plan: Exercise {
     fn plan(&self, check: Check<Self::Call>, origin: Origin) -> PlannedCheck {
         PlannedCheck {
+            uses: Vec::new(),
             id: check.id,
             name: check.name,
             weight: check.weight,
@@ -240,7 +244,11 @@ pub struct Scripted<E>(pub E);
 
 impl<E: ScriptedExercise> Scripted<E> {
     fn plan(&self, check: Check<Script>, origin: Origin) -> PlannedCheck {
+        let mut uses: Vec<String> = check.calls.iter().flat_map(Script::names).collect();
+        uses.sort();
+        uses.dedup();
         PlannedCheck {
+            uses,
             id: check.id,
             name: check.name,
             weight: check.weight,

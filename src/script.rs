@@ -228,6 +228,40 @@ impl Expr {
         Expr::ListOf(Box::new(self), at_most)
     }
 
+    /// Adds the public names of the candidate's module this uses.
+    fn names(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Name(name) => out.push(name.clone()),
+            Expr::Lit(_)
+            | Expr::Var(_)
+            | Expr::Builtin(_)
+            | Expr::Fixture(_)
+            | Expr::Items(..)
+            | Expr::Clock(_) => {}
+            Expr::Attr(of, _)
+            | Expr::TypeName(of)
+            | Expr::Counting(of)
+            | Expr::Pulls(of)
+            | Expr::IsGenerator(of)
+            | Expr::Next(of, _)
+            | Expr::ListOf(of, _) => of.names(out),
+            Expr::Item(a, b) | Expr::Is(a, b) | Expr::Eq(a, b) | Expr::Lt(a, b) => {
+                a.names(out);
+                b.names(out);
+            }
+            Expr::Call { func, args, kwargs } => {
+                func.names(out);
+                args.iter().for_each(|a| a.names(out));
+                kwargs.iter().for_each(|(_, v)| v.names(out));
+            }
+            Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|a| a.names(out)),
+            Expr::Dict(entries) => entries.iter().for_each(|(k, v)| {
+                k.names(out);
+                v.names(out);
+            }),
+        }
+    }
+
     /// How the candidate reads it: Python syntax.
     pub fn describe(&self) -> String {
         let join = |items: &[Expr]| {
@@ -320,6 +354,36 @@ impl Step {
                 format!("{clock} now reads {}", Value::Float(*to).literal())
             }
             Step::Probe { text, .. } => text.clone(),
+        }
+    }
+
+    /// Adds the public names of the candidate's module this step uses.
+    fn names(&self, out: &mut Vec<String>) {
+        match self {
+            Step::Let { expr, .. } | Step::Run { expr } | Step::Observe { expr, .. } => {
+                expr.names(out)
+            }
+            Step::SetAttr { of, value, .. } => {
+                of.names(out);
+                value.names(out);
+            }
+            Step::DelAttr { of, .. } => of.names(out),
+            Step::With {
+                manager,
+                body,
+                raise,
+                ..
+            } => {
+                manager.names(out);
+                for step in body {
+                    step.names(out);
+                }
+                if let Some(raise) = raise {
+                    raise.names(out);
+                }
+            }
+            Step::SetClock { .. } => {}
+            Step::Probe { args, .. } => args.iter().for_each(|a| a.names(out)),
         }
     }
 
@@ -463,6 +527,15 @@ impl Script {
             .observe(w().attr("__qualname__"), qualname)
             .observe(w().attr("__doc__"), doc)
             .observe(w().attr("__wrapped__").is(Expr::var(original)), true)
+    }
+
+    /// The public names of the candidate's module the steps use.
+    pub fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for step in &self.steps {
+            step.names(&mut names);
+        }
+        names
     }
 
     /// What the child receives: the steps, never the expectations.

@@ -536,6 +536,7 @@ fn grade_exercise(
                 .iter()
                 .map(|c| c.calls.iter().map(|call| call.input.clone()).collect())
                 .collect(),
+            uses: checks.iter().map(|c| c.uses.clone()).collect(),
             timeout_ms: options.timeout.as_millis() as u64,
             limits: options.limits,
             timing_rounds: 0,

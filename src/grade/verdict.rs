@@ -134,23 +134,34 @@ pub fn judge(
             }
         }
         Slot::Crashed(why) => Verdict::new(Status::Crashed, capitalise(why)),
-        Slot::TimedOut => {
-            // Which call hung is not observed (the child was killed), but the
-            // check's calls are known: name the call when there is one.
-            let during = match check.calls.as_slice() {
-                [only] => format!("{} ", only.description),
-                _ => String::new(),
+        Slot::TimedOut { call, stack } => {
+            // The call that hung, as the child announced it (or the only one).
+            let hung = call
+                .and_then(|i| check.calls.get(i))
+                .or(match check.calls.as_slice() {
+                    [only] => Some(only),
+                    _ => None,
+                });
+            let during = hung
+                .map(|c| format!("{} ", c.description))
+                .unwrap_or_default();
+            let stuck = if stack.is_empty() {
+                ""
+            } else {
+                ": the traceback shows where the code was at the deadline"
             };
             let mut verdict = Verdict::new(
                 Status::Timeout,
                 format!(
-                    "{during}did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?)"
+                    "{during}did not finish within the {timeout_secs}s limit (an endless loop, or waiting on something that never comes?){stuck}"
                 ),
             );
-            if let [only] = check.calls.as_slice() {
-                verdict.call = Some(only.description.clone());
-            }
+            verdict.call = hung.map(|c| c.description.clone());
+            verdict.traceback = stack.clone();
             verdict
+        }
+        Slot::SkippedAfterHang { .. } => {
+            Verdict::new(Status::Timeout, SKIPPED_AFTER_HANG).unfinished(Unfinished::NotRun)
         }
         Slot::OutOfMemory => Verdict::new(
             Status::Memory,
@@ -163,6 +174,10 @@ pub fn judge(
         Slot::NotRun => Verdict::new(Status::Timeout, NOT_RUN).unfinished(Unfinished::NotRun),
     }
 }
+
+/// The message of a check not run because it uses code that hung in an
+/// earlier check (reports summarise those with the ones never reached).
+pub const SKIPPED_AFTER_HANG: &str = "not run: it uses a function that hung in an earlier check";
 
 /// The message of a check never reached because an earlier one used up the
 /// time (reports summarise those).

@@ -56,6 +56,10 @@ pub struct ChildPipes {
 pub struct ChildSetup<'a> {
     /// In new PID, network and mount namespaces.
     pub namespaces: bool,
+    /// When the supervisor kills the child: just before, Python's
+    /// faulthandler dumps every thread's frames to stderr, so a report can
+    /// show where hung code was stuck.
+    pub deadline: Instant,
     /// The (empty) directory to copy the submission into and work in.
     pub scratch: &'a Path,
     /// The key that seals this child's result frames.
@@ -137,6 +141,7 @@ pub fn run(
         }
     }
     let module_path = setup.scratch.join(&request.module);
+    arm_stack_dump(py, setup.deadline);
     match import_candidate(py, exercise, &module_path) {
         Err(fault) => send(&ChildMessage::ImportFailed(fault_info(
             py,
@@ -151,7 +156,11 @@ pub fn run(
                 let began = Instant::now();
                 let mut returned = Vec::with_capacity(calls.len());
                 let mut fault = None;
-                for call in calls {
+                for (number, call) in calls.iter().enumerate() {
+                    send(&ChildMessage::Calling {
+                        index,
+                        call: number,
+                    });
                     // An observation counts only if the harness's own
                     // Python objects are as they were loaded.
                     // Python objects are as they were loaded, before the
@@ -182,6 +191,10 @@ pub fn run(
                     },
                 });
             }
+            // Every check ended: no dump of a hang that did not happen.
+            let _ = py
+                .import("faulthandler")
+                .and_then(|f| f.call_method0("cancel_dump_traceback_later"));
             if request.timing_rounds > 0 {
                 let micros = timing_pass(py, exercise, &candidate, request, start, &finished);
                 send(&ChildMessage::Timed { start, micros });
@@ -195,6 +208,27 @@ pub fn run(
     // SAFETY: _exit takes no pointers; ending the process without destructors or atexit handlers is
     // the intent.
     unsafe { libc::_exit(0) }
+}
+
+/// How long before the deadline the stack dump is written: time for it to
+/// reach the pipe before the supervisor's kill.
+const DUMP_MARGIN: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Asks faulthandler (a C watchdog thread, which dumps even while Python
+/// code holds the interpreter in an endless loop) to write every thread's
+/// frames to stderr shortly before `deadline`. Diagnostics only: candidate
+/// code could cancel or fake it, which can mislead no verdict.
+fn arm_stack_dump(py: Python<'_>, deadline: Instant) {
+    let left = deadline.saturating_duration_since(Instant::now());
+    let Some(wait) = left.checked_sub(DUMP_MARGIN).filter(|w| !w.is_zero()) else {
+        return;
+    };
+    let kwargs = pyo3::types::PyDict::new(py);
+    let armed = kwargs
+        .set_item("file", 2)
+        .and_then(|()| py.import("faulthandler"))
+        .and_then(|f| f.call_method("dump_traceback_later", (wait.as_secs_f64(),), Some(&kwargs)));
+    let _ = armed;
 }
 
 fn flush_output(py: Python<'_>) {

@@ -29,6 +29,12 @@ pub struct RunRequest {
     pub module: String,
     /// The calls of each check, as the exercise's JSON call values.
     pub checks: Vec<Vec<serde_json::Value>>,
+    /// The public names of the module each check uses, where known (empty:
+    /// unknown, taken as every name). After a check hangs, the checks that
+    /// use none of its names still run, in a fresh child with a fresh
+    /// deadline: a hang in one function does not cost the others' checks.
+    #[serde(default)]
+    pub uses: Vec<Vec<String>>,
     /// Wall-clock budget for the whole exercise.
     pub timeout_ms: u64,
     pub limits: Limits,
@@ -65,8 +71,19 @@ pub enum Slot {
     Finished(CheckOutcome),
     /// The child died while running this check (signal, exit, bad message).
     Crashed(String),
-    /// The deadline passed while this check ran.
-    TimedOut,
+    /// The deadline passed while this check ran: during its call number
+    /// `call` (from 0) where the child said so, with the candidate's frames
+    /// at the deadline (`line 3, in f: code`, innermost last) where Python
+    /// could dump them.
+    TimedOut {
+        call: Option<usize>,
+        stack: Vec<String>,
+    },
+    /// Not run because an earlier check, `hung`, timed out in code this one
+    /// uses too.
+    SkippedAfterHang {
+        hung: usize,
+    },
     /// The CPU-time limit killed the process during this check.
     CpuLimit,
     /// The sandbox's memory cgroup ran out during this check.
@@ -116,6 +133,12 @@ pub enum ChildMessage {
     SandboxFailed(String),
     Imported,
     ImportFailed(FaultInfo),
+    /// Call number `call` (from 0) of check `index` starts: if the deadline
+    /// passes before the check's result, this is the call that hung.
+    Calling {
+        index: usize,
+        call: usize,
+    },
     Check {
         index: usize,
         outcome: CheckOutcome,

@@ -176,7 +176,13 @@ fn protocol_files() -> std::io::Result<(File, File)> {
 /// Runs one request to the end, forking again after a crash.
 pub fn serve(request: &RunRequest) -> RunReport {
     let began = Instant::now();
-    let deadline = began + Duration::from_millis(request.timeout_ms);
+    let timeout = Duration::from_millis(request.timeout_ms);
+    let mut deadline = began + timeout;
+    // What the children run: after a hang, the checks skipped for it become
+    // checks without calls, so the protocol's order stays one check after
+    // another.
+    let mut current = request.clone();
+    let mut hangs = 0;
     let total = request.checks.len();
     let mut report = RunReport {
         slots: vec![Slot::NotRun; total],
@@ -197,7 +203,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
     };
     let mut start = 0;
     while start < total {
-        let attempt = match run_child(exercise, request, start, deadline) {
+        let attempt = match run_child(exercise, &current, start, deadline) {
             Ok(attempt) => attempt,
             Err(err) => {
                 for slot in &mut report.slots[start..] {
@@ -207,12 +213,17 @@ pub fn serve(request: &RunRequest) -> RunReport {
             }
         };
         let limit = request.limits.output_bytes();
+        // The stack dump of a hang is read into the check's traceback, not
+        // shown as what the candidate's code printed.
+        let mut attempt = attempt;
+        let dump = take_stack_dump(&mut attempt.stderr.text);
         append(&mut report.stdout, &attempt.stdout, limit);
         append(&mut report.stderr, &attempt.stderr, limit);
         let mut imported = false;
         let mut sandbox_failure = None;
         let mut ending = attempt.ending;
         let mut protocol = Protocol::new(start, total);
+        let mut calling = None;
         for message in attempt.messages {
             match protocol.accept(message) {
                 Ok(Effect::Confined(confinement)) => match report.confinement.as_mut() {
@@ -222,8 +233,11 @@ pub fn serve(request: &RunRequest) -> RunReport {
                 Ok(Effect::SandboxFailed(why)) => sandbox_failure = Some(why),
                 Ok(Effect::Imported) => imported = true,
                 Ok(Effect::ImportFailed(fault)) => report.import_failure = Some(fault),
+                Ok(Effect::Calling { index, call }) => calling = Some((index, call)),
                 Ok(Effect::Check { index, outcome }) => {
-                    report.slots[index] = Slot::Finished(outcome);
+                    if !matches!(report.slots[index], Slot::SkippedAfterHang { .. }) {
+                        report.slots[index] = Slot::Finished(outcome);
+                    }
                 }
                 Ok(Effect::Timed(micros)) => report.timed_micros = micros,
                 Ok(Effect::Nothing) => {}
@@ -251,8 +265,40 @@ pub fn serve(request: &RunRequest) -> RunReport {
         match (ending, culprit) {
             (_, None) => break,
             (Ending::TimedOut, Some(index)) => {
-                report.slots[index] = Slot::TimedOut;
-                break;
+                let call = calling.filter(|(i, _)| *i == index).map(|(_, call)| call);
+                let stack = dump
+                    .as_deref()
+                    .map(|dump| hang_stack(dump, &attempt.module_dir, request))
+                    .unwrap_or_default();
+                report.slots[index] = Slot::TimedOut { call, stack };
+                if !imported {
+                    // The import itself hung: every child would hang there.
+                    break;
+                }
+                hangs += 1;
+                // The checks that use what hung would hang too: skipped.
+                // The others run in a fresh child with a fresh deadline, a
+                // bounded number of times.
+                let hung = request.uses.get(index).filter(|u| !u.is_empty());
+                for later in index + 1..total {
+                    let uses = request.uses.get(later).filter(|u| !u.is_empty());
+                    let shared = match (hung, uses) {
+                        (Some(hung), Some(uses)) => uses.iter().any(|name| hung.contains(name)),
+                        _ => true,
+                    };
+                    if shared {
+                        report.slots[later] = Slot::SkippedAfterHang { hung: index };
+                        current.checks[later].clear();
+                    }
+                }
+                let next = (index + 1..total).find(|&i| report.slots[i] == Slot::NotRun);
+                match next {
+                    Some(next) if hangs < MAX_HANGS => {
+                        start = next;
+                        deadline = Instant::now() + timeout;
+                    }
+                    _ => break,
+                }
             }
             (Ending::Signalled(Signal::SIGXCPU) | Ending::CpuLimit, Some(index)) if imported => {
                 // Out of CPU time: a fresh child, with a fresh budget, goes on.
@@ -280,8 +326,120 @@ pub fn serve(request: &RunRequest) -> RunReport {
             }
         }
     }
+    // A skipped check ran no calls: it has no time to compare.
+    for (index, slot) in report.slots.iter().enumerate() {
+        if let (Slot::SkippedAfterHang { .. }, Some(timed)) =
+            (slot, report.timed_micros.get_mut(index))
+        {
+            *timed = None;
+        }
+    }
     report.elapsed_ms = began.elapsed().as_millis() as u64;
     report
+}
+
+/// How many times one exercise's checks may hang before the rest are left
+/// unrun: each hang costs a whole deadline.
+const MAX_HANGS: usize = 3;
+
+/// The candidate's frames in the stack dump the child's faulthandler wrote
+/// to stderr just before the deadline (`line 3, in count_visits: code`,
+/// innermost last), from the first thread that was in the candidate's code.
+/// Empty when there is no dump (the code cancelled it, or flooded stderr).
+fn hang_stack(dump: &str, module_dir: &std::path::Path, request: &RunRequest) -> Vec<String> {
+    let dir = module_dir.to_string_lossy();
+    let mut threads: Vec<Vec<String>> = vec![];
+    for line in dump.lines().skip(1) {
+        let line = line.trim_end();
+        if line.starts_with("Thread 0x") || line.starts_with("Current thread 0x") {
+            threads.push(vec![]);
+            continue;
+        }
+        // `  File "/scratch/list_tuple.py", line 3 in count_visits`
+        let Some(frame) = line.trim_start().strip_prefix("File \"") else {
+            if !line.is_empty() && !line.starts_with(' ') {
+                break; // the end of the dump
+            }
+            continue;
+        };
+        let Some((path, rest)) = frame.split_once("\", line ") else {
+            continue;
+        };
+        let Some((lineno, function)) = rest.split_once(" in ") else {
+            continue;
+        };
+        let Some(file) = path
+            .strip_prefix(dir.as_ref())
+            .map(|f| f.trim_start_matches('/'))
+            .filter(|f| !f.contains('/'))
+        else {
+            continue;
+        };
+        let code = lineno
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| source_line(&request.submission, file, n));
+        let shown = if file == request.module {
+            format!("line {lineno}, in {function}")
+        } else {
+            format!("{file}, line {lineno}, in {function}")
+        };
+        let entry = match code {
+            Some(code) => format!("{shown}: {code}"),
+            None => shown,
+        };
+        if let Some(thread) = threads.last_mut() {
+            thread.push(entry);
+        }
+    }
+    // faulthandler lists the most recent call first.
+    let mut frames = threads
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
+    frames.reverse();
+    frames
+}
+
+/// Cuts faulthandler's dump (`Timeout (0:00:09.8)!` and the thread and frame
+/// lines after it, the last such block) out of `stderr` and returns it.
+fn take_stack_dump(stderr: &mut String) -> Option<String> {
+    let begin = if stderr.starts_with("Timeout (") {
+        0
+    } else {
+        stderr.rfind("\nTimeout (")? + 1
+    };
+    let mut end = begin;
+    for (i, line) in stderr[begin..].split_inclusive('\n').enumerate() {
+        let text = line.trim_end();
+        let part_of_dump = i == 0
+            || text.is_empty()
+            || text.starts_with("Thread 0x")
+            || text.starts_with("Current thread 0x")
+            || text.starts_with("  File \"")
+            || text.starts_with("  <no Python frame>");
+        if !part_of_dump {
+            break;
+        }
+        end += line.len();
+    }
+    let dump = stderr[begin..end].to_string();
+    stderr.replace_range(begin..end, "");
+    Some(dump)
+}
+
+/// Line `n` (from 1) of a file of the submission, trimmed, read safely (a
+/// regular file of the submission directory, capped).
+fn source_line(submission: &std::path::Path, file: &str, n: usize) -> Option<String> {
+    let bytes = crate::submission_files::read(submission, file, 1 << 20).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text.lines().nth(n.checked_sub(1)?)?.trim();
+    let mut line: String = line.chars().take(200).collect();
+    if line.is_empty() {
+        return None;
+    }
+    line = crate::value::escape_controls(&line).into_owned();
+    Some(line)
 }
 
 fn append(into: &mut Captured, from: &Captured, limit: usize) {
@@ -326,6 +484,12 @@ enum Effect {
     /// The timing pass's least times, one per check of the request (`None`
     /// before the child's first check).
     Timed(Vec<Option<u64>>),
+    /// Call `call` of check `index` started (the one that hung, if the
+    /// deadline comes before the check's result).
+    Calling {
+        index: usize,
+        call: usize,
+    },
     /// `Done` (the first or a repeated one): nothing to record.
     Nothing,
 }
@@ -372,6 +536,11 @@ impl Protocol {
             (Stage::Confined, ChildMessage::Imported) => (Stage::Checking, Effect::Imported),
             (Stage::Confined, ChildMessage::ImportFailed(fault)) => {
                 (Stage::Finished, Effect::ImportFailed(fault))
+            }
+            (Stage::Checking, ChildMessage::Calling { index, call })
+                if index == self.next && index < self.total =>
+            {
+                (Stage::Checking, Effect::Calling { index, call })
             }
             (Stage::Checking, ChildMessage::Check { index, outcome })
                 if index == self.next && index < self.total =>
@@ -440,6 +609,8 @@ impl Ending {
 }
 
 struct Attempt {
+    /// Where the child's copy of the submission was (its frames' files).
+    module_dir: std::path::PathBuf,
     messages: Vec<ChildMessage>,
     ending: Ending,
     stdout: Captured,
@@ -543,6 +714,7 @@ fn run_child(
             };
             let setup = ChildSetup {
                 namespaces,
+                deadline,
                 scratch: scratch.path(),
                 key,
                 cgroup: cgroup.as_ref().map_err(String::clone),
@@ -599,6 +771,7 @@ fn run_child(
         }
     }
     drop(cgroup);
+    attempt.module_dir = scratch.path().to_path_buf();
     drop(scratch);
     Ok(attempt)
 }
@@ -981,6 +1154,7 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
     };
     let [stdout, stderr] = output.map(Capture::finish);
     Attempt {
+        module_dir: std::path::PathBuf::new(),
         messages,
         ending,
         stdout,
@@ -1069,6 +1243,52 @@ impl Capture {
 mod tests {
     use super::*;
     use crate::value::Value;
+
+    #[test]
+    fn a_stack_dump_is_cut_out_of_stderr_and_read_as_the_candidates_frames() {
+        let submission = tempfile::tempdir().unwrap();
+        std::fs::write(
+            submission.path().join("list_tuple.py"),
+            "def count_visits(path):\n    while True:\n        helper()\n",
+        )
+        .unwrap();
+        let mut stderr = "printed before\n\
+            Timeout (0:00:09.850000)!\n\
+            Thread 0x00007f00 (most recent call first):\n  \
+            File \"/tmp/pyinterview-x/helpers.py\", line 9 in helper\n  \
+            File \"/tmp/pyinterview-x/list_tuple.py\", line 3 in count_visits\n  \
+            File \"/usr/lib/python3.11/threading.py\", line 1 in run\n\
+            printed after\n"
+            .to_string();
+        let dump = take_stack_dump(&mut stderr).expect("a dump");
+        assert_eq!(stderr, "printed before\nprinted after\n");
+        let request = RunRequest {
+            exercise: "list_tuple".into(),
+            submission: submission.path().to_path_buf(),
+            module: "list_tuple.py".into(),
+            checks: vec![],
+            uses: vec![],
+            timeout_ms: 1000,
+            limits: Default::default(),
+            timing_rounds: 0,
+        };
+        let stack = hang_stack(&dump, std::path::Path::new("/tmp/pyinterview-x"), &request);
+        // Innermost last; the standard library's frames are not the candidate's.
+        assert_eq!(
+            stack,
+            vec![
+                "line 3, in count_visits: helper()".to_string(),
+                "helpers.py, line 9, in helper".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn stderr_without_a_dump_is_left_alone() {
+        let mut stderr = "Timeout is a word\n".to_string();
+        assert_eq!(take_stack_dump(&mut stderr), None);
+        assert_eq!(stderr, "Timeout is a word\n");
+    }
 
     fn outcome(n: i64) -> CheckOutcome {
         CheckOutcome {
@@ -1210,6 +1430,24 @@ mod tests {
             .accept(ChildMessage::ImportFailed(fault()))
             .unwrap();
         assert_eq!(protocol.accept(ChildMessage::Done), Ok(Effect::Nothing));
+    }
+
+    #[test]
+    fn calls_are_announced_only_for_the_check_that_comes_next() {
+        let calling = |index, call| ChildMessage::Calling { index, call };
+        let mut protocol = checking(0, 3);
+        assert_eq!(
+            protocol.accept(calling(0, 0)),
+            Ok(Effect::Calling { index: 0, call: 0 })
+        );
+        assert_eq!(
+            protocol.accept(calling(0, 1)),
+            Ok(Effect::Calling { index: 0, call: 1 })
+        );
+        protocol.accept(check(0)).unwrap();
+        assert_eq!(protocol.accept(calling(0, 2)), Err(OutOfOrder));
+        assert_eq!(checking(0, 3).accept(calling(2, 0)), Err(OutOfOrder));
+        assert_eq!(confined(0, 3).accept(calling(0, 0)), Err(OutOfOrder));
     }
 
     #[test]

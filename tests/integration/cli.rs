@@ -1293,3 +1293,28 @@ fn grade_times_the_code_against_the_reference_solution() {
         .output()
         .expect_code(2);
 }
+
+/// The same exception in many checks (one broken function) is one entry
+/// with a count, not the same traceback once per check.
+#[test]
+fn check_groups_the_same_error_into_one_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "list_tuple", 1);
+    let source = std::fs::read_to_string(solution("list_tuple"))
+        .unwrap()
+        .replacen(
+            "    match value:",
+            "    raise ValueError(\"boom\")\n    match value:",
+            1,
+        );
+    std::fs::write(ws.join("list_tuple.py"), source).unwrap();
+    let out = run(["check", "list_tuple", "--workspace", ws.to_str().unwrap()])
+        .output()
+        .expect_code(1)
+        .stdout();
+    // Seven freeze checks, one entry; the other functions' checks pass.
+    assert_eq!(out.matches("raised ValueError: boom").count(), 1, "{out}");
+    assert!(out.contains("(and 6 more checks)"), "{out}");
+    assert!(out.contains("9/16"), "{out}");
+}

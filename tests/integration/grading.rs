@@ -226,10 +226,12 @@ fn a_segfault_is_reported_as_a_crash() {
 
 #[test]
 fn an_endless_loop_times_out_and_the_next_exercise_still_runs() {
-    let dir = submission_source(
-        "list_tuple",
-        "def count_visits(path):\n    while True:\n        pass\n",
+    // count_visits hangs; freeze and extend_unique are right.
+    let source = include_str!("../../exercises/list_tuple/solution.py").replace(
+        "    return dict(Counter((x, y) for x, y in path))",
+        "    seen = 0\n    while seen < len(path):\n        pass  # never advances\n    return {}",
     );
+    let dir = submission_source("list_tuple", &source);
     let options = pyinterview::grade::GradeOptions {
         seed: 1,
         timeout: std::time::Duration::from_millis(700),
@@ -240,22 +242,49 @@ fn an_endless_loop_times_out_and_the_next_exercise_still_runs() {
     let started = std::time::Instant::now();
     let result = pyinterview::grade::grade_submission(&mut sandbox, dir.path(), &options).unwrap();
     let checks = &result.exercises[0].checks;
+    // The check that hung names its call and shows where the code was.
     assert_eq!(checks[0].status, Status::Timeout);
     assert!(
-        checks[0].message.contains("did not finish within"),
+        checks[0].message.starts_with(
+            "path = [[0, 0], [1, 2], [0, 0]]; count_visits(path); path did not finish within"
+        ),
         "{}",
         checks[0].message
     );
-    assert!(checks[1..].iter().all(|c| c.status == Status::Timeout));
-    // Why the later checks have no verdict of their own is data, which
-    // reports group by: the check that hung is not among them.
-    assert_eq!(checks[0].unfinished, None);
-    assert!(
-        checks[1..]
-            .iter()
-            .all(|c| c.unfinished == Some(Unfinished::NotRun))
+    assert_eq!(
+        checks[0].call.as_deref(),
+        Some("path = [[0, 0], [1, 2], [0, 0]]; count_visits(path); path")
     );
-    assert!(started.elapsed().as_secs() < 10, "the deadline is enforced");
+    assert!(
+        checks[0]
+            .traceback
+            .iter()
+            .any(|l| l.contains("in count_visits: while seen < len(path):")
+                || l.contains("in count_visits: pass  # never advances")),
+        "{:?}",
+        checks[0].traceback
+    );
+    assert_eq!(checks[0].unfinished, None);
+    // The other count_visits checks would hang too: not run, and why is
+    // data that reports group by. The other functions' checks all ran.
+    for check in &checks[1..] {
+        if check.id.starts_with("count_visits") {
+            assert_eq!(check.status, Status::Timeout, "{}", check.id);
+            assert_eq!(check.unfinished, Some(Unfinished::NotRun), "{}", check.id);
+        } else {
+            assert_eq!(
+                check.status,
+                Status::Passed,
+                "{}: {}",
+                check.id,
+                check.message
+            );
+        }
+    }
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "one deadline for the hang, not one per check"
+    );
     // The same worker grades the next submission normally.
     let good = submission_with("list_tuple", &solution("list_tuple"));
     let result = grade(&mut sandbox, good.path(), &["list_tuple"], 1);

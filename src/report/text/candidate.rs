@@ -148,16 +148,30 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
     out
 }
 
-/// Checks that failed because the same name is not defined become one
-/// entry naming how many checks it costs.
+/// Checks that failed the same way become one entry naming how many checks
+/// it costs: the same name not defined, or the same exception (type,
+/// message and traceback) wherever in the check's calls it was raised
+/// (one missing method must not print the same error a dozen times).
+/// Different results (`failed`) each keep their own diff.
 fn merge_missing_names(failing: Vec<&CheckResult>) -> Vec<CheckResult> {
+    // The message without the call it starts with, which differs per check.
+    fn what_happened(check: &CheckResult) -> &str {
+        check
+            .call
+            .as_deref()
+            .and_then(|call| check.message.strip_prefix(call))
+            .unwrap_or(&check.message)
+    }
+    let same = |a: &CheckResult, b: &CheckResult| {
+        a.status == b.status
+            && a.status != Status::Failed
+            && what_happened(a) == what_happened(b)
+            && a.traceback == b.traceback
+            && a.unfinished == b.unfinished
+    };
     let mut merged: Vec<(CheckResult, usize)> = Vec::new();
     for check in failing {
-        let missing = is_missing_name(check);
-        match merged
-            .iter_mut()
-            .find(|(c, _)| missing && c.status == check.status && c.message == check.message)
-        {
+        match merged.iter_mut().find(|(c, _)| same(c, check)) {
             Some((_, count)) => *count += 1,
             None => merged.push((check.clone(), 1)),
         }
@@ -170,9 +184,9 @@ fn merge_missing_names(failing: Vec<&CheckResult>) -> Vec<CheckResult> {
                     "{} in your file: misspelt, renamed or not written yet?",
                     check.message
                 );
-                if count > 1 {
-                    check.name = format!("{} (and {} more checks)", check.name, count - 1);
-                }
+            }
+            if count > 1 {
+                check.name = format!("{} (and {} more checks)", check.name, count - 1);
             }
             check
         })
