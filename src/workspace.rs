@@ -62,6 +62,12 @@ pub enum WorkspaceError {
     #[error("{0} does not exist (--workspace takes a workspace directory)")]
     NoSuchDirectory(String),
     #[error(
+        "{0} is a file, and --workspace takes a workspace directory (to check one exercise, name it: `pyinterview check {0}`)"
+    )]
+    FileForDirectory(String),
+    #[error("{0} is a file: init takes the directory to make the workspace in (new or empty)")]
+    InitOnFile(String),
+    #[error(
         "{0} is not a pyinterview workspace: it has no {MANIFEST} (create one with `pyinterview init DIR`)"
     )]
     NotAWorkspace(String),
@@ -123,6 +129,9 @@ pub fn init(
     seed: u64,
     minutes: Option<u32>,
 ) -> Result<InitOutcome, WorkspaceError> {
+    if dir.is_file() {
+        return Err(WorkspaceError::InitOnFile(dir.display().to_string()));
+    }
     let previous = load_optional(dir)?;
     let existed = previous.is_some();
     let mut others = Vec::new();
@@ -227,21 +236,16 @@ pub fn locate(start: &Path) -> Result<PathBuf, WorkspaceError> {
         .ok_or_else(|| WorkspaceError::NotFound(start.display().to_string()))
 }
 
-/// `--workspace DIR` if given, exactly that directory (a file stands for
-/// the directory holding it); else the workspace containing the current
-/// directory, searched upwards as git does.
+/// `--workspace DIR` if given, exactly that directory (a file is refused:
+/// silently using the directory holding it would surprise); else the
+/// workspace containing the current directory, searched upwards as git does.
 pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
-    let Some(given) = given else {
+    let Some(dir) = given else {
         return locate(Path::new("."));
     };
-    let dir = if given.is_file() {
-        match given.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        }
-    } else {
-        given
-    };
+    if dir.is_file() {
+        return Err(WorkspaceError::FileForDirectory(dir.display().to_string()));
+    }
     if !dir.is_dir() {
         Err(WorkspaceError::NoSuchDirectory(dir.display().to_string()))
     } else if !dir.join(MANIFEST).is_file() {

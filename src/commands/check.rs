@@ -7,7 +7,9 @@ use crate::grade::{GradeOptions, grade_submission};
 use crate::report::{self, Audience, Format};
 use crate::workspace;
 
-use super::{Error, Settings, exercise_arg, is_current_dir, sandbox};
+use super::{
+    Error, Settings, exercise_arg, is_current_dir, sandbox, workspace_for, workspace_note,
+};
 
 pub fn run(
     id: Option<&str>,
@@ -16,15 +18,18 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     // `check list_tuple.py` and `check ws/list_tuple.py` name the exercise
     // by its file; a path also names the workspace, unless -w does.
-    let (id, file_dir) = match id {
+    let (id, file) = match id {
         Some(arg) => {
-            let (entry, dir) = exercise_arg(arg)?;
-            (Some(entry.info.id.as_str()), dir)
+            let (entry, file) = exercise_arg(arg)?;
+            (Some(entry.info.id.as_str()), file)
         }
         None => (None, None),
     };
-    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
+    let dir = workspace_for(workspace_dir, file.as_deref())?;
     let manifest = workspace::load(&dir)?;
+    if let Some(note) = workspace_note(&dir) {
+        println!("{note}");
+    }
     let exercises: Vec<String> = match id {
         Some(id) => {
             if !manifest.has(id) {

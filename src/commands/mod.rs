@@ -275,19 +275,55 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
 }
 
 /// An exercise named by id, by file name (`list_tuple.py`) or by a path to
-/// its file: the catalogue entry, and the file's directory when a path with
-/// one was given (the workspace to use, unless `--workspace` says otherwise).
+/// its file: the catalogue entry, and the path when one was given (its
+/// workspace is the one to use, unless `--workspace` says otherwise; see
+/// [`workspace_for`]).
 fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), Error> {
     if !arg.ends_with(".py") {
         return Ok((entry(arg)?, None));
     }
     let path = Path::new(arg);
     let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg);
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf);
-    Ok((entry(id)?, dir))
+    Ok((entry(id)?, Some(path.to_path_buf())))
+}
+
+/// The workspace a command works on: `--workspace DIR`, exactly; else, for
+/// an exercise named by a path to its file, the workspace holding that
+/// file's directory (searched upwards); else the one holding the current
+/// directory. A path that leads nowhere is said to be one, not blamed on a
+/// `--workspace` nobody gave.
+fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(given) = given {
+        return Ok(crate::workspace::resolve(Some(given))?);
+    }
+    let Some(dir) = file
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+    else {
+        return Ok(crate::workspace::locate(Path::new("."))?);
+    };
+    if !dir.is_dir() {
+        let here = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| ".".into());
+        let file = file.unwrap_or(dir);
+        let id = file
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        return Err(Error::User(format!(
+            "{} is not a path from here ({here}): name the exercise by its id (`{id}`) or give its file's path from this directory",
+            file.display()
+        )));
+    }
+    Ok(crate::workspace::locate(dir)?)
+}
+
+/// A line naming the workspace a command uses, when it is not the current
+/// directory (found upwards, or given): so a nested or mistaken workspace is
+/// never used silently.
+fn workspace_note(dir: &Path) -> Option<String> {
+    (!is_current_dir(dir)).then(|| format!("workspace: {}", dir.display()))
 }
 
 /// `dir` is where the user already is (`init .`): no `cd` needed, and `.`

@@ -9,11 +9,14 @@ use crate::grade::model::Status;
 use crate::grade::{GradeOptions, grade_submission};
 use crate::workspace;
 
-use super::{Error, sandbox};
+use super::{Error, sandbox, workspace_note};
 
 pub fn run(workspace_dir: Option<&Path>, output: Option<&Path>) -> Result<Outcome, Error> {
     let dir = workspace::resolve(workspace_dir)?;
     let manifest = workspace::load(&dir)?;
+    if let Some(note) = workspace_note(&dir) {
+        println!("{note}");
+    }
     let out = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| archive::default_output(&dir));

@@ -5,12 +5,12 @@ use anstream::println;
 use crate::cli::Outcome;
 use crate::workspace::{self, ResetOutcome};
 
-use super::{Error, exercise_arg};
+use super::{Error, exercise_arg, workspace_for};
 
 pub fn run(id: &str, workspace_dir: Option<&Path>) -> Result<Outcome, Error> {
-    let (entry, file_dir) = exercise_arg(id)?;
+    let (entry, file) = exercise_arg(id)?;
     let id = &entry.info.id;
-    let dir = workspace::resolve(workspace_dir.or(file_dir.as_deref()))?;
+    let dir = workspace_for(workspace_dir, file.as_deref())?;
     match workspace::reset(&dir, entry)? {
         ResetOutcome::BackedUp(backup) => println!(
             "Restored the stub of {id}.py; your previous file is in {}.",

@@ -1318,3 +1318,64 @@ fn check_groups_the_same_error_into_one_entry() {
     assert!(out.contains("(and 6 more checks)"), "{out}");
     assert!(out.contains("9/16"), "{out}");
 }
+
+/// Paths and workspaces are never used silently or blamed on an option
+/// nobody gave.
+#[test]
+fn workspace_paths_are_named_and_mistakes_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    init_workspace(&ws, "list_tuple", 1);
+
+    // A path that is not a path from where the candidate is.
+    let err = run(["check", "take-home/list_tuple.py"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(
+        err.contains("take-home/list_tuple.py is not a path from here"),
+        "{err}"
+    );
+    assert!(err.contains("`list_tuple`"), "{err}");
+    assert!(!err.contains("--workspace"), "{err}");
+    // The same path from the parent directory works, and says which workspace.
+    let out = run(["check", "take-home/list_tuple.py"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(1)
+        .stdout();
+    assert!(
+        out.starts_with(&format!("workspace: {}", ws.display())),
+        "{out}"
+    );
+
+    // --workspace takes a directory: a file is refused, not replaced by its parent.
+    let err = run(["check", "-w", ws.join("list_tuple.py").to_str().unwrap()])
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(
+        err.contains("is a file, and --workspace takes a workspace directory"),
+        "{err}"
+    );
+
+    // init on a file says so in words.
+    let err = run(["init", ws.join("list_tuple.py").to_str().unwrap()])
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(err.contains("is a file: init takes the directory"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+
+    // A workspace inside another one, its manifest deleted: the outer one
+    // is used, and named.
+    let inner = ws.join("inner");
+    init_workspace(&inner, "list_tuple", 2);
+    std::fs::remove_file(inner.join(".pyinterview.json")).unwrap();
+    let out = run(["check"]).in_dir(&inner).output().stdout();
+    assert!(
+        out.starts_with(&format!("workspace: {}", ws.display())),
+        "{out}"
+    );
+}

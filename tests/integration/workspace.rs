@@ -170,13 +170,14 @@ fn check_takes_an_exercise_file_and_says_what_is_wrong_with_a_workspace() {
         .stdout();
     assert!(reset.contains("decorators.py"), "{reset}");
 
-    // -w with a file: the directory holding it, every exercise.
-    let out = run(["check", "-w", "ws/list_tuple.py"])
+    // -w with a file: refused, with what to type instead (silently using
+    // the directory holding it would surprise).
+    let err = run(["check", "-w", "ws/list_tuple.py"])
         .in_dir(tmp.path())
         .output()
-        .expect_code(1)
-        .stdout();
-    assert!(out.contains("Progress: 1 of 2 exercises done"), "{out}");
+        .expect_code(2)
+        .stderr();
+    assert!(err.contains("pyinterview check ws/list_tuple.py"), "{err}");
 
     let missing = run(["check", "-w", "nothere"])
         .in_dir(tmp.path())
