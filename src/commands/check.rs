@@ -45,6 +45,7 @@ pub fn run(
         limits: settings.limits,
         exercises,
         reference: None,
+        progress: super::progress::spinner(),
     };
     let result = grade_submission(&mut sandbox()?, &dir, &options)?;
     print!(

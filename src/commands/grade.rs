@@ -78,6 +78,8 @@ pub fn run(submissions: &[PathBuf], batch: Batch, settings: &Settings) -> Result
         limits: settings.limits,
         exercises: batch.exercises,
         reference,
+        // The batch has a bar of its own, by submission.
+        progress: Default::default(),
     };
     let jobs = batch
         .jobs

@@ -12,6 +12,7 @@ mod init;
 mod list;
 mod pack;
 mod plan;
+mod progress;
 mod questions;
 mod reset;
 mod review;

@@ -90,6 +90,8 @@ pub fn run(workspace_dir: Option<&Path>, settings: &Settings) -> Result<Outcome,
     for name in helpers {
         session.remember_file(&name);
     }
+    // Something on the screen at once: the first run takes seconds.
+    screen.print("Checking every exercise…\n");
     session.check_all(&mut screen)?;
     event_loop(&mut session, &mut screen, &receiver)
 }
@@ -123,6 +125,7 @@ fn event_loop(
             }
             Event::Key('q') | Event::Closed => break,
             Event::Key('a') => {
+                screen.print("\nChecking every exercise…\n");
                 session.check_all(screen)?;
                 focus = session.first_unfinished();
             }
@@ -182,6 +185,7 @@ impl Session {
             limits: self.settings.limits,
             exercises,
             reference: None,
+            progress: super::progress::spinner(),
         };
         Ok(grade_submission(&mut self.sandbox, &self.dir, &options)?)
     }

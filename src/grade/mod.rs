@@ -42,6 +42,31 @@ pub struct GradeOptions {
     /// A directory of reference solutions (`<id>.py`) to time the
     /// candidate's code against; no timing when `None`.
     pub reference: Option<std::path::PathBuf>,
+    /// Told when each exercise starts and ends (a terminal shows it).
+    pub progress: ProgressSink,
+}
+
+/// What grading tells while it runs, for a person watching: the logic
+/// calls it, only the CLI shows anything.
+pub trait Progress: Send + Sync {
+    /// `exercise` starts running in the sandbox.
+    fn started(&self, exercise: &str);
+    /// `exercise` has its verdicts.
+    fn finished(&self, exercise: &str);
+}
+
+/// Where progress goes: nowhere by default.
+#[derive(Clone, Default)]
+pub struct ProgressSink(pub Option<std::sync::Arc<dyn Progress>>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressSink(on)"
+        } else {
+            "ProgressSink(off)"
+        })
+    }
 }
 
 impl Default for GradeOptions {
@@ -52,6 +77,7 @@ impl Default for GradeOptions {
             limits: Limits::default(),
             exercises: Vec::new(),
             reference: None,
+            progress: ProgressSink::default(),
         }
     }
 }
@@ -179,7 +205,11 @@ pub fn grade_submission(
         .count();
     let graded = on_pool(sandbox, &work, runnable, |sandbox, (exercise, entry)| {
         let mut warnings = Vec::new();
-        grade_exercise(
+        let progress = options.progress.0.as_deref();
+        if let Some(progress) = progress {
+            progress.started(exercise.id());
+        }
+        let graded = grade_exercise(
             sandbox,
             dir,
             *exercise,
@@ -188,7 +218,11 @@ pub fn grade_submission(
             &context,
             &mut warnings,
         )
-        .map(|(result, confined)| (result, confined, warnings))
+        .map(|(result, confined)| (result, confined, warnings));
+        if let Some(progress) = progress {
+            progress.finished(exercise.id());
+        }
+        graded
     });
     let mut results = Vec::with_capacity(ids.len());
     let mut confinement: Option<Confinement> = None;

@@ -1379,3 +1379,33 @@ fn workspace_paths_are_named_and_mistakes_explained() {
         "{out}"
     );
 }
+
+/// On a terminal, check shows what runs while it runs (a hang is not a
+/// blank screen); piped, it prints nothing extra.
+#[test]
+fn check_shows_what_runs_on_a_terminal_only() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux), which gives the command a terminal, is missing");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "list_tuple", 1);
+    let command = format!("{BIN} check list_tuple -w {}", ws.display());
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(shown.contains("checking list_tuple"), "{shown}");
+    let piped = run(["check", "list_tuple", "-w", ws.to_str().unwrap()])
+        .output()
+        .expect_code(1);
+    assert!(!piped.stdout().contains("checking list_tuple"));
+    assert!(!piped.stderr().contains("checking list_tuple"));
+}
