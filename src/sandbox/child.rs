@@ -365,7 +365,19 @@ fn import_candidate<'py>(
     let harness = load_harness(py)?;
     seal_fixtures(py)?;
     let util = py.import("importlib.util")?;
-    let name = exercise.id();
+    let id = exercise.id();
+    // An exercise named like a standard module (`dataclasses`) must not
+    // replace it: the worker imported the standard one before any candidate
+    // code (so `from dataclasses import dataclass` in the candidate's
+    // dataclasses.py finds the library, not the file itself), and the
+    // candidate's module is registered under a name of its own.
+    let shadows = sys.getattr("stdlib_module_names")?.contains(id)?;
+    let name = if shadows {
+        format!("{id}_solution")
+    } else {
+        id.to_string()
+    };
+    let name = name.as_str();
     let spec = util.call_method1("spec_from_file_location", (name, path))?;
     let module = util.call_method1("module_from_spec", (&spec,))?;
     sys.getattr("modules")?.set_item(name, &module)?;
