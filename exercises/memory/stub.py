@@ -63,7 +63,7 @@ class Registry:
         raise NotImplementedError
 
     def alive(self) -> list[int]:
-        """The handles of the registered objects still alive, as a new list in
+        """The handles of the registered objects still alive, as a list in
         registration order (ascending)."""
         raise NotImplementedError
 
