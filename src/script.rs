@@ -560,6 +560,87 @@ impl Script {
     }
 }
 
+/// One row of a call shown step by step: a statement, and for a step that
+/// observes something, its label (`[3] f(1)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The statement in Python syntax, indented inside a `with` block.
+    pub code: String,
+    /// The numbered label of the observation this row makes, if it makes one.
+    pub label: Option<String>,
+}
+
+/// The rows of a call, in the order they run: each statement, a `with`
+/// block's body indented under it, and the block's own observation of what
+/// left it last.
+pub fn rows(steps: &[Step]) -> Vec<Row> {
+    fn walk(steps: &[Step], depth: usize, seen: &mut usize, out: &mut Vec<Row>) {
+        let indent = "    ".repeat(depth);
+        for step in steps {
+            if let Step::With {
+                manager,
+                name,
+                body,
+                raise,
+                ..
+            } = step
+            {
+                let target = name
+                    .as_ref()
+                    .map(|n| format!(" as {n}"))
+                    .unwrap_or_default();
+                out.push(Row {
+                    code: format!("{indent}with {}{target}:", manager.describe()),
+                    label: None,
+                });
+                walk(body, depth + 1, seen, out);
+                if let Some(raise) = raise {
+                    out.push(Row {
+                        code: format!("{indent}    raise {}", raise.describe()),
+                        label: None,
+                    });
+                }
+            }
+            let label = step.observation_label().map(|label| {
+                *seen += 1;
+                numbered(*seen, &label)
+            });
+            let code = match step {
+                Step::With { .. } => format!("{indent}# leaving the with block"),
+                other => format!("{indent}{}", other.describe()),
+            };
+            out.push(Row { code, label });
+        }
+    }
+    let mut out = Vec::new();
+    walk(steps, 0, &mut 0, &mut out);
+    out
+}
+
+/// The value of each observation in a record's text (`<[1] a=1, [2] b=2>`),
+/// split by the labels the steps give (known exactly, so commas, `=` and
+/// brackets inside values do not mislead it; only a value holding the next
+/// step's whole label would); `None` when the text is not that record.
+pub fn split_record(text: &str, labels: &[String]) -> Option<Vec<String>> {
+    let mut rest = text.strip_prefix('<')?.strip_suffix('>')?;
+    let mut values = Vec::with_capacity(labels.len());
+    for (i, label) in labels.iter().enumerate() {
+        rest = rest.strip_prefix(label.as_str())?.strip_prefix('=')?;
+        match labels.get(i + 1) {
+            Some(next) => {
+                let at = rest.find(&format!(", {next}="))?;
+                values.push(rest[..at].to_string());
+                rest = &rest[at + 2..];
+            }
+            None => {
+                values.push(rest.to_string());
+                rest = "";
+            }
+        }
+    }
+    rest.is_empty().then_some(values)
+}
+
 /// The numbered labels of every observation `steps` make, in order (a `with`
 /// block's body before the block's own).
 pub fn labels(steps: &[Step]) -> Vec<String> {
@@ -650,6 +731,54 @@ mod tests {
             script.expected().repr(),
             "<[1] a.deposit(5)=15, [2] a.nope = 1=<raises AttributeError>, [3] a is a=True, \
              [4] s.exception=None, [5] leaving with suppress(KeyError)=None>"
+        );
+    }
+
+    #[test]
+    fn a_record_splits_by_the_labels_of_its_steps() {
+        let script = Script::new()
+            .bind("c", Expr::name("C").call(vec![]))
+            .observe(
+                Expr::var("c").method("f", vec![Expr::lit("a=1, [2] x")]),
+                "v, [2] c=w",
+            )
+            .observe(Expr::var("c").method("g", vec![]), Value::List(vec![]));
+        let rows = rows(script.steps());
+        assert_eq!(rows[0].label, None);
+        let labels: Vec<String> = rows.iter().filter_map(|r| r.label.clone()).collect();
+        assert_eq!(labels, ["[1] c.f('a=1, [2] x')", "[2] c.g()"]);
+        // Values holding what looks like a separator stay whole.
+        assert_eq!(
+            split_record(&script.expected().repr(), &labels),
+            Some(vec!["'v, [2] c=w'".to_string(), "[]".to_string()])
+        );
+        assert_eq!(split_record("<[1] other=1>", &labels), None);
+    }
+
+    #[test]
+    fn a_with_block_is_shown_with_its_body_indented() {
+        let script = Script::new().with(
+            Expr::name("cm").call(vec![]),
+            Some("x"),
+            Script::new().observe(Expr::var("x"), 1),
+            Some(Expr::builtin("KeyError").call(vec![])),
+            raises("KeyError"),
+        );
+        let rows: Vec<(String, Option<String>)> = rows(script.steps())
+            .into_iter()
+            .map(|r| (r.code, r.label))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("with cm() as x:".to_string(), None),
+                ("    x".to_string(), Some("[1] x".to_string())),
+                ("    raise KeyError()".to_string(), None),
+                (
+                    "# leaving the with block".to_string(),
+                    Some("[2] leaving with cm()".to_string())
+                ),
+            ]
         );
     }
 

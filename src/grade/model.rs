@@ -293,6 +293,25 @@ pub struct CheckResult {
     /// by the wording of `message`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub unfinished: Option<Unfinished>,
+    /// The call that gave a different result, step by step (when it is a
+    /// script of steps): what each step must observe and what it did.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub steps: Vec<CallStep>,
+}
+
+/// One step of a call that gave a different result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CallStep {
+    /// The statement, in Python syntax (indented inside a `with` block).
+    pub code: String,
+    /// For a step that observes: its label (`[3] f(1)`), then the expected
+    /// and the actual observation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual: Option<String>,
 }
 
 /// Why a check never got to compare what the code did.

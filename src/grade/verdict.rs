@@ -1,7 +1,7 @@
 //! Turning what the worker reported into verdicts. Only the grader decides:
 //! the child's report is data, compared here with expectations it never saw.
 
-use super::model::{CheckResult, Status, Unfinished};
+use super::model::{CallStep, CheckResult, Status, Unfinished};
 use crate::exercise::PlannedCheck;
 use crate::sandbox::protocol::{FaultInfo, Slot};
 
@@ -14,6 +14,7 @@ pub struct Verdict {
     pub actual: Option<String>,
     pub traceback: Vec<String>,
     pub unfinished: Option<Unfinished>,
+    pub steps: Vec<CallStep>,
 }
 
 impl Verdict {
@@ -26,6 +27,7 @@ impl Verdict {
             actual: None,
             traceback: vec![],
             unfinished: None,
+            steps: vec![],
         }
     }
 
@@ -57,6 +59,7 @@ impl Verdict {
             traceback: self.traceback,
             elapsed_ms: None,
             unfinished: self.unfinished,
+            steps: self.steps,
         }
     }
 }
@@ -111,6 +114,7 @@ pub fn judge(
                         status: Status::Failed,
                         message: format!("{} gave a different result", call.description),
                         call: Some(call.description.clone()),
+                        steps: call_steps(&call.input, &call.expected, &actual),
                         expected: Some(call.expected.clone()),
                         actual: Some(actual),
                         traceback: vec![],
@@ -219,6 +223,39 @@ fn fault_verdict(fault: &FaultInfo, during: &str) -> Verdict {
             }
         }
     }
+}
+
+/// A call made of steps, each with what it must observe and what it did;
+/// empty when the call is not a script of steps or a side is not its record.
+fn call_steps(input: &serde_json::Value, expected: &str, actual: &str) -> Vec<CallStep> {
+    let Ok(steps) = serde_json::from_value::<Vec<crate::script::Step>>(input.clone()) else {
+        return vec![];
+    };
+    let rows = crate::script::rows(&steps);
+    let labels: Vec<String> = rows.iter().filter_map(|r| r.label.clone()).collect();
+    let (Some(expected), Some(actual)) = (
+        crate::script::split_record(expected, &labels),
+        crate::script::split_record(actual, &labels),
+    ) else {
+        return vec![];
+    };
+    let mut observed = expected.into_iter().zip(actual);
+    rows.into_iter()
+        .map(|row| {
+            let (expected, actual) = match row.label {
+                Some(_) => observed
+                    .next()
+                    .map_or((None, None), |(e, a)| (Some(e), Some(a))),
+                None => (None, None),
+            };
+            CallStep {
+                code: row.code,
+                label: row.label,
+                expected,
+                actual,
+            }
+        })
+        .collect()
 }
 
 fn capitalise(text: &str) -> String {

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::grade::model::{CheckResult, Status, Unfinished};
+use crate::grade::model::{CallStep, CheckResult, Status, Unfinished};
 use crate::value::escape_controls as clean;
 
 pub use candidate::render_candidate;
@@ -53,6 +53,9 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
         check.name,
         check.status.as_str()
     );
+    if render_steps(out, &check.steps) {
+        return;
+    }
     // The call on a line of its own (its comment, which says what the
     // fixture does, under it), then what happened: not one long sentence.
     let call = check
@@ -87,6 +90,59 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
     for line in &check.traceback {
         let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
     }
+}
+
+/// Steps shown before the first difference, at most (the latest ones).
+const STEPS_BEFORE: usize = 10;
+/// Steps shown after it.
+const STEPS_AFTER: usize = 2;
+
+/// A call that gave a different result, one step a line: what each step
+/// observed, the first step that differs marked, with its expected and
+/// actual values. False, printing nothing, when there are no steps.
+fn render_steps(out: &mut String, steps: &[CallStep]) -> bool {
+    let differs = |s: &CallStep| s.label.is_some() && s.expected != s.actual;
+    let Some(first) = steps.iter().position(differs) else {
+        return false;
+    };
+    let _ = writeln!(out, "      {DIM}step by step:{DIM:#}");
+    let from = first.saturating_sub(STEPS_BEFORE);
+    if from > 0 {
+        let _ = writeln!(out, "        {DIM}… {from} earlier steps{DIM:#}");
+    }
+    let code = |s: &CallStep| clean(s.label.as_deref().unwrap_or(&s.code)).into_owned();
+    for step in &steps[from..first] {
+        match &step.actual {
+            Some(value) => {
+                let value: String = clean(value).chars().take(60).collect();
+                let _ = writeln!(out, "        {}  {DIM}→ {value}{DIM:#}", code(step));
+            }
+            None => {
+                let _ = writeln!(out, "        {}", code(step));
+            }
+        }
+    }
+    let step = &steps[first];
+    let _ = writeln!(
+        out,
+        "      {RED}✗{RED:#} {BOLD}{}{BOLD:#}  {DIM}(the first step that differs){DIM:#}",
+        code(step)
+    );
+    if let (Some(expected), Some(actual)) = (&step.expected, &step.actual) {
+        diff::render_diff(out, expected, actual);
+    }
+    let after = &steps[first + 1..];
+    for step in after.iter().take(STEPS_AFTER) {
+        let _ = writeln!(out, "        {DIM}{}{DIM:#}", code(step));
+    }
+    if after.len() > STEPS_AFTER {
+        let _ = writeln!(
+            out,
+            "        {DIM}… {} more steps{DIM:#}",
+            after.len() - STEPS_AFTER
+        );
+    }
+    true
 }
 
 /// One line for the checks whose functions still raise the stub's error.

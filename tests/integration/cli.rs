@@ -233,10 +233,18 @@ fn init_chooses_exercises_by_level_list_or_seeded_pick() {
     run(["init", junior.to_str().unwrap(), "--level", "junior"])
         .output()
         .expect_code(0);
-    assert_eq!(
-        files(&junior),
-        ["decorators.py", "generators.py", "list_tuple.py"]
-    );
+    // Every junior exercise of the catalogue, and no other.
+    let catalog = pyinterview::catalog::Catalog::get();
+    let mut juniors: Vec<String> = exercises::ids()
+        .into_iter()
+        .filter(|id| {
+            catalog.exercise(id).unwrap().info.level == pyinterview::catalog::Level::Junior
+        })
+        .map(|id| format!("{id}.py"))
+        .collect();
+    juniors.sort();
+    assert!(juniors.len() >= 3);
+    assert_eq!(files(&junior), juniors);
 
     let listed = tmp.path().join("listed");
     run([
@@ -364,14 +372,13 @@ fn check_fails_on_stubs_and_passes_once_solved() {
         .output()
         .expect_code(1)
         .stdout();
+    // Step by step, the step that differs marked, with both values.
     assert!(
-        out.contains("call:     path = [[0, 0], [1, 2], [0, 0]]; count_visits(path); path\n"),
+        out.contains("        path = [[0, 0], [1, 2], [0, 0]]\n      ✗ [1] count_visits(path)  (the first step that differs)\n"),
         "{out}"
     );
     assert!(
-        out.contains(
-            "first difference at [1] count_visits(path): expected {(0, 0): 2, (1, 2): 1}, actual {}"
-        ),
+        out.contains("expected: {(0, 0): 2, (1, 2): 1}\n      actual:   {}\n"),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when NO_COLOR is set");
@@ -883,8 +890,9 @@ fn batch_grading_gives_the_same_results_whatever_the_jobs() {
     assert_eq!(one.len(), 3);
     assert_eq!(one, graded("3"));
     let scores: Vec<f64> = one.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert_eq!(scores[0], 50.0);
-    assert!(scores[1] > 0.0 && scores[1] < 50.0);
+    let full = 10.0 * exercises::ids().len() as f64;
+    assert_eq!(scores[0], full);
+    assert!(scores[1] > 0.0 && scores[1] < full);
     assert_eq!(scores[2], 0.0);
     assert!(
         one.iter().all(|r| r["seed"] == 12),
@@ -911,11 +919,16 @@ fn batch_grading_ends_with_a_summary_and_writes_reports_on_request() {
             && summary[0].contains("WARNINGS")
     );
     assert!(
-        summary[1].starts_with("alice") && summary[1].contains("50/50"),
+        summary[1].starts_with("alice")
+            && summary[1].contains(&{
+                let full = 10 * exercises::ids().len();
+                format!("{full}/{full}")
+            }),
         "{summary:?}"
     );
     assert!(
-        summary[3].starts_with("carol") && summary[3].contains(" 0/50"),
+        summary[3].starts_with("carol")
+            && summary[3].contains(&format!(" 0/{}", 10 * exercises::ids().len())),
         "{summary:?}"
     );
 
