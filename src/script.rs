@@ -79,6 +79,14 @@ pub enum Expr {
     /// (observed as going on, not as a list cut short). The items are
     /// extracted after all were pulled, as `list()` would show them.
     ListOf(Box<Expr>, usize),
+    /// `expr`, where an exception it raises that is an instance of `class`
+    /// (a subclass included) is raised again as `class` itself, with the
+    /// same arguments and traceback (the original chained as its
+    /// `__cause__`): for a contract that names an exception a candidate may
+    /// subclass (`InvalidRate(ValueError)` is observed as `ValueError`).
+    /// Other exceptions pass unchanged. Described as `expr`: it changes what
+    /// an exception is called, never whether the step raises.
+    RaisesAs(Box<Expr>, Box<Expr>),
 }
 
 /// One statement of a script.
@@ -245,7 +253,11 @@ impl Expr {
             | Expr::IsGenerator(of)
             | Expr::Next(of, _)
             | Expr::ListOf(of, _) => of.names(out),
-            Expr::Item(a, b) | Expr::Is(a, b) | Expr::Eq(a, b) | Expr::Lt(a, b) => {
+            Expr::Item(a, b)
+            | Expr::Is(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Lt(a, b)
+            | Expr::RaisesAs(a, b) => {
                 a.names(out);
                 b.names(out);
             }
@@ -260,6 +272,12 @@ impl Expr {
                 v.names(out);
             }),
         }
+    }
+
+    /// `self`, an exception it raises that is an instance of `class` being
+    /// observed as `class` (see [`Expr::RaisesAs`]).
+    pub fn raises_as(self, class: Expr) -> Expr {
+        Expr::RaisesAs(Box::new(self), Box::new(class))
     }
 
     /// How the candidate reads it: Python syntax.
@@ -306,6 +324,7 @@ impl Expr {
             Expr::Next(of, 1) => format!("next({})", of.describe()),
             Expr::Next(of, n) => format!("[next({}) for _ in range({n})]", of.describe()),
             Expr::ListOf(of, _) => format!("list({})", of.describe()),
+            Expr::RaisesAs(of, _) => of.describe(),
         }
     }
 
@@ -313,6 +332,7 @@ impl Expr {
     fn operand(&self) -> String {
         match self {
             Expr::Is(..) | Expr::Eq(..) | Expr::Lt(..) => format!("({})", self.describe()),
+            Expr::RaisesAs(of, _) => of.operand(),
             _ => self.describe(),
         }
     }
@@ -786,6 +806,20 @@ mod tests {
     fn operators_inside_an_attribute_are_parenthesised() {
         let e = Expr::var("a").eq(Expr::var("b")).attr("x");
         assert_eq!(e.describe(), "(a == b).x");
+    }
+
+    #[test]
+    fn raises_as_reads_as_the_expression_it_wraps() {
+        let e = Expr::var("bucket")
+            .method("allow", vec![Expr::lit(0)])
+            .raises_as(Expr::builtin("ValueError"));
+        assert_eq!(e.describe(), "bucket.allow(0)");
+        let is = Expr::var("a")
+            .is(Expr::var("b"))
+            .raises_as(Expr::builtin("KeyError"));
+        assert_eq!(is.attr("x").describe(), "(a is b).x");
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<Expr>(&json).unwrap(), e);
     }
 
     #[test]

@@ -317,6 +317,49 @@ impl<'py> Runner<'_, 'py> {
                 }
                 PyList::new(py, items)?.into_any()
             }
+            Expr::RaisesAs(of, class) => {
+                let class = self.eval(class)?;
+                match self.eval(of) {
+                    Err(Fault::Raised(err))
+                        if err.is_instance(py, &class)
+                            && !err.is_instance_of::<PyNotImplementedError>(py) =>
+                    {
+                        return Err(Fault::Raised(raised_as(py, err, &class)));
+                    }
+                    other => other?,
+                }
+            }
         })
     }
+}
+
+/// `err` raised again as an instance of exactly `class`, with its arguments
+/// and traceback, `err` chained as the cause (see [`Expr::RaisesAs`]): made
+/// with the `BaseException.__new__` captured before candidate code ran, so
+/// no `__init__` or `__new__` of the candidate's runs. `err` itself when it
+/// already is one, or when it cannot be remade.
+fn raised_as(py: Python<'_>, err: PyErr, class: &Bound<'_, PyAny>) -> PyErr {
+    if err.get_type(py).is(class) {
+        return err;
+    }
+    let remade = || -> PyResult<PyErr> {
+        let original = err.value(py);
+        let args = original.getattr("args")?;
+        let args = args.cast_exact::<PyTuple>().map_err(PyErr::from)?;
+        let mut new_args = vec![class.clone()];
+        new_args.extend(args.iter());
+        let new = super::trusted()?
+            .builtins
+            .bind(py)
+            .get_item("BaseException")?
+            .getattr("__new__")?
+            .call1(PyTuple::new(py, new_args)?)?;
+        if let Some(traceback) = err.traceback(py) {
+            new.setattr("__traceback__", traceback)?;
+        }
+        let remade = PyErr::from_value(new);
+        remade.set_cause(py, Some(err.clone_ref(py)));
+        Ok(remade)
+    };
+    remade().unwrap_or(err)
 }

@@ -3,34 +3,30 @@
 //!
 //! Reference: [`TokenBucket`] and [`SlidingWindow`] over an injected time
 //! value, replayed over a script of `(clock time, operation)` steps. The
-//! driver injects the harness's `FakeClock` and sets it before every step, so
-//! nothing sleeps. Every rate is a power of two and every capacity, token
+//! script injects the kit's fake clock and moves it before every step that
+//! reads a new time, so nothing sleeps. Every rate is a power of two and every capacity, token
 //! count and time a multiple of 1/8, so each quantity a correct solution
 //! computes (by any formula, division by the rate included) is exact.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyType};
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
 
-use crate::driver::{
-    Candidate, FakeClock, Fault, Observed, attr, capture, extract, fixtures, hammer,
-    object_type_name,
-};
-use crate::exercise::{Check, Exercise, Rng};
+use crate::driver::{Candidate, Fault, Observed, hammer};
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script};
 use crate::value::Value;
 
 pub struct RateLimiter;
 
 /// What the registry (generated from `exercises/<id>/` by build.rs) lists.
-pub static EXERCISE: RateLimiter = RateLimiter;
+pub static EXERCISE: Scripted<RateLimiter> = Scripted(RateLimiter);
 
 /// One step of a token-bucket script: the clock is set to `at` first.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum BucketOp {
     /// `bucket.allow(tokens)`, or `bucket.allow()` when `tokens` is `None`.
     Allow { at: f64, tokens: Option<f64> },
@@ -47,14 +43,15 @@ impl BucketOp {
 }
 
 /// One call of the `fetch` fixture through the decorator: `f(x)` or `f(x, scale=s)`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct Fetch {
     pub x: i64,
     pub scale: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "fn", rename_all = "snake_case")]
+/// One call of a check, as the Rust reference reads it; [`script`] turns it
+/// into the steps the child runs, with what each must observe.
+#[derive(Debug, Clone)]
 pub enum Call {
     /// A bucket made at clock time `start`, then `ops`.
     Bucket {
@@ -192,6 +189,7 @@ fn rate_limited_error() -> Value {
     Value::Raised("RateLimited".into())
 }
 
+#[cfg(test)]
 fn bucket_script(rate: f64, capacity: f64, start: f64, ops: &[BucketOp]) -> Value {
     let Some(mut bucket) = TokenBucket::new(rate, capacity, start) else {
         return value_error();
@@ -290,44 +288,329 @@ fn fetch(x: i64, scale: Option<i64>) -> Fetch {
     Fetch { x, scale }
 }
 
-fn float(x: f64) -> String {
-    Value::Float(x).literal()
-}
-
-/// `name.method(...)` steps with a `clock.set(t)` wherever the time changes.
-fn clocked_steps(start: f64, steps: impl Iterator<Item = (f64, String)>) -> Vec<String> {
-    let mut now = start;
-    let mut parts = Vec::new();
-    for (at, text) in steps {
-        if at != now {
-            parts.push(format!("clock.set({})", float(at)));
-            now = at;
-        }
-        parts.push(text);
-    }
-    parts
-}
-
-fn fetch_text(call: &Fetch) -> String {
-    match call.scale {
-        Some(scale) => format!("f({}, scale={scale})", call.x),
-        None => format!("f({})", call.x),
-    }
-}
 
 /// A multiple of 1/8 in `lo..=hi` eighths.
 fn eighths(rng: &mut Rng, lo: i64, hi: i64) -> f64 {
     rng.random_range(lo..=hi) as f64 / 8.0
 }
 
-impl Exercise for RateLimiter {
-    type Call = Call;
-
+impl ScriptedExercise for RateLimiter {
     fn id(&self) -> &'static str {
         "rate_limiter"
     }
 
-    fn fixed(&self) -> Vec<Check<Call>> {
+    fn fixed(&self) -> Vec<Check<Script>> {
+        fixed().into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
+        generated(rng).into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn fixtures(&self) -> Option<&'static str> {
+        Some(FIXTURES)
+    }
+
+    /// `allow_threads(bucket, tokens, threads, calls_each)`: the thread
+    /// hammer calls `bucket.allow(tokens)` from `threads` threads,
+    /// `calls_each` times each; observes the exceptions raised and the
+    /// number of True answers, both counted on the native side.
+    fn probe<'py>(
+        &self,
+        candidate: &Candidate<'py>,
+        name: &str,
+        args: &[Bound<'py, PyAny>],
+    ) -> Observed {
+        let [bucket, tokens, threads, calls_each] = args else {
+            return Err(Fault::Raised(PyRuntimeError::new_err(format!(
+                "internal: no probe {name} of {} arguments",
+                args.len()
+            ))));
+        };
+        if name != "allow_threads" {
+            return Err(Fault::Raised(PyRuntimeError::new_err(format!(
+                "internal: no probe {name}"
+            ))));
+        }
+        let tokens: f64 = tokens.extract()?;
+        let bucket = bucket.clone().unbind();
+        let granted = AtomicUsize::new(0);
+        let errors = hammer(
+            candidate,
+            threads.extract()?,
+            calls_each.extract()?,
+            |py, _, _| {
+                if bucket
+                    .bind(py)
+                    .call_method1("allow", (tokens,))?
+                    .is_truthy()?
+                {
+                    granted.fetch_add(1, SeqCst);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(Value::record([
+            (
+                "errors",
+                Value::List(errors.into_iter().map(Value::Str).collect()),
+            ),
+            ("granted", Value::Int(granted.into_inner() as i64)),
+        ]))
+    }
+}
+
+/// `TokenBucket(rate=…, capacity=…, clock=clock)`.
+fn new_bucket(rate: f64, capacity: f64, clock: Expr) -> Expr {
+    Expr::name("TokenBucket").call_kw(
+        vec![],
+        vec![
+            ("rate", Expr::lit(Value::Float(rate))),
+            ("capacity", Expr::lit(Value::Float(capacity))),
+            ("clock", clock),
+        ],
+    )
+}
+
+/// `expr`, a `ValueError` of a subclass the candidate defined observed as
+/// `ValueError`.
+fn or_value_error(expr: Expr) -> Expr {
+    expr.raises_as(Expr::builtin("ValueError"))
+}
+
+/// `f(x)` or `f(x, scale=s)`, the candidate's `RateLimited` (or a subclass)
+/// observed as `RateLimited`.
+fn fetch_call(call: &Fetch) -> Expr {
+    let kwargs = call
+        .scale
+        .map(|s| vec![("scale", Expr::lit(s))])
+        .unwrap_or_default();
+    Expr::var("f")
+        .call_kw(vec![Expr::lit(call.x)], kwargs)
+        .raises_as(Expr::name("RateLimited"))
+}
+
+/// Moves the fake clock bound to `clock` to `at` when it reads another time.
+fn tick(script: Script, now: &mut f64, at: f64) -> Script {
+    if at == *now {
+        script
+    } else {
+        *now = at;
+        script.set_clock("clock", at)
+    }
+}
+
+/// The call as steps, each with what the Rust reference observes there: the
+/// fake clock is bound to `clock` and moved before the step that reads a
+/// new time; exceptions the contract names are read by class, so a subclass
+/// the candidate defined is observed as the class itself.
+fn script(call: &Call) -> Script {
+    match call {
+        Call::Bucket {
+            rate,
+            capacity,
+            start,
+            ops,
+        } => {
+            let mut reference =
+                TokenBucket::new(*rate, *capacity, *start).expect("scripts use a valid bucket");
+            let mut now = *start;
+            let mut script = Script::new().bind("clock", Expr::Clock(*start)).bind(
+                "bucket",
+                new_bucket(*rate, *capacity, Expr::var("clock")),
+            );
+            for op in ops {
+                script = tick(script, &mut now, op.at());
+                let bucket = Expr::var("bucket");
+                script = match op {
+                    BucketOp::Allow { at, tokens } => {
+                        let args = tokens.map(|t| vec![Expr::lit(Value::Float(t))]);
+                        let expected = reference
+                            .allow(*at, tokens.unwrap_or(1.0))
+                            .map_or_else(value_error, Value::Bool);
+                        script.observe(
+                            or_value_error(bucket.method("allow", args.unwrap_or_default())),
+                            expected,
+                        )
+                    }
+                    BucketOp::Available { at } => script.observe(
+                        bucket.attr("available"),
+                        Value::Float(reference.available(*at)),
+                    ),
+                };
+            }
+            script
+        }
+        Call::NewBucket { rate, capacity } => {
+            let expected = match TokenBucket::new(*rate, *capacity, 0.0) {
+                Some(_) => Value::Other("TokenBucket".into()),
+                None => value_error(),
+            };
+            Script::new().observe(
+                or_value_error(new_bucket(*rate, *capacity, Expr::Clock(0.0))),
+                expected,
+            )
+        }
+        Call::BucketThreads {
+            capacity,
+            tokens,
+            threads,
+            calls_each,
+        } => {
+            let mut reference = TokenBucket::new(1.0, *capacity, 0.0).expect("a valid bucket");
+            let granted = (0..threads * calls_each)
+                .filter(|_| reference.allow(0.0, *tokens) == Some(true))
+                .count();
+            let text = format!(
+                "{threads} threads at once each call bucket.allow({}) {calls_each} times \
+                 (the clock stands still): the exceptions raised, the number of True answers",
+                Value::Float(*tokens).literal()
+            );
+            Script::new()
+                .bind("bucket", new_bucket(1.0, *capacity, Expr::Clock(0.0)))
+                .probe(
+                    "allow_threads",
+                    &text,
+                    vec![
+                        Expr::var("bucket"),
+                        Expr::lit(Value::Float(*tokens)),
+                        Expr::lit(*threads),
+                        Expr::lit(*calls_each),
+                    ],
+                    Value::record([
+                        ("errors", Value::List(vec![])),
+                        ("granted", Value::Int(granted as i64)),
+                    ]),
+                )
+                .observe(
+                    Expr::var("bucket").attr("available"),
+                    Value::Float(reference.available(0.0)),
+                )
+        }
+        Call::Window {
+            limit,
+            window,
+            start,
+            times,
+        } => {
+            let mut reference = SlidingWindow::new(*limit, *window);
+            let mut now = *start;
+            let mut script = Script::new().bind("clock", Expr::Clock(*start)).bind(
+                "window",
+                Expr::name("SlidingWindow").call_kw(
+                    vec![],
+                    vec![
+                        ("limit", Expr::lit(*limit)),
+                        ("window", Expr::lit(Value::Float(*window))),
+                        ("clock", Expr::var("clock")),
+                    ],
+                ),
+            );
+            for t in times {
+                script = tick(script, &mut now, *t);
+                script = script.observe(
+                    Expr::var("window").method("allow", vec![]),
+                    reference.allow(*t),
+                );
+            }
+            script
+        }
+        Call::Limited { answers, calls } => {
+            let answers_value = Value::List(answers.iter().map(|a| Value::Bool(*a)).collect());
+            let mut script = Script::new()
+                .bind(
+                    "limiter",
+                    Expr::fixture("Scripted").call(vec![Expr::Lit(answers_value)]),
+                )
+                .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
+                .bind(
+                    "f",
+                    Expr::name("rate_limited")
+                        .call(vec![Expr::var("limiter")])
+                        .call(vec![Expr::var("fetch")]),
+                );
+            let mut fetched: i64 = 0;
+            for (asked, call) in calls.iter().enumerate() {
+                let expected = if answers[asked % answers.len()] {
+                    fetched += 1;
+                    fetch_result(call)
+                } else {
+                    rate_limited_error()
+                };
+                script = script.observe(fetch_call(call), expected);
+            }
+            script
+                .observe(Expr::var("fetch").attr("calls"), fetched)
+                .observe(
+                    Expr::var("limiter").attr("asked"),
+                    calls.len() as i64,
+                )
+                .observe(
+                    Expr::builtin("issubclass").call(vec![
+                        Expr::name("RateLimited"),
+                        Expr::builtin("Exception"),
+                    ]),
+                    true,
+                )
+        }
+        Call::LimitedBucket {
+            rate,
+            capacity,
+            start,
+            calls,
+        } => {
+            let mut reference = TokenBucket::new(*rate, *capacity, *start).expect("a valid bucket");
+            let mut now = *start;
+            let mut script = Script::new()
+                .bind("clock", Expr::Clock(*start))
+                .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
+                .bind(
+                    "f",
+                    Expr::name("rate_limited")
+                        .call(vec![new_bucket(*rate, *capacity, Expr::var("clock"))])
+                        .call(vec![Expr::var("fetch")]),
+                );
+            let mut fetched: i64 = 0;
+            for (at, x) in calls {
+                script = tick(script, &mut now, *at);
+                let call = fetch(*x, None);
+                let expected = if reference.allow(*at, 1.0) == Some(true) {
+                    fetched += 1;
+                    fetch_result(&call)
+                } else {
+                    rate_limited_error()
+                };
+                script = script.observe(fetch_call(&call), expected);
+            }
+            script.observe(Expr::var("fetch").attr("calls"), fetched)
+        }
+        Call::LimitedMetadata => Script::new()
+            .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
+            .bind(
+                "f",
+                Expr::name("rate_limited")
+                    .call(vec![
+                        Expr::fixture("Scripted").call(vec![Expr::lit(Value::List(vec![
+                            Value::Bool(true),
+                        ]))]),
+                    ])
+                    .call(vec![Expr::var("fetch")]),
+            )
+            .wrapper_metadata(
+                "f",
+                "fetch",
+                "fetch",
+                "Client.fetch",
+                Value::str(FETCH_DOC),
+            )
+            .observe(
+                Expr::var("f").call_kw(vec![Expr::lit(2)], vec![("scale", Expr::lit(5))]),
+                10,
+            ),
+    }
+}
+
+fn fixed() -> Vec<Check<Call>> {
         vec![
             Check::new(
                 "bucket_starts_full",
@@ -596,9 +879,9 @@ impl Exercise for RateLimiter {
                 vec![Call::LimitedMetadata],
             ),
         ]
-    }
+}
 
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+fn generated(rng: &mut Rng) -> Vec<Check<Call>> {
         let buckets = (0..15)
             .map(|_| {
                 let rate = [0.25, 0.5, 1.0, 2.0, 4.0][rng.random_range(0..5)];
@@ -683,406 +966,6 @@ impl Exercise for RateLimiter {
                 limited,
             ),
         ]
-    }
-
-    fn expect(&self, call: &Call) -> Value {
-        match call {
-            Call::Bucket {
-                rate,
-                capacity,
-                start,
-                ops,
-            } => bucket_script(*rate, *capacity, *start, ops),
-            Call::NewBucket { rate, capacity } => match TokenBucket::new(*rate, *capacity, 0.0) {
-                Some(_) => Value::Other("TokenBucket".into()),
-                None => value_error(),
-            },
-            Call::BucketThreads {
-                capacity,
-                tokens,
-                threads,
-                calls_each,
-            } => {
-                let mut bucket = TokenBucket::new(1.0, *capacity, 0.0).expect("a valid bucket");
-                let granted = (0..threads * calls_each)
-                    .filter(|_| bucket.allow(0.0, *tokens) == Some(true))
-                    .count();
-                Value::record([
-                    ("errors", Value::List(vec![])),
-                    ("granted", Value::Int(granted as i64)),
-                    ("available", Value::Float(bucket.available(0.0))),
-                ])
-            }
-            Call::Window {
-                limit,
-                window,
-                times,
-                ..
-            } => {
-                let mut limiter = SlidingWindow::new(*limit, *window);
-                Value::List(
-                    times
-                        .iter()
-                        .map(|t| Value::Bool(limiter.allow(*t)))
-                        .collect(),
-                )
-            }
-            Call::Limited { answers, calls } => {
-                let mut fetched = 0;
-                let results = calls
-                    .iter()
-                    .enumerate()
-                    .map(|(asked, call)| {
-                        if answers[asked % answers.len()] {
-                            fetched += 1;
-                            fetch_result(call)
-                        } else {
-                            rate_limited_error()
-                        }
-                    })
-                    .collect();
-                Value::record([
-                    ("results", Value::List(results)),
-                    ("fetch.calls", Value::Int(fetched)),
-                    ("limiter.asked", Value::Int(calls.len() as i64)),
-                    ("issubclass(RateLimited, Exception)", Value::Bool(true)),
-                ])
-            }
-            Call::LimitedBucket {
-                rate,
-                capacity,
-                start,
-                calls,
-            } => {
-                let mut bucket =
-                    TokenBucket::new(*rate, *capacity, *start).expect("a valid bucket");
-                let mut fetched = 0;
-                let results = calls
-                    .iter()
-                    .map(|(at, x)| {
-                        if bucket.allow(*at, 1.0) == Some(true) {
-                            fetched += 1;
-                            fetch_result(&fetch(*x, None))
-                        } else {
-                            rate_limited_error()
-                        }
-                    })
-                    .collect();
-                Value::record([
-                    ("results", Value::List(results)),
-                    ("fetch.calls", Value::Int(fetched)),
-                ])
-            }
-            Call::LimitedMetadata => Value::record([
-                ("__name__", Value::str("fetch")),
-                ("__qualname__", Value::str("Client.fetch")),
-                ("__doc__", Value::str(FETCH_DOC)),
-                ("__wrapped__ is fetch", Value::Bool(true)),
-                ("f(2, scale=5)", Value::Int(10)),
-            ]),
-        }
-    }
-
-    fn describe(&self, call: &Call) -> String {
-        match call {
-            Call::Bucket {
-                rate,
-                capacity,
-                start,
-                ops,
-            } => {
-                let mut parts = vec![
-                    format!("clock = FakeClock({})", float(*start)),
-                    format!(
-                        "bucket = TokenBucket(rate={}, capacity={}, clock=clock)",
-                        float(*rate),
-                        float(*capacity)
-                    ),
-                ];
-                parts.extend(clocked_steps(
-                    *start,
-                    ops.iter().map(|op| {
-                        let text = match op {
-                            BucketOp::Allow { tokens: None, .. } => "bucket.allow()".to_string(),
-                            BucketOp::Allow {
-                                tokens: Some(t), ..
-                            } => format!("bucket.allow({})", float(*t)),
-                            BucketOp::Available { .. } => "bucket.available".to_string(),
-                        };
-                        (op.at(), text)
-                    }),
-                ));
-                parts.join("; ")
-            }
-            Call::NewBucket { rate, capacity } => format!(
-                "TokenBucket(rate={}, capacity={}, clock=FakeClock(0.0))",
-                float(*rate),
-                float(*capacity)
-            ),
-            Call::BucketThreads {
-                capacity,
-                tokens,
-                threads,
-                calls_each,
-            } => format!(
-                "bucket = TokenBucket(rate=1.0, capacity={}, clock=FakeClock(0.0)); \
-                 {threads} threads at once each call bucket.allow({}) {calls_each} times \
-                 (the clock stands still); the number of True answers; bucket.available",
-                float(*capacity),
-                float(*tokens)
-            ),
-            Call::Window {
-                limit,
-                window,
-                start,
-                times,
-            } => {
-                let mut parts = vec![
-                    format!("clock = FakeClock({})", float(*start)),
-                    format!(
-                        "window = SlidingWindow(limit={limit}, window={}, clock=clock)",
-                        float(*window)
-                    ),
-                ];
-                parts.extend(clocked_steps(
-                    *start,
-                    times.iter().map(|t| (*t, "window.allow()".to_string())),
-                ));
-                parts.join("; ")
-            }
-            Call::Limited { answers, calls } => {
-                let answers = Value::List(answers.iter().map(|a| Value::Bool(*a)).collect());
-                let mut parts = vec![
-                    format!("limiter = Scripted({})", answers.literal()),
-                    "f = rate_limited(limiter)(fetch)".to_string(),
-                ];
-                parts.extend(calls.iter().map(fetch_text));
-                parts.push("fetch.calls; limiter.asked; issubclass(RateLimited, Exception)".into());
-                parts.join("; ")
-            }
-            Call::LimitedBucket {
-                rate,
-                capacity,
-                start,
-                calls,
-            } => {
-                let mut parts = vec![
-                    format!("clock = FakeClock({})", float(*start)),
-                    format!(
-                        "f = rate_limited(TokenBucket(rate={}, capacity={}, clock=clock))(fetch)",
-                        float(*rate),
-                        float(*capacity)
-                    ),
-                ];
-                parts.extend(clocked_steps(
-                    *start,
-                    calls.iter().map(|(at, x)| (*at, format!("f({x})"))),
-                ));
-                parts.push("fetch.calls".into());
-                parts.join("; ")
-            }
-            Call::LimitedMetadata => "f = rate_limited(Scripted([True]))(fetch); f.__name__, \
-                 f.__qualname__, f.__doc__, f.__wrapped__ is fetch, f(2, scale=5)"
-                .to_string(),
-        }
-    }
-
-    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
-        let py = candidate.py;
-        let fixtures = fixtures(py, "rate_limiter", FIXTURES)?;
-        let value_error = py.get_type::<PyValueError>().into_any();
-        // The candidate's exceptions are read by class, so a subclass of the
-        // expected one (a custom `InvalidRate(ValueError)`) is fine.
-        let observe =
-            |kinds: &[(&Bound<'_, PyAny>, &str)], f: &dyn Fn() -> PyResult<Value>| -> Observed {
-                capture(py, || {
-                    f().or_else(|err| {
-                        match kinds.iter().find(|(class, _)| err.is_instance(py, class)) {
-                            Some((_, name)) => Ok(Value::Raised(name.to_string())),
-                            None => Err(err),
-                        }
-                    })
-                })
-            };
-        let new_bucket = |rate: f64,
-                          capacity: f64,
-                          clock: &Bound<'_, PyAny>|
-         -> Result<Bound<'_, PyAny>, Fault> {
-            let kwargs = PyDict::new(py);
-            kwargs.set_item("rate", rate)?;
-            kwargs.set_item("capacity", capacity)?;
-            kwargs.set_item("clock", clock)?;
-            Ok(candidate.get("TokenBucket")?.call((), Some(&kwargs))?)
-        };
-        let fake_clock = |start: f64| FakeClock::new(py, start);
-        match call {
-            Call::Bucket {
-                rate,
-                capacity,
-                start,
-                ops,
-            } => {
-                let clock = fake_clock(*start)?;
-                let bucket = new_bucket(*rate, *capacity, clock.as_any())?;
-                let mut results = Vec::with_capacity(ops.len());
-                for op in ops {
-                    clock.get().set(op.at());
-                    results.push(match op {
-                        BucketOp::Allow { tokens, .. } => {
-                            observe(&[(&value_error, "ValueError")], &|| {
-                                Ok(extract(&match tokens {
-                                    Some(t) => bucket.call_method1("allow", (*t,))?,
-                                    None => bucket.call_method0("allow")?,
-                                }))
-                            })?
-                        }
-                        BucketOp::Available { .. } => attr(&bucket, "available")?,
-                    });
-                }
-                Ok(Value::List(results))
-            }
-            Call::NewBucket { rate, capacity } => {
-                let clock = fake_clock(0.0)?;
-                let class = candidate.get("TokenBucket")?;
-                observe(&[(&value_error, "ValueError")], &|| {
-                    let kwargs = PyDict::new(py);
-                    kwargs.set_item("rate", *rate)?;
-                    kwargs.set_item("capacity", *capacity)?;
-                    kwargs.set_item("clock", &clock)?;
-                    Ok(Value::Other(object_type_name(
-                        &class.call((), Some(&kwargs))?,
-                    )))
-                })
-            }
-            Call::BucketThreads {
-                capacity,
-                tokens,
-                threads,
-                calls_each,
-            } => {
-                let clock = fake_clock(0.0)?;
-                let bucket = new_bucket(1.0, *capacity, clock.as_any())?.unbind();
-                let granted = std::sync::atomic::AtomicUsize::new(0);
-                let errors = hammer(
-                    candidate,
-                    *threads as usize,
-                    *calls_each as usize,
-                    |py, _, _| {
-                        if bucket
-                            .bind(py)
-                            .call_method1("allow", (*tokens,))?
-                            .is_truthy()?
-                        {
-                            granted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        }
-                        Ok(())
-                    },
-                )?;
-                Ok(Value::record([
-                    (
-                        "errors",
-                        Value::List(errors.into_iter().map(Value::Str).collect()),
-                    ),
-                    ("granted", Value::Int(granted.into_inner() as i64)),
-                    ("available", extract(&bucket.bind(py).getattr("available")?)),
-                ]))
-            }
-            Call::Window {
-                limit,
-                window,
-                start,
-                times,
-            } => {
-                let clock = fake_clock(*start)?;
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("limit", *limit)?;
-                kwargs.set_item("window", *window)?;
-                kwargs.set_item("clock", &clock)?;
-                let limiter = candidate.get("SlidingWindow")?.call((), Some(&kwargs))?;
-                let mut results = Vec::with_capacity(times.len());
-                for t in times {
-                    clock.get().set(*t);
-                    results.push(extract(&limiter.call_method0("allow")?));
-                }
-                Ok(Value::List(results))
-            }
-            Call::Limited { answers, calls } => {
-                let rate_limited = candidate.get("rate_limited")?;
-                let limited_error = candidate.get("RateLimited")?;
-                let limiter = fixtures.getattr("Scripted")?.call1((answers.clone(),))?;
-                let fetch = fixtures.getattr("make_fetch")?.call0()?;
-                let f = rate_limited.call1((&limiter,))?.call1((&fetch,))?;
-                let results = calls
-                    .iter()
-                    .map(|call| {
-                        observe(&[(&limited_error, "RateLimited")], &|| {
-                            let kwargs = PyDict::new(py);
-                            if let Some(scale) = call.scale {
-                                kwargs.set_item("scale", scale)?;
-                            }
-                            Ok(extract(&f.call((call.x,), Some(&kwargs))?))
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                let is_exception = limited_error
-                    .cast::<PyType>()
-                    .map_or(Ok(false), |class| class.is_subclass_of::<PyException>())?;
-                Ok(Value::record([
-                    ("results", Value::List(results)),
-                    ("fetch.calls", extract(&fetch.getattr("calls")?)),
-                    ("limiter.asked", extract(&limiter.getattr("asked")?)),
-                    (
-                        "issubclass(RateLimited, Exception)",
-                        Value::Bool(is_exception),
-                    ),
-                ]))
-            }
-            Call::LimitedBucket {
-                rate,
-                capacity,
-                start,
-                calls,
-            } => {
-                let rate_limited = candidate.get("rate_limited")?;
-                let limited_error = candidate.get("RateLimited")?;
-                let clock = fake_clock(*start)?;
-                let bucket = new_bucket(*rate, *capacity, clock.as_any())?;
-                let fetch = fixtures.getattr("make_fetch")?.call0()?;
-                let f = rate_limited.call1((&bucket,))?.call1((&fetch,))?;
-                let mut results = Vec::with_capacity(calls.len());
-                for (at, x) in calls {
-                    clock.get().set(*at);
-                    results.push(observe(&[(&limited_error, "RateLimited")], &|| {
-                        Ok(extract(&f.call1((*x,))?))
-                    })?);
-                }
-                Ok(Value::record([
-                    ("results", Value::List(results)),
-                    ("fetch.calls", extract(&fetch.getattr("calls")?)),
-                ]))
-            }
-            Call::LimitedMetadata => {
-                let rate_limited = candidate.get("rate_limited")?;
-                let limiter = fixtures.getattr("Scripted")?.call1((vec![true],))?;
-                let fetch = fixtures.getattr("make_fetch")?.call0()?;
-                let f = rate_limited.call1((&limiter,))?.call1((&fetch,))?;
-                let wrapped =
-                    capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&fetch))))?;
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("scale", 5)?;
-                Ok(Value::record([
-                    ("__name__", attr(&f, "__name__")?),
-                    ("__qualname__", attr(&f, "__qualname__")?),
-                    ("__doc__", attr(&f, "__doc__")?),
-                    ("__wrapped__ is fetch", wrapped),
-                    (
-                        "f(2, scale=5)",
-                        capture(py, || Ok(extract(&f.call((2,), Some(&kwargs))?)))?,
-                    ),
-                ]))
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1124,9 +1007,8 @@ mod tests {
     fn generated_numbers_stay_on_a_dyadic_grid() {
         // Every quantity is a multiple of 1/256 well below 2^20, so floats hold it exactly.
         let exact = |x: f64| (x * 256.0).fract() == 0.0 && x.abs() < 1_048_576.0;
-        let exercise = RateLimiter;
         for seed in 0..50 {
-            let checks = exercise.generated(&mut crate::exercise::rng_for(seed, "rate_limiter"));
+            let checks = generated(&mut crate::exercise::rng_for(seed, "rate_limiter"));
             for call in checks.iter().flat_map(|c| &c.calls) {
                 if let Call::Bucket {
                     rate,
