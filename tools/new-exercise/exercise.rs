@@ -2,78 +2,61 @@
 //!
 //! Reference: TODO, in plain Rust over [`Value`]s.
 
-use pyo3::prelude::*;
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
 
-use crate::driver::{Candidate, Observed, capture, extract};
-use crate::exercise::{Check, Exercise, Rng};
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script, raises};
 use crate::value::Value;
 
 pub struct __TYPE__;
 
 /// What the registry (generated from `exercises/<id>/` by build.rs) lists.
-pub static EXERCISE: __TYPE__ = __TYPE__;
-
-/// One observable call; it travels to the sandboxed child as JSON.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "fn", rename_all = "snake_case")]
-pub enum Call {
-    Solve { x: i64 },
-}
+pub static EXERCISE: Scripted<__TYPE__> = Scripted(__TYPE__);
 
 // ---- the Rust reference -------------------------------------------------
 
-pub fn solve(x: i64) -> i64 {
-    2 * x
+/// Twice `x`; `None` where the contract says the call raises.
+pub fn solve(x: i64) -> Option<i64> {
+    x.checked_mul(2)
 }
 
-// ---- checks, expectations and the driver --------------------------------
+// ---- checks: each call a script, with what every step must observe ------
 
-impl Exercise for __TYPE__ {
-    type Call = Call;
+/// `solve(x)`: the step and, from the reference, what it must observe (an
+/// exception where the reference expects one: `raises("ValueError")`).
+fn solve_call(x: i64) -> Script {
+    let expected = solve(x).map_or_else(|| raises("OverflowError"), Value::Int);
+    Script::new().observe(Expr::name("solve").call(vec![Expr::lit(x)]), expected)
+}
 
+impl ScriptedExercise for __TYPE__ {
     fn id(&self) -> &'static str {
         "__ID__"
     }
 
-    fn fixed(&self) -> Vec<Check<Call>> {
+    fn fixed(&self) -> Vec<Check<Script>> {
         vec![Check::new(
             "solve_doubles",
             "solve returns twice its argument",
             2,
-            vec![Call::Solve { x: 2 }, Call::Solve { x: -3 }],
+            vec![solve_call(2), solve_call(-3)],
         )]
     }
 
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
         let calls = (0..10)
-            .map(|_| Call::Solve {
-                x: rng.random_range(-1000..1000),
-            })
+            .map(|_| solve_call(rng.random_range(-1000..1000)))
             .collect();
         vec![Check::new("solve_random", "solve on random ints", 3, calls)]
     }
+}
 
-    fn expect(&self, call: &Call) -> Value {
-        match call {
-            Call::Solve { x } => Value::Int(solve(*x)),
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn describe(&self, call: &Call) -> String {
-        match call {
-            Call::Solve { x } => format!("solve({x})"),
-        }
-    }
-
-    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
-        let py = candidate.py;
-        match call {
-            Call::Solve { x } => {
-                let solve = candidate.get("solve")?;
-                capture(py, || Ok(extract(&solve.call1((*x,))?)))
-            }
-        }
+    #[test]
+    fn reference_matches_the_contract_examples() {
+        assert_eq!(solve(2), Some(4));
     }
 }
