@@ -12,26 +12,25 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
 
-use crate::driver::{
-    Candidate, Observed, PullCounter, Source, capture, extract, fixtures, is_generator, next_of,
-    to_python,
-};
-use crate::exercise::{Check, Exercise, Rng};
+use crate::driver::{Candidate, Fault, Observed, Source, is_generator};
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script, raises};
 use crate::value::Value;
 
 pub struct Generators;
 
 /// What the registry (generated from `exercises/<id>/` by build.rs) lists.
-pub static EXERCISE: Generators = Generators;
+pub static EXERCISE: Scripted<Generators> = Scripted(Generators);
 
-/// An endless source for the laziness checks. It is a [`PullCounter`]
-/// (which counts pulls in Rust) over `endless()`, which fails fast
-/// after 10,000 items: a solution that reads the whole input gets an error
-/// saying so instead of hanging until the deadline with ever more memory.
+/// The scripts' Python helpers. `endless()` is the source of the laziness
+/// checks, wrapped in a native counting iterator (`Expr::Counting`, which
+/// counts pulls in Rust); it fails fast after 10,000 items: a solution that
+/// reads the whole input gets an error saying so instead of hanging until
+/// the deadline with ever more memory. `Point` is a tuple subclass;
+/// `deep(n)` builds `n` levels of nesting in the child (the JSON of a
+/// 100-deep value would exceed serde_json's recursion limit).
 const FIXTURES: &str = r#"
 import itertools
 from collections import namedtuple
@@ -57,18 +56,19 @@ def endless():
 Point = namedtuple("Point", "x y")
 
 
-def with_points(value):
-    """The value with every 2-tuple, at any depth, a Point (a tuple subclass)."""
-    if isinstance(value, list):
-        return [with_points(item) for item in value]
-    if isinstance(value, tuple):
-        items = [with_points(item) for item in value]
-        return Point(*items) if len(items) == 2 else tuple(items)
+def deep(depth):
+    """[1, (2, [3, ... [depth] ..., -3], -2), -1]: lists and tuples alternating."""
+    depth = max(depth, 1)
+    value = [depth]
+    for level in range(depth - 1, 0, -1):
+        items = [level, value, -level]
+        value = items if level % 2 == 1 else tuple(items)
     return value
 "#;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "fn", rename_all = "snake_case")]
+/// One call of a check, as the Rust reference reads it; [`script`] turns it
+/// into the steps the child runs, with what each must observe.
+#[derive(Debug, Clone)]
 pub enum Call {
     /// `list(chunked(items, size))`, `size >= 1`.
     Chunked {
@@ -87,12 +87,11 @@ pub enum Call {
     FibonacciTwice { first: usize, second: usize },
     /// `list(flatten(nested))`.
     Flatten { nested: Value },
-    /// `list(flatten(deep(depth)))`; built by the driver (the JSON of a
-    /// 100-deep value would exceed serde_json's recursion limit).
+    /// `list(flatten(deep(depth)))`; built by the `deep` fixture (the JSON
+    /// of a 100-deep value would exceed serde_json's recursion limit).
     FlattenDeep { depth: usize },
     /// `list(flatten(nested))` with every 2-tuple a namedtuple `Point`.
     FlattenPoints { nested: Value },
-    /// `v = nested; g = flatten(v); next(g); v[-1].append(appended); list(g)`.
     /// `v = nested; g = flatten(v); next(g)`, then `appended` goes onto the
     /// list at `path` (indices from the top), which the walk has not reached
     /// yet; then `list(g)`.
@@ -336,24 +335,6 @@ pub fn deep(depth: usize) -> Value {
     value
 }
 
-/// The literal of a value with every 2-tuple written as `Point(x, y)`.
-fn with_points_literal(value: &Value) -> String {
-    let join = |items: &[Value]| {
-        items
-            .iter()
-            .map(with_points_literal)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match value {
-        Value::List(items) => format!("[{}]", join(items)),
-        Value::Tuple(items) if items.len() == 2 => format!("Point({})", join(items)),
-        Value::Tuple(items) if items.len() == 1 => format!("({},)", join(items)),
-        Value::Tuple(items) => format!("({})", join(items)),
-        other => other.literal(),
-    }
-}
-
 /// A random nested value of lists, tuples and leaves (ints, strings, bytes).
 fn random_nested(rng: &mut Rng, depth: u32) -> Value {
     let leaf = |rng: &mut Rng| match rng.random_range(0..6) {
@@ -374,14 +355,258 @@ fn random_nested(rng: &mut Rng, depth: u32) -> Value {
     }
 }
 
-impl Exercise for Generators {
-    type Call = Call;
 
+impl ScriptedExercise for Generators {
     fn id(&self) -> &'static str {
         "generators"
     }
 
-    fn fixed(&self) -> Vec<Check<Call>> {
+    fn fixed(&self) -> Vec<Check<Script>> {
+        fixed().into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
+        generated(rng).into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn fixtures(&self) -> Option<&'static str> {
+        Some(FIXTURES)
+    }
+
+    fn probe<'py>(
+        &self,
+        _candidate: &Candidate<'py>,
+        name: &str,
+        args: &[Bound<'py, PyAny>],
+    ) -> Observed {
+        match (name, args) {
+            (DELEGATES, [g, levels]) => delegates(g, levels.extract()?),
+            _ => Err(Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(
+                format!("internal: no probe {name} of {} arguments", args.len()),
+            ))),
+        }
+    }
+}
+
+/// The probe of `flatten_delegates`: `g` and the number of sequences the
+/// walk is inside at its first leaf (the reference's [`Flatten::open`]).
+const DELEGATES: &str = "delegates";
+
+/// Whether `g` is a generator delegating to generators, from `g` down, with
+/// a `yield from` at every level: the chain of `gi_yieldfrom` reaches the
+/// innermost list the first leaf is in (one hop fewer where a leaf is
+/// yielded directly rather than from a generator of its own). Every hop is
+/// checked against the generator type itself, so an iterator class with a
+/// `gi_yieldfrom` attribute cannot pass.
+fn delegates(g: &Bound<'_, PyAny>, levels: usize) -> Observed {
+    let g_is_generator = is_generator(g)?;
+    let mut hops = 0;
+    let mut current = g.clone();
+    while is_generator(&current)? {
+        let inner = current.getattr("gi_yieldfrom")?;
+        if !is_generator(&inner)? {
+            break;
+        }
+        hops += 1;
+        current = inner;
+    }
+    Ok(Value::Bool(g_is_generator && hops + 1 >= levels))
+}
+
+/// The `n` next items of the iterator bound to `var`, observed as `items`:
+/// `next(g)` for one, `[next(g) for _ in range(n)]` for more.
+fn next_items(script: Script, var: &str, items: Vec<Value>) -> Script {
+    match <[Value; 1]>::try_from(items) {
+        Ok([item]) => script.observe(Expr::var(var).next(), item),
+        Err(items) => script.observe(Expr::var(var).take(items.len()), Value::List(items)),
+    }
+}
+
+/// `list(it)` for an iterator that must yield `items` and end: read at most
+/// one item more (then `...` if it still goes on), so an endless one ends too.
+fn list_of(it: Expr, items: Vec<Value>) -> (Expr, Value) {
+    (it.list_of(items.len() + 1), Value::List(items))
+}
+
+/// The value as expressions, every 2-tuple built as the namedtuple `Point`.
+fn with_points(value: &Value) -> Expr {
+    let all = |items: &[Value]| items.iter().map(with_points).collect::<Vec<_>>();
+    match value {
+        Value::List(items) => Expr::List(all(items)),
+        Value::Tuple(items) if items.len() == 2 => Expr::fixture("Point").call(all(items)),
+        Value::Tuple(items) => Expr::Tuple(all(items)),
+        other => Expr::Lit(other.clone()),
+    }
+}
+
+/// The call as steps, each with what the reference observes there.
+fn script(call: &Call) -> Script {
+    match call {
+        Call::Chunked {
+            items,
+            size,
+            source,
+        } => {
+            let call = Expr::name("chunked")
+                .call(vec![Expr::Items(*source, items.clone()), Expr::lit(*size)]);
+            match chunked(items.iter().cloned(), *size) {
+                // Never more chunks than items (+1 to see an extra one): a
+                // solution that yields empty chunks forever still ends. Like
+                // list(): every chunk first, then their contents, so a
+                // solution that reuses one list object shows it.
+                Ok(chunks) => {
+                    let (list, expected) = list_of(call, chunks.map(Value::List).collect());
+                    Script::new().observe(list, expected)
+                }
+                Err(InvalidSize(_)) => Script::new().observe(call, raises("ValueError")),
+            }
+        }
+        Call::ChunkedBadSize { size } => {
+            let expected = match chunked(ints([1, 2, 3]), *size) {
+                Ok(mut chunks) => chunks
+                    .next()
+                    .map_or(raises("StopIteration"), Value::List),
+                Err(InvalidSize(_)) => raises("ValueError"),
+            };
+            Script::new().observe(
+                Expr::name("chunked")
+                    .call(vec![Expr::Lit(Value::List(ints([1, 2, 3]))), Expr::lit(*size)])
+                    .next(),
+                expected,
+            )
+        }
+        Call::ChunkedLazy { size, nexts } => {
+            // The count is kept in Rust, out of the candidate's reach.
+            let it = || Expr::var("it");
+            let pulled = || Expr::Pulls(Box::new(it()));
+            let script = Script::new().bind(
+                "it",
+                Expr::Counting(Box::new(Expr::fixture("endless").call(vec![]))),
+            );
+            let call = Expr::name("chunked").call(vec![it(), Expr::lit(*size)]);
+            let source = Counting::new(0i64..);
+            let pulls = source.pulls();
+            let count = |pulls: &Rc<Cell<usize>>| Value::Int(pulls.get() as i64);
+            let mut chunks = match chunked(source, *size) {
+                Ok(chunks) => chunks,
+                Err(InvalidSize(_)) => return script.observe(call, raises("ValueError")),
+            };
+            let mut script = script.bind("g", call).observe(pulled(), count(&pulls));
+            for _ in 0..*nexts {
+                let chunk = chunks.next().expect("an endless source never runs out");
+                script = script
+                    .observe(Expr::var("g").next(), Value::List(ints(chunk)))
+                    .observe(pulled(), count(&pulls));
+            }
+            script
+        }
+        Call::Fibonacci { terms } => next_items(
+            Script::new().bind("g", Expr::name("fibonacci").call(vec![])),
+            "g",
+            fibonacci().take(*terms).map(number).collect(),
+        ),
+        Call::FibonacciTwice { first, second } => {
+            let script = Script::new()
+                .bind("a", Expr::name("fibonacci").call(vec![]))
+                .bind("b", Expr::name("fibonacci").call(vec![]));
+            let script = next_items(script, "a", fibonacci().take(*first).map(number).collect());
+            next_items(script, "b", fibonacci().take(*second).map(number).collect())
+        }
+        Call::Flatten { nested } => {
+            let (list, expected) = list_of(
+                Expr::name("flatten").call(vec![Expr::Lit(nested.clone())]),
+                flatten(nested).cloned().collect(),
+            );
+            Script::new().observe(list, expected)
+        }
+        Call::FlattenPoints { nested } => {
+            let (list, expected) = list_of(
+                Expr::name("flatten").call(vec![with_points(nested)]),
+                flatten(nested).cloned().collect(),
+            );
+            Script::new().observe(list, expected)
+        }
+        Call::FlattenDeep { depth } => {
+            let (list, expected) = list_of(
+                Expr::name("flatten").call(vec![Expr::var("v")]),
+                flatten(&deep(*depth)).cloned().collect(),
+            );
+            // deep(3) first, so the candidate reads what deep(n) builds.
+            let deep_of = |n: usize| Expr::fixture("deep").call(vec![Expr::lit(n as i64)]);
+            Script::new()
+                .observe(deep_of(3), deep(3))
+                .bind("v", deep_of(*depth))
+                .observe(list, expected)
+        }
+        Call::FlattenLazy {
+            nested,
+            path,
+            appended,
+        } => {
+            let before = Value::List(nested.clone());
+            let first = flatten(&before).next().cloned();
+            // What is not reached yet is read in its state when reached.
+            let mut after = Value::List(nested.clone());
+            if let Some(Value::List(target)) = at_path_mut(&mut after, path) {
+                target.push(appended.clone());
+            }
+            let target = path
+                .iter()
+                .fold(Expr::var("v"), |of, i| of.item(Expr::lit(*i as i64)));
+            let (rest, expected_rest) =
+                list_of(Expr::var("g"), flatten(&after).skip(1).cloned().collect());
+            Script::new()
+                .bind("v", Expr::Lit(before.clone()))
+                .bind("g", Expr::name("flatten").call(vec![Expr::var("v")]))
+                .observe(
+                    Expr::var("g").next(),
+                    first.unwrap_or_else(|| raises("StopIteration")),
+                )
+                .run(target.method("append", vec![Expr::Lit(appended.clone())]))
+                .observe(rest, expected_rest)
+        }
+        Call::FlattenDelegates { nested } => {
+            let mut walk = flatten(nested);
+            let first = walk.next().cloned();
+            let levels = walk.open();
+            Script::new()
+                .bind(
+                    "g",
+                    Expr::name("flatten").call(vec![Expr::Lit(nested.clone())]),
+                )
+                .observe(Expr::IsGenerator(Box::new(Expr::var("g"))), true)
+                .observe(
+                    Expr::var("g").next(),
+                    first.unwrap_or_else(|| raises("StopIteration")),
+                )
+                .probe(
+                    DELEGATES,
+                    &format!(
+                        "g.gi_yieldfrom, its gi_yieldfrom, … are generators reaching all \
+                         {levels} lists the first leaf is in"
+                    ),
+                    vec![Expr::var("g"), Expr::lit(levels as i64)],
+                    Value::Bool(true),
+                )
+        }
+        Call::RunningMean { sends } => {
+            let mut mean = RunningMean::default();
+            let m = || Expr::var("m");
+            let mut script = Script::new()
+                .bind("m", Expr::name("running_mean").call(vec![]))
+                .observe(m().next(), mean.prime().map_or(Value::None, Value::Float));
+            for x in sends {
+                script = script.observe(
+                    m().method("send", vec![Expr::Lit(x.clone())]),
+                    Value::Float(mean.send(as_f64(x))),
+                );
+            }
+            script
+        }
+    }
+}
+
+fn fixed() -> Vec<Check<Call>> {
         vec![
             Check::new(
                 "chunked_sizes",
@@ -604,7 +829,7 @@ impl Exercise for Generators {
         ]
     }
 
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+fn generated(rng: &mut Rng) -> Vec<Check<Call>> {
         let chunking = (0..25)
             .map(|_| {
                 let len = rng.random_range(0..=20);
@@ -699,312 +924,6 @@ impl Exercise for Generators {
         ]
     }
 
-    fn expect(&self, call: &Call) -> Value {
-        match call {
-            Call::Chunked { items, size, .. } => match chunked(items.iter().cloned(), *size) {
-                Ok(chunks) => Value::List(chunks.map(Value::List).collect()),
-                Err(InvalidSize(_)) => Value::Raised("ValueError".into()),
-            },
-            Call::ChunkedBadSize { size } => match chunked(ints([1, 2, 3]), *size) {
-                Ok(mut chunks) => chunks
-                    .next()
-                    .map_or(Value::Raised("StopIteration".into()), Value::List),
-                Err(InvalidSize(_)) => Value::Raised("ValueError".into()),
-            },
-            Call::ChunkedLazy { size, nexts } => {
-                let source = Counting::new(0i64..);
-                let pulls = source.pulls();
-                let mut chunks = match chunked(source, *size) {
-                    Ok(chunks) => chunks,
-                    Err(InvalidSize(_)) => return Value::Raised("ValueError".into()),
-                };
-                let before = pulls.get();
-                let mut taken = Vec::new();
-                let mut counts = Vec::new();
-                for _ in 0..*nexts {
-                    let chunk = chunks.next().expect("an endless source never runs out");
-                    taken.push(Value::List(ints(chunk)));
-                    counts.push(Value::Int(pulls.get() as i64));
-                }
-                Value::record([
-                    ("pulls_before_next", Value::Int(before as i64)),
-                    ("chunks", Value::List(taken)),
-                    ("pulls_after_each", Value::List(counts)),
-                ])
-            }
-            Call::Fibonacci { terms } => {
-                Value::List(fibonacci().take(*terms).map(number).collect())
-            }
-            Call::FibonacciTwice { first, second } => {
-                let a = fibonacci();
-                let b = fibonacci();
-                Value::Tuple(vec![
-                    Value::List(a.take(*first).map(number).collect()),
-                    Value::List(b.take(*second).map(number).collect()),
-                ])
-            }
-            Call::Flatten { nested } | Call::FlattenPoints { nested } => {
-                Value::List(flatten(nested).cloned().collect())
-            }
-            Call::FlattenDeep { depth } => Value::List(flatten(&deep(*depth)).cloned().collect()),
-            Call::FlattenLazy {
-                nested,
-                path,
-                appended,
-            } => {
-                let before = Value::List(nested.clone());
-                let first = flatten(&before).next().cloned();
-                // What is not reached yet is read in its state when reached.
-                let mut after = Value::List(nested.clone());
-                if let Some(Value::List(target)) = at_path_mut(&mut after, path) {
-                    target.push(appended.clone());
-                }
-                Value::record([
-                    (
-                        "first",
-                        first.unwrap_or(Value::Raised("StopIteration".into())),
-                    ),
-                    (
-                        "rest",
-                        Value::List(flatten(&after).skip(1).cloned().collect()),
-                    ),
-                ])
-            }
-            Call::FlattenDelegates { nested } => {
-                let mut walk = flatten(nested);
-                let first = walk.next().cloned().unwrap_or(Value::None);
-                let _ = walk.open();
-                Value::record([
-                    ("is_generator", Value::Bool(true)),
-                    ("first", first),
-                    ("delegates_at_every_level", Value::Bool(true)),
-                ])
-            }
-            Call::RunningMean { sends } => {
-                let mut mean = RunningMean::default();
-                let mut seen = vec![mean.prime().map_or(Value::None, Value::Float)];
-                seen.extend(sends.iter().map(|x| Value::Float(mean.send(as_f64(x)))));
-                Value::List(seen)
-            }
-        }
-    }
-
-    fn describe(&self, call: &Call) -> String {
-        match call {
-            Call::Chunked {
-                items,
-                size,
-                source,
-            } => format!("list(chunked({}, {size}))", source.describe(items)),
-            Call::ChunkedBadSize { size } => format!("next(chunked([1, 2, 3], {size}))"),
-            Call::ChunkedLazy { size, nexts } => {
-                let mut steps = vec![
-                    "it = CountingIterator(itertools.count())".to_string(),
-                    format!("g = chunked(it, {size})"),
-                    "it.pulls".into(),
-                ];
-                for _ in 0..*nexts {
-                    steps.push("next(g)".into());
-                    steps.push("it.pulls".into());
-                }
-                format!("{}  # it counts the items pulled from it", steps.join("; "))
-            }
-            Call::Fibonacci { terms } => {
-                format!("g = fibonacci(); [next(g) for _ in range({terms})]")
-            }
-            Call::FibonacciTwice { first, second } => format!(
-                "a = fibonacci(); b = fibonacci(); [next(a) for _ in range({first})], [next(b) for _ in range({second})]"
-            ),
-            Call::Flatten { nested } => format!("list(flatten({}))", nested.literal()),
-            Call::FlattenPoints { nested } => format!(
-                "list(flatten({}))  # Point = namedtuple('Point', 'x y')",
-                with_points_literal(nested)
-            ),
-            Call::FlattenDeep { depth } => format!(
-                "list(flatten([1, (2, [3, … [{depth}] …, -3], -2), -1]))  # {depth} levels of lists and tuples"
-            ),
-            Call::FlattenLazy {
-                nested,
-                path,
-                appended,
-            } => format!(
-                "v = {}; g = flatten(v); next(g); v{}.append({}); list(g)",
-                Value::List(nested.clone()).literal(),
-                path.iter().map(|i| format!("[{i}]")).collect::<String>(),
-                appended.literal()
-            ),
-            Call::FlattenDelegates { nested } => format!(
-                "g = flatten({}); inspect.isgenerator(g), next(g), and g.gi_yieldfrom, its gi_yieldfrom, … reach every list the first leaf is in",
-                nested.literal()
-            ),
-            Call::RunningMean { sends } => {
-                let mut steps = vec!["m = running_mean()".to_string(), "next(m)".into()];
-                steps.extend(sends.iter().map(|x| format!("m.send({})", x.literal())));
-                steps.join("; ")
-            }
-        }
-    }
-
-    fn drive(&self, candidate: &Candidate<'_>, call: &Call) -> Observed {
-        let py = candidate.py;
-        match call {
-            Call::Chunked {
-                items,
-                size,
-                source,
-            } => {
-                let chunked = candidate.get("chunked")?;
-                let source = source.build(candidate, items)?;
-                let result = chunked.call1((source, *size))?;
-                // Never more chunks than items (+1 to see an extra one, +1
-                // more to tell "went on" from "stopped"): a solution that
-                // yields empty chunks forever still ends here.
-                // Like list(): every chunk first, then their contents, so a
-                // solution that reuses one list object shows it.
-                let limit = items.len() + 1;
-                let taken = result
-                    .try_iter()?
-                    .take(limit + 1)
-                    .collect::<PyResult<Vec<_>>>()?;
-                let mut chunks: Vec<Value> = taken.iter().take(limit).map(extract).collect();
-                if taken.len() > limit {
-                    // It would have gone on: say so instead of showing a
-                    // cut-off list as if it ended there.
-                    chunks.push(Value::More);
-                }
-                Ok(Value::List(chunks))
-            }
-            Call::ChunkedBadSize { size } => {
-                let chunked = candidate.get("chunked")?;
-                let items = to_python(py, &Value::List(ints([1, 2, 3])))?;
-                capture(py, || {
-                    let result = chunked.call1((items, *size))?;
-                    Ok(extract(&next_of(&result)?))
-                })
-            }
-            Call::ChunkedLazy { size, nexts } => {
-                let chunked = candidate.get("chunked")?;
-                let fx = fixtures(py, "generators", FIXTURES)?;
-                // The count is kept in Rust, out of the candidate's reach.
-                let it = PullCounter::wrap(&fx.getattr("endless")?.call0()?)?;
-                let result = chunked.call1((&it, *size))?;
-                let pulls = || Value::Int(it.get().pulls() as i64);
-                let before = pulls();
-                let mut taken = Vec::new();
-                let mut counts = Vec::new();
-                for _ in 0..*nexts {
-                    taken.push(extract(&next_of(&result)?));
-                    counts.push(pulls());
-                }
-                Ok(Value::record([
-                    ("pulls_before_next", before),
-                    ("chunks", Value::List(taken)),
-                    ("pulls_after_each", Value::List(counts)),
-                ]))
-            }
-            Call::Fibonacci { terms } => {
-                let g = candidate.get("fibonacci")?.call0()?;
-                let values = (0..*terms)
-                    .map(|_| next_of(&g).map(|v| extract(&v)))
-                    .collect::<PyResult<Vec<_>>>()?;
-                Ok(Value::List(values))
-            }
-            Call::FibonacciTwice { first, second } => {
-                let fibonacci = candidate.get("fibonacci")?;
-                let a = fibonacci.call0()?;
-                let b = fibonacci.call0()?;
-                let take = |g: &Bound<'_, PyAny>, n: usize| -> PyResult<Value> {
-                    let values = (0..n)
-                        .map(|_| next_of(g).map(|v| extract(&v)))
-                        .collect::<PyResult<Vec<_>>>()?;
-                    Ok(Value::List(values))
-                };
-                let from_a = take(&a, *first)?;
-                let from_b = take(&b, *second)?;
-                Ok(Value::Tuple(vec![from_a, from_b]))
-            }
-            Call::Flatten { nested } => {
-                let flatten = candidate.get("flatten")?;
-                let result = flatten.call1((to_python(py, nested)?,))?;
-                let list = py.get_type::<PyList>().call1((result,))?;
-                Ok(extract(&list))
-            }
-            Call::FlattenPoints { nested } => {
-                let flatten = candidate.get("flatten")?;
-                let fx = fixtures(py, "generators", FIXTURES)?;
-                let value = fx
-                    .getattr("with_points")?
-                    .call1((to_python(py, nested)?,))?;
-                let result = flatten.call1((value,))?;
-                let list = py.get_type::<PyList>().call1((result,))?;
-                Ok(extract(&list))
-            }
-            Call::FlattenDeep { depth } => {
-                let flatten = candidate.get("flatten")?;
-                let result = flatten.call1((to_python(py, &deep(*depth))?,))?;
-                let list = py.get_type::<PyList>().call1((result,))?;
-                Ok(extract(&list))
-            }
-            Call::FlattenLazy {
-                nested,
-                path,
-                appended,
-            } => {
-                let flatten = candidate.get("flatten")?;
-                let v = to_python(py, &Value::List(nested.clone()))?;
-                let g = flatten.call1((&v,))?;
-                let first = capture(py, || Ok(extract(&next_of(&g)?)))?;
-                let mut target = v.clone();
-                for index in path {
-                    target = target.get_item(*index)?;
-                }
-                target.call_method1("append", (to_python(py, appended)?,))?;
-                let rest = py.get_type::<PyList>().call1((&g,))?;
-                Ok(Value::record([("first", first), ("rest", extract(&rest))]))
-            }
-            Call::FlattenDelegates { nested } => {
-                let flatten = candidate.get("flatten")?;
-                let g = flatten.call1((to_python(py, nested)?,))?;
-                let g_is_generator = is_generator(&g)?;
-                let first = extract(&next_of(&g)?);
-                // Generators delegating to generators, from g down: a
-                // `yield from` at every level reaches the innermost list the
-                // first leaf is in (one hop fewer where a leaf is yielded
-                // directly rather than from a generator of its own).
-                let mut hops = 0;
-                let mut current = g.clone();
-                while is_generator(&current)? {
-                    let inner = current.getattr("gi_yieldfrom")?;
-                    if !is_generator(&inner)? {
-                        break;
-                    }
-                    hops += 1;
-                    current = inner;
-                }
-                let mut walk = crate::exercises::generators::flatten(nested);
-                walk.next();
-                let every_level = hops + 1 >= walk.open();
-                Ok(Value::record([
-                    ("is_generator", Value::Bool(g_is_generator)),
-                    ("first", first),
-                    (
-                        "delegates_at_every_level",
-                        Value::Bool(g_is_generator && every_level),
-                    ),
-                ]))
-            }
-            Call::RunningMean { sends } => {
-                let m = candidate.get("running_mean")?.call0()?;
-                let mut seen = vec![extract(&next_of(&m)?)];
-                for x in sends {
-                    seen.push(extract(&m.call_method1("send", (to_python(py, x)?,))?));
-                }
-                Ok(Value::List(seen))
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1044,6 +963,20 @@ mod tests {
         let text = Value::str("ab");
         let single: Vec<&Value> = flatten(&text).collect();
         assert_eq!(single, vec![&text]);
+    }
+
+    #[test]
+    fn scripts_read_as_the_python_they_run() {
+        let points = script(&Call::FlattenPoints {
+            nested: Value::List(vec![Value::Tuple(vec![
+                Value::Tuple(vec![Value::Int(4)]),
+                Value::str("xy"),
+            ])]),
+        });
+        assert_eq!(points.describe(), "list(flatten([Point((4,), 'xy')]))");
+        let one = script(&Call::Fibonacci { terms: 1 });
+        assert_eq!(one.describe(), "g = fibonacci(); next(g)");
+        assert_eq!(one.expected().repr(), "<[1] next(g)=0>");
     }
 
     #[test]

@@ -380,7 +380,7 @@ fn an_endless_generator_is_shown_as_going_on() {
         .unwrap();
     assert_eq!(check.status, Status::Failed, "{check:?}");
     let actual = check.actual.as_deref().unwrap();
-    assert!(actual.ends_with("[], ...]"), "{actual}");
+    assert!(actual.ends_with("[], ...]>"), "{actual}");
 }
 
 /// A report as JSON without what measures time (the run's and each check's
