@@ -151,9 +151,12 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
             .as_deref()
             .is_some_and(|e| exercises::find(e).is_some())
     };
-    // The coding question first (if the level has one), then conversation.
+    // The coding question first (if the level has one), then conversation:
+    // every other question of the level, those with exercises too (asked,
+    // not run: one exercise a screen), as the catalogue covers more of them.
     let coding = pool.iter().position(runnable).map(|i| pool.remove(i));
-    let conversation: Vec<&Question> = pool.into_iter().filter(|q| !runnable(q)).collect();
+    let coded = usize::from(coding.is_some());
+    let conversation: Vec<&Question> = pool;
     let budget = minutes.saturating_sub(WRAP_UP_MINUTES);
 
     let mut chosen: Vec<&Question> = coding.into_iter().collect();
@@ -171,7 +174,7 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
         // shortest conversation questions instead, if they fit.
         let mut shortest = conversation.clone();
         shortest.sort_by_key(|q| q.minutes);
-        chosen.retain(|q| runnable(q));
+        chosen.truncate(coded);
         chosen.extend(shortest.into_iter().take(MIN_QUESTIONS - chosen.len()));
         let used: u32 = chosen.iter().map(|q| q.minutes).sum();
         if chosen.len() < MIN_QUESTIONS || used > budget {
@@ -182,14 +185,18 @@ pub fn plan(bank: &QuestionBank, level: Level, minutes: u32, seed: u64) -> Resul
     chosen[1..].sort_by_key(|q| q.number);
     let items: Vec<PlanItem> = chosen
         .iter()
-        .map(|q| PlanItem {
+        .enumerate()
+        .map(|(i, q)| PlanItem {
             number: q.number,
             topic: q.topic.clone(),
             minutes: q.minutes,
             prompt: q.prompt.clone(),
             rubric: q.rubric.clone(),
             follow_ups: q.follow_ups.clone(),
-            exercise: q.exercise.clone().filter(|e| exercises::find(e).is_some()),
+            exercise: q
+                .exercise
+                .clone()
+                .filter(|e| i < coded && exercises::find(e).is_some()),
             live: None,
             deeper: 0,
         })
