@@ -611,7 +611,8 @@ fn grade_exercise(
                 checks
                     .iter()
                     .zip(&report.slots)
-                    .map(|(check, slot)| {
+                    .enumerate()
+                    .map(|(index, (check, slot))| {
                         let mut result = verdict::judge(
                             check,
                             slot,
@@ -622,6 +623,13 @@ fn grade_exercise(
                         .into_result(check, points(check), hidden(check));
                         if let Slot::Finished(outcome) = slot {
                             result.elapsed_ms = Some(outcome.micros as f64 / 1000.0);
+                        }
+                        // What a check that did not pass printed, beside it.
+                        if result.status != model::Status::Passed {
+                            if let Some(printed) = report.check_output.get(index) {
+                                result.printed =
+                                    model::Printed::of(&printed.stdout, &printed.stderr);
+                            }
                         }
                         result
                     })

@@ -297,6 +297,42 @@ pub struct CheckResult {
     /// script of steps): what each step must observe and what it did.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub steps: Vec<CallStep>,
+    /// What this check's calls printed, for a check that did not pass
+    /// (approximate where the code prints from other threads or processes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub printed: Option<Printed>,
+}
+
+/// Output of one check, capped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Printed {
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub stdout: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub stderr: String,
+}
+
+impl Printed {
+    /// The most of one check's output a result keeps, per stream.
+    pub const CAP: usize = 2048;
+
+    /// `None` when nothing was printed.
+    pub fn of(stdout: &str, stderr: &str) -> Option<Printed> {
+        let cap = |text: &str| {
+            if text.len() <= Printed::CAP {
+                return text.to_string();
+            }
+            let mut end = Printed::CAP;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &text[..end])
+        };
+        (!stdout.trim().is_empty() || !stderr.trim().is_empty()).then(|| Printed {
+            stdout: cap(stdout),
+            stderr: cap(stderr),
+        })
+    }
 }
 
 /// One step of a call that gave a different result.

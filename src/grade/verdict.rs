@@ -60,6 +60,7 @@ impl Verdict {
             elapsed_ms: None,
             unfinished: self.unfinished,
             steps: self.steps,
+            printed: None,
         }
     }
 }

@@ -54,6 +54,7 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
         check.status.as_str()
     );
     if render_steps(out, &check.steps) {
+        render_printed(out, check);
         return;
     }
     // The call on a line of its own (its comment, which says what the
@@ -89,6 +90,35 @@ fn render_check(out: &mut String, check: &CheckResult, mark_hidden: bool) {
     }
     for line in &check.traceback {
         let _ = writeln!(out, "      {DIM}│{DIM:#} {}", clean(line));
+    }
+    render_printed(out, check);
+}
+
+/// Lines of one check's output shown under it, at most.
+const PRINTED_LINES: usize = 8;
+
+/// What a check that did not pass printed, under it: the print the
+/// candidate added to debug it is read beside the failure it explains.
+fn render_printed(out: &mut String, check: &CheckResult) {
+    let Some(printed) = &check.printed else {
+        return;
+    };
+    for (stream, text) in [("printed", &printed.stdout), ("stderr", &printed.stderr)] {
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.iter().all(|l| l.trim().is_empty()) {
+            continue;
+        }
+        let _ = writeln!(out, "      {DIM}{stream} during this check:{DIM:#}");
+        for line in lines.iter().take(PRINTED_LINES) {
+            let _ = writeln!(out, "      {DIM}┆{DIM:#} {}", clean(line));
+        }
+        if lines.len() > PRINTED_LINES {
+            let _ = writeln!(
+                out,
+                "      {DIM}┆ … {} more lines{DIM:#}",
+                lines.len() - PRINTED_LINES
+            );
+        }
     }
 }
 

@@ -60,6 +60,8 @@ pub struct ChildSetup<'a> {
     /// faulthandler dumps every thread's frames to stderr, so a report can
     /// show where hung code was stuck.
     pub deadline: Instant,
+    /// The nonce of the marks that divide the output by check.
+    pub output_nonce: u64,
     /// The (empty) directory to copy the submission into and work in.
     pub scratch: &'a Path,
     /// The key that seals this child's result frames.
@@ -149,6 +151,7 @@ pub fn run(
             &module_path,
         ))),
         Ok(candidate) => {
+            mark_output(py, setup.output_nonce, None);
             send(&ChildMessage::Imported);
             // The first run's time of each check that finished, for the timing pass.
             let mut finished: Vec<Option<u64>> = vec![None; request.checks.len()];
@@ -182,6 +185,9 @@ pub fn run(
                 }
                 let micros = began.elapsed().as_micros() as u64;
                 finished[index] = fault.is_none().then_some(micros);
+                // What this check printed ends at this mark: the worker
+                // tells it from the next check's.
+                mark_output(py, setup.output_nonce, Some(index));
                 send(&ChildMessage::Check {
                     index,
                     outcome: CheckOutcome {
@@ -229,6 +235,18 @@ fn arm_stack_dump(py: Python<'_>, deadline: Instant) {
         .and_then(|()| py.import("faulthandler"))
         .and_then(|f| f.call_method("dump_traceback_later", (wait.as_secs_f64(),), Some(&kwargs)));
     let _ = armed;
+}
+
+/// Flushes Python's streams and writes the mark that ends a check's (or the
+/// import's) output to both descriptors (see `worker::output_mark`).
+fn mark_output(py: Python<'_>, nonce: u64, check: Option<usize>) {
+    flush_output(py);
+    let mark = super::worker::output_mark(nonce, check);
+    for fd in [1, 2] {
+        // SAFETY: writes `mark.len()` bytes from a live buffer to an integer
+        // descriptor; a closed or replaced one only makes it fail.
+        let _ = unsafe { libc::write(fd, mark.as_ptr().cast(), mark.len()) };
+    }
 }
 
 fn flush_output(py: Python<'_>) {

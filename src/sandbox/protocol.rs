@@ -64,6 +64,10 @@ pub struct RunReport {
     /// in microseconds (`None` where a check was not repeated).
     #[serde(default)]
     pub timed_micros: Vec<Option<u64>>,
+    /// Per check, what its calls printed (empty where nothing, or where
+    /// it did not run).
+    #[serde(default)]
+    pub check_output: Vec<CheckOutput>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,6 +126,13 @@ pub struct Captured {
     pub text: String,
     /// Bytes written beyond the cap and dropped.
     pub truncated_bytes: u64,
+}
+
+/// What one check's calls printed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutput {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Child → worker, over the result pipe.

@@ -32,8 +32,8 @@ use super::init;
 use super::interpreter;
 use super::limits::Confinement;
 use super::protocol::{
-    Captured, CheckOutcome, ChildMessage, FaultInfo, FrameBuffer, RunReport, RunRequest, SealKey,
-    Slot, TIMING_BUDGET, read_frame, write_frame,
+    Captured, CheckOutcome, CheckOutput, ChildMessage, FaultInfo, FrameBuffer, RunReport,
+    RunRequest, SealKey, Slot, TIMING_BUDGET, read_frame, write_frame,
 };
 use crate::exercise::Graded;
 use crate::exercises;
@@ -192,6 +192,7 @@ pub fn serve(request: &RunRequest) -> RunReport {
         elapsed_ms: 0,
         confinement: None,
         timed_micros: Vec::new(),
+        check_output: vec![CheckOutput::default(); total],
     };
     let Some(exercise) = exercises::find(&request.exercise) else {
         report.import_failure = Some(FaultInfo::Raised {
@@ -217,6 +218,11 @@ pub fn serve(request: &RunRequest) -> RunReport {
         // shown as what the candidate's code printed.
         let mut attempt = attempt;
         let dump = take_stack_dump(&mut attempt.stderr.text);
+        for (index, printed) in std::mem::take(&mut attempt.per_check) {
+            if let Some(slot) = report.check_output.get_mut(index) {
+                *slot = printed;
+            }
+        }
         append(&mut report.stdout, &attempt.stdout, limit);
         append(&mut report.stderr, &attempt.stderr, limit);
         let mut imported = false;
@@ -262,6 +268,13 @@ pub fn serve(request: &RunRequest) -> RunReport {
             .skip(start)
             .position(|s| *s == Slot::NotRun)
             .map(|i| i + start);
+        if let (Some(index), Some(tail)) = (culprit, attempt.tail.take()) {
+            // What was printed after the last result, by the check that
+            // then hung or died (its stack dump already cut out).
+            let mut tail = tail;
+            let _ = take_stack_dump(&mut tail.stderr);
+            report.check_output[index] = tail;
+        }
         match (ending, culprit) {
             (_, None) => break,
             (Ending::TimedOut, Some(index)) => {
@@ -399,6 +412,81 @@ fn hang_stack(dump: &str, module_dir: &std::path::Path, request: &RunRequest) ->
         .unwrap_or_default();
     frames.reverse();
     frames
+}
+
+/// The marks a child writes into its stdout and stderr after the import and
+/// after each check (`\0pyi<nonce>:<check or i>\0`): the output between two
+/// marks is what one check printed. Pipes keep order, so this is exact for
+/// what the checked process prints itself (approximate for its threads and
+/// children); a mark the code could forge only misattributes its own output.
+pub fn output_mark(nonce: u64, check: Option<usize>) -> String {
+    match check {
+        Some(index) => format!("\0pyi{nonce:016x}:{index}\0"),
+        None => format!("\0pyi{nonce:016x}:i\0"),
+    }
+}
+
+/// Cuts the marks (see [`output_mark`]) out of both streams and returns what
+/// each reported check printed, and what was printed after the last mark
+/// once the module had imported (the output of a check that never reported).
+fn per_check_output(
+    stdout: &mut String,
+    stderr: &mut String,
+    nonce: u64,
+) -> (Vec<(usize, CheckOutput)>, Option<CheckOutput>) {
+    let prefix = format!("\0pyi{nonce:016x}:");
+    // Each stream: (mark, the text before it), then the text after the last.
+    let split = |text: &mut String| -> (Vec<(String, String)>, String) {
+        let mut parts = Vec::new();
+        let mut kept = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(&prefix) {
+            let after = &rest[at + prefix.len()..];
+            let Some(end) = after.find('\0') else {
+                break;
+            };
+            kept.push_str(&rest[..at]);
+            parts.push((after[..end].to_string(), rest[..at].to_string()));
+            rest = &after[end + 1..];
+        }
+        // A mark the output cap cut short at the very end: dropped.
+        if let Some(at) = rest.rfind('\0') {
+            let end = &rest[at..];
+            if prefix.starts_with(end) || end.starts_with(&prefix) {
+                rest = &rest[..at];
+            }
+        }
+        kept.push_str(rest);
+        let tail = rest.to_string();
+        *text = kept;
+        (parts, tail)
+    };
+    let (out_parts, out_tail) = split(stdout);
+    let (err_parts, err_tail) = split(stderr);
+    let imported = out_parts.iter().any(|(mark, _)| mark == "i");
+    let mut per_check = Vec::new();
+    for (mark, printed) in &out_parts {
+        let Ok(index) = mark.parse::<usize>() else {
+            continue;
+        };
+        let stderr = err_parts
+            .iter()
+            .find(|(m, _)| m == mark)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default();
+        per_check.push((
+            index,
+            CheckOutput {
+                stdout: printed.clone(),
+                stderr,
+            },
+        ));
+    }
+    let tail = imported.then_some(CheckOutput {
+        stdout: out_tail,
+        stderr: err_tail,
+    });
+    (per_check, tail)
 }
 
 /// Cuts faulthandler's dump (`Timeout (0:00:09.8)!` and the thread and frame
@@ -611,6 +699,11 @@ impl Ending {
 struct Attempt {
     /// Where the child's copy of the submission was (its frames' files).
     module_dir: std::path::PathBuf,
+    /// What each check that reported printed (see [`per_check_output`]).
+    per_check: Vec<(usize, CheckOutput)>,
+    /// What was printed after the last check's result, once the module had
+    /// imported: the output of the check that did not report.
+    tail: Option<CheckOutput>,
     messages: Vec<ChildMessage>,
     ending: Ending,
     stdout: Captured,
@@ -643,6 +736,7 @@ fn run_child(
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
     let cgroup = Cgroup::create(&tag, request.limits.memory_mb, request.limits.processes);
     let key: SealKey = rand::random();
+    let output_nonce: u64 = rand::random();
     let (pid, namespaces) = Python::attach(|py| {
         // SAFETY: the worker has exactly one thread; the fork hooks keep the
         // interpreter's locks consistent on both sides.
@@ -715,6 +809,7 @@ fn run_child(
             let setup = ChildSetup {
                 namespaces,
                 deadline,
+                output_nonce,
                 scratch: scratch.path(),
                 key,
                 cgroup: cgroup.as_ref().map_err(String::clone),
@@ -742,6 +837,7 @@ fn run_child(
             after_checks: timing_deadline,
             output_limit: request.limits.output_bytes(),
             key,
+            output_nonce,
             cpu_seconds: request.limits.cpu_seconds,
             memory_cap: cgroup
                 .is_err()
@@ -968,6 +1064,8 @@ struct Watch {
     after_checks: Option<(usize, Duration)>,
     output_limit: usize,
     key: SealKey,
+    /// The nonce of the child's output marks (see [`output_mark`]).
+    output_nonce: u64,
     cpu_seconds: u64,
     /// Resident bytes of all the sandbox's processes together, where no
     /// cgroup caps them.
@@ -983,6 +1081,7 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
         after_checks,
         output_limit,
         key,
+        output_nonce,
         cpu_seconds,
         memory_cap,
         disk_cap,
@@ -1152,9 +1251,12 @@ fn supervise(pid: Pid, pipes: [OwnedFd; 3], watch: Watch) -> Attempt {
             _ => Ending::Signalled(Signal::SIGKILL),
         }
     };
-    let [stdout, stderr] = output.map(Capture::finish);
+    let [mut stdout, mut stderr] = output.map(Capture::finish);
+    let (per_check, tail) = per_check_output(&mut stdout.text, &mut stderr.text, output_nonce);
     Attempt {
         module_dir: std::path::PathBuf::new(),
+        per_check,
+        tail,
         messages,
         ending,
         stdout,
@@ -1281,6 +1383,52 @@ mod tests {
                 "helpers.py, line 9, in helper".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn output_is_divided_by_the_marks_and_the_marks_cut_out() {
+        let mark = |check| output_mark(7, check);
+        let mut stdout = format!(
+            "imported\n{}one\n{}{}two\nhung",
+            mark(None),
+            mark(Some(0)),
+            mark(Some(1))
+        );
+        let mut stderr = format!(
+            "{}warn\n{}{}\0pyi00000000",
+            mark(None),
+            mark(Some(0)),
+            mark(Some(1))
+        );
+        let (per_check, tail) = per_check_output(&mut stdout, &mut stderr, 7);
+        assert_eq!(stdout, "imported\none\ntwo\nhung");
+        // A mark the cap cut in two is dropped too.
+        assert_eq!(stderr, "warn\n");
+        assert_eq!(
+            per_check,
+            vec![
+                (
+                    0,
+                    CheckOutput {
+                        stdout: "one\n".into(),
+                        stderr: "warn\n".into()
+                    }
+                ),
+                (
+                    1,
+                    CheckOutput {
+                        stdout: String::new(),
+                        stderr: String::new()
+                    }
+                ),
+            ]
+        );
+        assert_eq!(tail.unwrap().stdout, "two\nhung");
+        // Another nonce's marks are output like any other.
+        let mut forged = format!("{}x", output_mark(8, Some(0)));
+        let (none, _) = per_check_output(&mut forged, &mut String::new(), 7);
+        assert!(none.is_empty());
+        assert!(forged.ends_with('x') && forged.len() > 1);
     }
 
     #[test]

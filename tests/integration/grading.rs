@@ -334,7 +334,13 @@ fn output_is_captured_and_capped() {
         Vec::<String>::new(),
         "printing does not change results"
     );
-    assert_eq!(exercise.stdout.len(), 64 * 1024);
+    // The 64 KiB cap (the marks that divide the output by check count
+    // towards it and are then cut out).
+    assert!(
+        (63 * 1024..=64 * 1024).contains(&exercise.stdout.len()),
+        "{}",
+        exercise.stdout.len()
+    );
     assert!(exercise.output_truncated_bytes > 0);
     assert!(exercise.stderr.contains("to stderr"));
 }
@@ -445,4 +451,38 @@ fn a_pool_of_workers_grades_exactly_as_one_worker() {
     // One worker and its reference worker, against several of each.
     assert_eq!(one.worker_pids().len(), 2);
     assert!(pool.worker_pids().len() > 2, "{:?}", pool.worker_pids());
+}
+
+/// What a failing check printed travels with it, and only what it printed.
+#[test]
+fn a_failing_check_carries_what_it_printed() {
+    let source = include_str!("../../exercises/list_tuple/solution.py")
+        .replace(
+            "    return dict(Counter((x, y) for x, y in path))",
+            "    print('counting', len(path))\n    return {}",
+        )
+        .replacen(
+            "    match value:",
+            "    print('freezing')\n    match value:",
+            1,
+        );
+    let dir = submission_source("list_tuple", &source);
+    let result = grade(&mut sandbox(), dir.path(), &["list_tuple"], 1);
+    let checks = &result.exercises[0].checks;
+    let counts = checks
+        .iter()
+        .find(|c| c.id == "count_visits_counts")
+        .unwrap();
+    assert_eq!(counts.status, Status::Failed);
+    let printed = counts.printed.as_ref().expect("its output");
+    // Its two calls printed, nothing of the other checks.
+    assert_eq!(printed.stdout, "counting 3\ncounting 4\n");
+    // Passing checks carry none (the exercise's output has it all).
+    assert!(
+        checks
+            .iter()
+            .filter(|c| c.status == Status::Passed)
+            .all(|c| c.printed.is_none())
+    );
+    assert!(result.exercises[0].stdout.contains("freezing"));
 }
