@@ -70,8 +70,12 @@ fn an_archive_grades_exactly_like_its_workspace() {
         serde_json::json!([]),
         "an untouched archive verifies"
     );
-    let lru = &from_archive["exercises"][3];
-    assert_eq!(lru["id"], "lru_cache");
+    let lru = from_archive["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "lru_cache")
+        .expect("lru_cache graded");
     assert_eq!(lru["hints_used"], 1);
     assert_eq!(lru["self_check"]["checks"], 15);
     assert!(lru["self_check"]["passed"].as_u64().unwrap() < 15);
