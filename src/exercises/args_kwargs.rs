@@ -1039,6 +1039,20 @@ mod tests {
         );
     }
 
+    /// Random calls both bind and fail often enough to test both.
+    #[test]
+    fn random_calls_mix_bindings_and_errors() {
+        let mut rng = Rng::seed_from_u64(11);
+        let bound = (0..1000)
+            .filter(|_| {
+                let spec = random_spec(&mut rng);
+                let (args, kwargs) = random_call(&mut rng, &spec);
+                spec.bind(&args, &kwargs).is_ok()
+            })
+            .count();
+        assert!((250..=750).contains(&bound), "{bound} of 1000 bind");
+    }
+
     /// The binder agrees with Python itself on random specs and calls: a
     /// function with the spec is called, and `inspect.signature` orders what
     /// it bound.
