@@ -52,8 +52,10 @@ def partial(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Callable[
       left unchanged). Only callables returned by `partial` are flattened: any
       other callable, even one that has `func`, `args` and `keywords`
       attributes, is wrapped as it is.
-    - `functools.partial` is unavailable while this exercise is graded (also
-      when reached by another route): build your own.
+    - `functools.partial` is unavailable to your code while this exercise is
+      graded (also when reached by another route): build your own. Standard
+      library functions that use it internally, such as `inspect.signature`,
+      still work.
 
     >>> def f(*a, **k): return a, k
     >>> p = partial(f, 1, x=1)

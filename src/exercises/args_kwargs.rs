@@ -327,20 +327,44 @@ def own_partial(partial, func):
     return {"built_on_functools_partial": laundered, "result": result}
 "#;
 
-/// Makes `functools.partial` unavailable before the candidate's module is
-/// imported. Modules that build partials at import time are imported first.
+/// Makes `functools.partial` unavailable to the candidate's code before its
+/// module is imported. The standard library's own uses keep working (e.g.
+/// `inspect.signature` builds a partial on every call): the replacement hands
+/// out the real partial only to callers whose code lives in the standard
+/// library's directory, and is a class whose instance and subclass checks
+/// answer for the real type, so `isinstance(x, functools.partial)` in library
+/// code still works. A candidate that reaches a real partial anyway (through
+/// a library function, a fresh `_functools`) is caught by `own_partial`.
 const DISABLE_PARTIAL: &std::ffi::CStr = cr#"
 import typing, re, fnmatch, tokenize, inspect, dataclasses, pathlib, urllib.parse, ipaddress
-import functools, _functools
+import functools, _functools, sys, os
+
+_real = functools.partial
+_stdlib = os.path.dirname(functools.__file__) + os.sep
+_getframe = sys._getframe
+_isinstance = isinstance
+_issubclass = issubclass
 
 
-class _Unavailable:
+class _Meta(type):
+    def __instancecheck__(cls, obj):
+        return _isinstance(obj, _real)
+
+    def __subclasscheck__(cls, sub):
+        return _issubclass(sub, _real)
+
+
+class partial(metaclass=_Meta):
     def __new__(cls, *args, **kwargs):
+        caller = _getframe(1).f_code.co_filename
+        if caller.startswith(_stdlib):
+            return _real(*args, **kwargs)
         raise RuntimeError("functools.partial is unavailable while args_kwargs is graded: build your own")
 
 
-functools.partial = _Unavailable
-_functools.partial = _Unavailable
+partial.__module__ = "pyinterview"
+functools.partial = partial
+_functools.partial = partial
 "#;
 
 // ---- checks ---------------------------------------------------------------
@@ -1013,6 +1037,20 @@ mod tests {
             Spec::parse("a, *, b").bind(&[int(1)], &[]),
             Err(BindError::Missing("b".into()))
         );
+    }
+
+    /// Random calls both bind and fail often enough to test both.
+    #[test]
+    fn random_calls_mix_bindings_and_errors() {
+        let mut rng = Rng::seed_from_u64(11);
+        let bound = (0..1000)
+            .filter(|_| {
+                let spec = random_spec(&mut rng);
+                let (args, kwargs) = random_call(&mut rng, &spec);
+                spec.bind(&args, &kwargs).is_ok()
+            })
+            .count();
+        assert!((250..=750).contains(&bound), "{bound} of 1000 bind");
     }
 
     /// The binder agrees with Python itself on random specs and calls: a

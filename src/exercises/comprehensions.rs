@@ -107,6 +107,7 @@ _Return = _ast.Return
 _Expr = _ast.Expr
 _Constant = _ast.Constant
 _Name = _ast.Name
+_Attribute = _ast.Attribute
 _For = _ast.For
 _AsyncFor = _ast.AsyncFor
 _While = _ast.While
@@ -142,6 +143,8 @@ def _forbidden(nodes):
             return f"a while statement (line {line})"
         if kind is _Name and _fields(node).get("id") in ("map", "filter"):
             return f"a use of {_fields(node).get('id')} (line {line})"
+        if kind is _Attribute and _fields(node).get("attr") in ("map", "filter"):
+            return f"a use of {_fields(node).get('attr')} (line {line})"
         children = list(_children(node))
         children.reverse()
         stack.extend(children)
@@ -564,6 +567,10 @@ mod tests {
             assert_eq!(
                 read("def f(n):\n    return [y for y in map(abs, n)]\n", "f"),
                 "a use of map (line 2) in f"
+            );
+            assert_eq!(
+                read("import builtins\ndef f(n):\n    return [y for y in builtins.filter(None, n)]\n", "f"),
+                "a use of filter (line 3) in f"
             );
             assert_eq!(
                 read("def f(n):\n    return [x for x in n]\nwhile False:\n    pass\n", "f"),
