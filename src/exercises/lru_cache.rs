@@ -14,25 +14,23 @@
 
 use std::collections::VecDeque;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict, PyTuple};
+use pyo3::types::{PyCFunction, PyDict};
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
 
-use crate::driver::{
-    Candidate, Observed, attr, capture, extract, fixtures, hammer, live_instances, to_python,
-};
-use crate::exercise::{Check, Exercise, Rng};
+use crate::driver::{Candidate, Fault, Observed, extract, fixtures, hammer, live_instances};
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script};
 use crate::value::Value;
 
 pub struct LruCacheExercise;
 
 /// What the registry (generated from `exercises/<id>/` by build.rs) lists.
-pub static EXERCISE: LruCacheExercise = LruCacheExercise;
+pub static EXERCISE: Scripted<LruCacheExercise> = Scripted(LruCacheExercise);
 
 /// How the decorator factory is called.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxSize {
     /// `lru_cache()`: the default, 128.
     Default,
@@ -54,19 +52,10 @@ impl MaxSize {
             MaxSize::Limit(n) => Some(n),
         }
     }
-
-    fn call_text(self) -> String {
-        match self {
-            MaxSize::Default => "lru_cache()".into(),
-            MaxSize::Unbounded => "lru_cache(maxsize=None)".into(),
-            MaxSize::Limit(n) => format!("lru_cache(maxsize={n})"),
-        }
-    }
 }
 
 /// One step of a script on the decorated `counted` fixture `f`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum Op {
     /// `f(*args, **kwargs)`, keywords passed in this order; observes the result.
     Call {
@@ -83,8 +72,9 @@ pub enum Op {
     Clear,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "fn", rename_all = "snake_case")]
+/// One call of a check, as the Rust reference reads it; [`script_of`] turns
+/// it into the steps the child runs, with what each must observe.
+#[derive(Debug, Clone)]
 pub enum Call {
     /// Decorate a fresh `counted` and run `ops` on it.
     Script { maxsize: MaxSize, ops: Vec<Op> },
@@ -328,9 +318,15 @@ fn threads_expected(maxsize: i64, keys: i64, threads: i64, calls_each: i64) -> V
 /// The docstring of the `area` fixture (also in [`FIXTURES`]).
 const AREA_DOC: &str = "Return the area of a width by height rectangle.";
 
-/// Python the driver decorates: fresh objects for every call.
+/// Python the scripts decorate: fresh objects for every call.
 const FIXTURES: &str = r#"
-"""Functions the lru_cache driver decorates; every call gets fresh ones."""
+"""Functions the lru_cache checks decorate (every call gets fresh ones), and for_each."""
+
+
+def for_each(f, xs):
+    """Call f(x) for each x of xs."""
+    for x in xs:
+        f(x)
 
 
 def make_counted():
@@ -478,34 +474,234 @@ fn script(maxsize: MaxSize, ops: Vec<Op>) -> Call {
     Call::Script { maxsize, ops }
 }
 
-fn call_text(args: &[Value], kwargs: &[(String, Value)]) -> String {
-    let parts: Vec<String> = args
-        .iter()
-        .map(Value::literal)
-        .chain(kwargs.iter().map(|(k, v)| format!("{k}={}", v.literal())))
-        .collect();
-    format!("f({})", parts.join(", "))
-}
 
-fn op_text(op: &Op) -> String {
-    match op {
-        Op::Call { args, kwargs } => call_text(args, kwargs),
-        Op::Fill { from: 0, to } => format!("for x in range({to}): f(x)"),
-        Op::Fill { from, to } => format!("for x in range({from}, {to}): f(x)"),
-        Op::Info => "f.cache_info()".into(),
-        Op::Size => "f.cache_info().currsize".into(),
-        Op::Clear => "f.cache_clear()".into(),
-    }
-}
-
-impl Exercise for LruCacheExercise {
-    type Call = Call;
-
+impl ScriptedExercise for LruCacheExercise {
     fn id(&self) -> &'static str {
         "lru_cache"
     }
 
-    fn fixed(&self) -> Vec<Check<Call>> {
+    fn fixed(&self) -> Vec<Check<Script>> {
+        fixed().into_iter().map(|c| c.map(script_of)).collect()
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
+        generated(rng).into_iter().map(|c| c.map(script_of)).collect()
+    }
+
+    fn fixtures(&self) -> Option<&'static str> {
+        Some(FIXTURES)
+    }
+
+    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
+        // Keep the real C wrapper type before its names are replaced, so the
+        // probes can refuse a cache that is an instance of it anyway (reached
+        // through some stdlib function that is already cached).
+        let c_wrapper = py.import("_functools")?.getattr("_lru_cache_wrapper")?;
+        fixtures(py, "lru_cache", FIXTURES)?.setattr("_C_WRAPPER", c_wrapper)?;
+        // A private namespace, so nothing of this is visible to the candidate.
+        let globals = PyDict::new(py);
+        py.run(DISABLE_FUNCTOOLS, Some(&globals), None)
+    }
+
+    /// - `c_caches()`: counts the live instances of functools' C cache, the
+    ///   baseline `no_c_cache` compares with; observes `None`.
+    /// - `no_c_cache(f)`: `f` is not functools' C cache, and no instance of
+    ///   it was made since `c_caches()` (however its type was reached: any
+    ///   function the standard library caches has it); observes `None`, or
+    ///   ends the call with an error saying so.
+    /// - `hammer_cache(lru_cache, maxsize, keys, threads, calls_each)`: see
+    ///   [`hammer_cache`].
+    fn probe<'py>(
+        &self,
+        candidate: &Candidate<'py>,
+        name: &str,
+        args: &[Bound<'py, PyAny>],
+    ) -> Observed {
+        let py = candidate.py;
+        let c_wrapper = fixtures(py, "lru_cache", FIXTURES)?.getattr("_C_WRAPPER")?;
+        match (name, args) {
+            ("c_caches", []) => {
+                let live = live_instances(py, &c_wrapper)?;
+                *C_CACHES_BEFORE.lock().unwrap_or_else(|e| e.into_inner()) = Some(live);
+                Ok(Value::None)
+            }
+            ("no_c_cache", [f]) => {
+                if f.get_type().is(&c_wrapper) {
+                    return Err(Fault::Raised(PyRuntimeError::new_err(
+                        "the cache is functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
+                    )));
+                }
+                let before = C_CACHES_BEFORE
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .ok_or_else(|| {
+                        PyRuntimeError::new_err("internal: no_c_cache before c_caches")
+                    })?;
+                refuse_c_cache(py, &c_wrapper, before)?;
+                Ok(Value::None)
+            }
+            ("hammer_cache", [lru_cache, maxsize, keys, threads, calls_each]) => {
+                let before = live_instances(py, &c_wrapper)?;
+                hammer_cache(
+                    candidate,
+                    lru_cache,
+                    maxsize.extract()?,
+                    keys.extract()?,
+                    threads.extract()?,
+                    calls_each.extract()?,
+                    &|| refuse_c_cache(py, &c_wrapper, before),
+                )
+            }
+            _ => Err(Fault::Raised(PyRuntimeError::new_err(format!(
+                "internal: no probe {name} of {} arguments",
+                args.len()
+            )))),
+        }
+    }
+}
+
+/// The live instances of functools' C cache when the call's `c_caches`
+/// probe ran (in the child, where nothing of Python can reach it).
+static C_CACHES_BEFORE: std::sync::Mutex<Option<usize>> = std::sync::Mutex::new(None);
+
+/// An error when more instances of functools' C cache are alive than `before`.
+fn refuse_c_cache(py: Python<'_>, c_wrapper: &Bound<'_, PyAny>, before: usize) -> PyResult<()> {
+    if live_instances(py, c_wrapper)? > before {
+        return Err(PyRuntimeError::new_err(
+            "the cache is built on functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
+        ));
+    }
+    Ok(())
+}
+
+/// `lru_cache(maxsize=…)(func)` as the contract's signature is called.
+fn decorated(maxsize: MaxSize, func: Expr) -> Expr {
+    let decorator = match maxsize {
+        MaxSize::Default => Expr::name("lru_cache").call(vec![]),
+        MaxSize::Unbounded => {
+            Expr::name("lru_cache").call_kw(vec![], vec![("maxsize", Expr::Lit(Value::None))])
+        }
+        MaxSize::Limit(n) => Expr::name("lru_cache").call_kw(vec![], vec![("maxsize", Expr::lit(n))]),
+    };
+    decorator.call(vec![func])
+}
+
+/// The live C caches counted, then `name = make()` and `f` decorating it,
+/// checked not to be functools' C cache.
+fn decorating(maxsize: MaxSize, name: &str, make: &str) -> Script {
+    Script::new()
+        .probe("c_caches", C_CACHES_TEXT, vec![], Value::None)
+        .bind(name, Expr::fixture(make).call(vec![]))
+        .bind("f", decorated(maxsize, Expr::var(name)))
+        .probe("no_c_cache", NO_C_CACHE_TEXT, vec![Expr::var("f")], Value::None)
+}
+
+const C_CACHES_TEXT: &str = "(the live instances of functools' C lru_cache are counted)";
+const NO_C_CACHE_TEXT: &str = "f is not functools' C lru_cache, nor built on one";
+
+/// The call as steps, each with what the Rust reference observes there.
+/// `counted(*args, **kwargs)` returns [its call number, args, kwargs], and
+/// raises ValueError when the first argument is negative; its number of
+/// real calls is observed at the end.
+fn script_of(call: &Call) -> Script {
+    match call {
+        Call::Script { maxsize, ops } => {
+            let mut memo = Memoised {
+                cache: LruCache::new(maxsize.limit()),
+                calls: 0,
+            };
+            let f = || Expr::var("f");
+            let mut script = decorating(*maxsize, "counted", "make_counted");
+            for op in ops {
+                script = match op {
+                    Op::Call { args, kwargs } => script.observe(
+                        f().call_kw(
+                            args.iter().cloned().map(Expr::Lit).collect(),
+                            kwargs
+                                .iter()
+                                .map(|(k, v)| (k.as_str(), Expr::Lit(v.clone())))
+                                .collect(),
+                        ),
+                        memo.call(args, kwargs),
+                    ),
+                    Op::Fill { from, to } => {
+                        for x in *from..*to {
+                            memo.call(&[Value::Int(x)], &[]);
+                        }
+                        let range = if *from == 0 {
+                            vec![Expr::lit(*to)]
+                        } else {
+                            vec![Expr::lit(*from), Expr::lit(*to)]
+                        };
+                        script.run(
+                            Expr::fixture("for_each")
+                                .call(vec![f(), Expr::builtin("range").call(range)]),
+                        )
+                    }
+                    Op::Info => {
+                        let info = memo.cache.info();
+                        let read = |field: &str| Expr::var("info").attr(field);
+                        script
+                            .bind("info", f().method("cache_info", vec![]))
+                            .observe(read("hits"), info.hits)
+                            .observe(read("misses"), info.misses)
+                            .observe(
+                                read("maxsize"),
+                                info.maxsize.map_or(Value::None, Value::Int),
+                            )
+                            .observe(read("currsize"), info.currsize)
+                    }
+                    Op::Size => script.observe(
+                        f().method("cache_info", vec![]).attr("currsize"),
+                        memo.cache.info().currsize,
+                    ),
+                    Op::Clear => {
+                        memo.cache.clear();
+                        script.run(f().method("cache_clear", vec![]))
+                    }
+                };
+            }
+            script
+                .observe(Expr::var("counted").attr("calls"), memo.calls)
+                .probe("no_c_cache", NO_C_CACHE_TEXT, vec![f()], Value::None)
+        }
+        Call::Metadata { maxsize } => decorating(*maxsize, "area", "make_area")
+            .wrapper_metadata("f", "area", "area", "Shapes.area", Value::str(AREA_DOC))
+            .observe(
+                Expr::var("f").call_kw(vec![Expr::lit(3)], vec![("height", Expr::lit(4))]),
+                12,
+            )
+            .probe(
+                "no_c_cache",
+                NO_C_CACHE_TEXT,
+                vec![Expr::var("f")],
+                Value::None,
+            ),
+        Call::Threads {
+            maxsize,
+            keys,
+            threads,
+            calls_each,
+        } => Script::new().probe(
+            "hammer_cache",
+            &format!(
+                "f = lru_cache(maxsize={maxsize})(square); {threads} threads at once each call \
+                 f(x) {calls_each} times, x cycling through range({keys}), and read \
+                 f.cache_info().currsize after each call; then f.cache_info()"
+            ),
+            vec![
+                Expr::name("lru_cache"),
+                Expr::lit(*maxsize),
+                Expr::lit(*keys),
+                Expr::lit(*threads),
+                Expr::lit(*calls_each),
+            ],
+            threads_expected(*maxsize, *keys, *threads, *calls_each),
+        ),
+    }
+}
+
+fn fixed() -> Vec<Check<Call>> {
         use MaxSize::{Default, Limit, Unbounded};
         vec![
             Check::new(
@@ -756,9 +952,9 @@ impl Exercise for LruCacheExercise {
                 ],
             ),
         ]
-    }
+}
 
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Call>> {
+fn generated(rng: &mut Rng) -> Vec<Check<Call>> {
         let small = (0..12)
             .map(|_| {
                 let maxsize = MaxSize::Limit(rng.random_range(1..=4));
@@ -832,185 +1028,6 @@ impl Exercise for LruCacheExercise {
                 mixed,
             ),
         ]
-    }
-
-    fn expect(&self, call: &Call) -> Value {
-        match call {
-            Call::Script { maxsize, ops } => run_script(*maxsize, ops),
-            Call::Metadata { .. } => Value::record([
-                ("__name__", Value::str("area")),
-                ("__qualname__", Value::str("Shapes.area")),
-                ("__doc__", Value::str(AREA_DOC)),
-                ("__wrapped__ is area", Value::Bool(true)),
-                ("f(3, height=4)", Value::Int(12)),
-            ]),
-            Call::Threads {
-                maxsize,
-                keys,
-                threads,
-                calls_each,
-            } => threads_expected(*maxsize, *keys, *threads, *calls_each),
-        }
-    }
-
-    fn describe(&self, call: &Call) -> String {
-        match call {
-            Call::Script { maxsize, ops } => {
-                let mut parts = vec![format!("f = {}(counted)", maxsize.call_text())];
-                parts.extend(ops.iter().map(op_text));
-                parts.push("counted.calls".into());
-                // What the fixture does, for a reader of the diff.
-                format!(
-                    "{}  # counted(*args, **kwargs) returns [its call number, args, kwargs], \
-                     and raises ValueError when the first argument is negative",
-                    parts.join("; ")
-                )
-            }
-            Call::Metadata { maxsize } => format!(
-                "f = {}(area); f.__name__, f.__qualname__, f.__doc__, f.__wrapped__ is area, f(3, height=4)",
-                maxsize.call_text()
-            ),
-            Call::Threads {
-                maxsize,
-                keys,
-                threads,
-                calls_each,
-            } => format!(
-                "f = lru_cache(maxsize={maxsize})(square); {threads} threads at once each call \
-                 f(x) {calls_each} times, x cycling through range({keys}), and read \
-                 f.cache_info().currsize after each call; then f.cache_info()"
-            ),
-        }
-    }
-
-    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
-        // Keep the real C wrapper type before its names are replaced, so the
-        // driver can refuse a cache that is an instance of it anyway (reached
-        // through some stdlib function that is already cached).
-        let c_wrapper = py.import("_functools")?.getattr("_lru_cache_wrapper")?;
-        fixtures(py, "lru_cache", FIXTURES)?.setattr("_C_WRAPPER", c_wrapper)?;
-        // A private namespace, so nothing of this is visible to the candidate.
-        let globals = PyDict::new(py);
-        py.run(DISABLE_FUNCTOOLS, Some(&globals), None)
-    }
-
-    fn drive<'py>(&self, candidate: &Candidate<'py>, call: &Call) -> Observed {
-        let py = candidate.py;
-        let lru_cache = candidate.get("lru_cache")?;
-        let fixtures = fixtures(py, "lru_cache", FIXTURES)?;
-        let c_wrapper = fixtures.getattr("_C_WRAPPER")?;
-        // functools' C cache, however it was reached (its type can be taken
-        // from any function the standard library caches), is refused: no
-        // instance of it may be alive after the candidate's code built its
-        // cache and used it, beyond those that existed before.
-        let c_caches_before = live_instances(py, &c_wrapper)?;
-        let refuse_c_cache = || -> PyResult<()> {
-            if live_instances(py, &c_wrapper)? > c_caches_before {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "the cache is built on functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
-                ));
-            }
-            Ok(())
-        };
-        // `lru_cache(maxsize)(func)`, refusing functools' own C cache.
-        let decorate = |maxsize: MaxSize,
-                        func: &Bound<'py, PyAny>|
-         -> PyResult<Bound<'py, PyAny>> {
-            let decorator = if maxsize == MaxSize::Default {
-                lru_cache.call0()?
-            } else {
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("maxsize", maxsize.limit())?;
-                lru_cache.call((), Some(&kwargs))?
-            };
-            let wrapped = decorator.call1((func,))?;
-            if wrapped.get_type().is(&c_wrapper) {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "the cache is functools' own C lru_cache wrapper, which is disabled while lru_cache is graded: build your own",
-                ));
-            }
-            Ok(wrapped)
-        };
-        match call {
-            Call::Script { maxsize, ops } => {
-                let counted = fixtures.getattr("make_counted")?.call0()?;
-                let f = decorate(*maxsize, &counted)?;
-                let mut results = Vec::with_capacity(ops.len());
-                for op in ops {
-                    let observed = match op {
-                        Op::Call { args, kwargs } => {
-                            let args: Vec<Bound<'_, PyAny>> = args
-                                .iter()
-                                .map(|a| to_python(py, a))
-                                .collect::<PyResult<_>>()?;
-                            let args = PyTuple::new(py, args)?;
-                            let named = PyDict::new(py);
-                            for (k, v) in kwargs {
-                                named.set_item(k, to_python(py, v)?)?;
-                            }
-                            capture(py, || Ok(extract(&f.call(args, Some(&named))?)))?
-                        }
-                        Op::Fill { from, to } => {
-                            for x in *from..*to {
-                                f.call1((x,))?;
-                            }
-                            Value::None
-                        }
-                        Op::Info => {
-                            let info = f.call_method0("cache_info")?;
-                            Value::record([
-                                ("hits", attr(&info, "hits")?),
-                                ("misses", attr(&info, "misses")?),
-                                ("maxsize", attr(&info, "maxsize")?),
-                                ("currsize", attr(&info, "currsize")?),
-                            ])
-                        }
-                        Op::Size => attr(&f.call_method0("cache_info")?, "currsize")?,
-                        Op::Clear => {
-                            f.call_method0("cache_clear")?;
-                            Value::None
-                        }
-                    };
-                    results.push(observed);
-                }
-                refuse_c_cache()?;
-                Ok(Value::record([
-                    ("results", Value::List(results)),
-                    ("calls", extract(&counted.getattr("calls")?)),
-                ]))
-            }
-            Call::Metadata { maxsize } => {
-                let area = fixtures.getattr("make_area")?.call0()?;
-                let f = decorate(*maxsize, &area)?;
-                let wrapped = capture(py, || Ok(Value::Bool(f.getattr("__wrapped__")?.is(&area))))?;
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("height", 4)?;
-                let area_of = capture(py, || Ok(extract(&f.call((3,), Some(&kwargs))?)))?;
-                refuse_c_cache()?;
-                Ok(Value::record([
-                    ("__name__", attr(&f, "__name__")?),
-                    ("__qualname__", attr(&f, "__qualname__")?),
-                    ("__doc__", attr(&f, "__doc__")?),
-                    ("__wrapped__ is area", wrapped),
-                    ("f(3, height=4)", area_of),
-                ]))
-            }
-            Call::Threads {
-                maxsize,
-                keys,
-                threads,
-                calls_each,
-            } => hammer_cache(
-                candidate,
-                &lru_cache,
-                *maxsize,
-                *keys,
-                *threads,
-                *calls_each,
-                &refuse_c_cache,
-            ),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1057,10 +1074,9 @@ mod tests {
     #[test]
     fn counts_are_never_read_after_an_unhashable_call() {
         // Whether such a call counts as a miss is not part of the contract.
-        let exercise = LruCacheExercise;
-        let mut checks = exercise.fixed();
+        let mut checks = fixed();
         for seed in 0..20 {
-            checks.extend(exercise.generated(&mut crate::exercise::rng_for(seed, "lru_cache")));
+            checks.extend(generated(&mut crate::exercise::rng_for(seed, "lru_cache")));
         }
         for call in checks.iter().flat_map(|c| &c.calls) {
             let Call::Script { ops, .. } = call else {
@@ -1075,7 +1091,7 @@ mod tests {
                             .chain(kwargs.iter().map(|(_, v)| v))
                             .all(hashable)
                     }
-                    Op::Info => assert!(!unhashable, "{}", exercise.describe(call)),
+                    Op::Info => assert!(!unhashable, "{}", script_of(call).describe()),
                     _ => {}
                 }
             }

@@ -4,9 +4,10 @@
 //! Reference: [`TokenBucket`] and [`SlidingWindow`] over an injected time
 //! value, replayed over a script of `(clock time, operation)` steps. The
 //! script injects the kit's fake clock and moves it before every step that
-//! reads a new time, so nothing sleeps. Every rate is a power of two and every capacity, token
-//! count and time a multiple of 1/8, so each quantity a correct solution
-//! computes (by any formula, division by the rate included) is exact.
+//! reads a new time, so nothing sleeps. Every rate is a power of two and
+//! every capacity, token count and time a multiple of 1/8, so each quantity
+//! a correct solution computes (by any formula, division by the rate
+//! included) is exact.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};

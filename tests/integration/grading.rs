@@ -486,3 +486,44 @@ fn a_failing_check_carries_what_it_printed() {
     );
     assert!(result.exercises[0].stdout.contains("freezing"));
 }
+
+/// Exceptions the contract names are read by class (`Expr::RaisesAs`): a
+/// candidate's own `InvalidRate(ValueError)` or subclass of `RateLimited`
+/// passes as the class, and an exception of another class still fails.
+#[test]
+fn a_subclass_of_a_named_exception_is_read_as_it() {
+    let reference = std::fs::read_to_string(solution("rate_limiter")).unwrap();
+    let subclassed = reference
+        .replace(
+            "class TokenBucket:",
+            "class InvalidRate(ValueError):\n    pass\n\n\nclass TokenBucket:",
+        )
+        .replace(
+            "raise ValueError(f\"rate must",
+            "raise InvalidRate(f\"rate must",
+        )
+        .replace(
+            "raise ValueError(f\"tokens must",
+            "raise InvalidRate(f\"tokens must",
+        )
+        .replace("raise RateLimited(f\"{func", "raise TooFast(f\"{func")
+        + "\n\nclass TooFast(RateLimited):\n    pass\n";
+    assert_eq!(subclassed.matches("InvalidRate(f").count(), 2);
+    assert_eq!(subclassed.matches("TooFast(f").count(), 1);
+    let dir = submission_source("rate_limiter", &subclassed);
+    let result = grade(&mut sandbox(), dir.path(), &["rate_limiter"], 1);
+    assert_eq!(failures(&result), Vec::<String>::new());
+
+    let other = reference.replace(
+        "raise ValueError(f\"tokens must",
+        "raise RuntimeError(f\"tokens must",
+    );
+    let dir = submission_source("rate_limiter", &other);
+    let result = grade(&mut sandbox(), dir.path(), &["rate_limiter"], 1);
+    let tokens = result.exercises[0]
+        .checks
+        .iter()
+        .find(|c| c.name == "allow rejects tokens <= 0 with ValueError")
+        .unwrap();
+    assert_eq!(tokens.status, Status::Failed, "{}", tokens.message);
+}
