@@ -79,6 +79,12 @@ pub enum Expr {
     /// (observed as going on, not as a list cut short). The items are
     /// extracted after all were pulled, as `list()` would show them.
     ListOf(Box<Expr>, usize),
+    /// The exception object the latest observing step captured as its
+    /// observation (where the reference expects an exception), or `None`
+    /// when that step captured none: so a script can tell that what came
+    /// out is the very object a fixture raised
+    /// (`caught is flaky.probe.last()`), not an equal copy.
+    Caught,
 }
 
 /// One statement of a script.
@@ -272,6 +278,7 @@ impl Expr {
             Expr::Next(of, 1) => format!("next({})", of.describe()),
             Expr::Next(of, n) => format!("[next({}) for _ in range({n})]", of.describe()),
             Expr::ListOf(of, _) => format!("list({})", of.describe()),
+            Expr::Caught => "caught".to_string(),
         }
     }
 
@@ -584,6 +591,24 @@ mod tests {
     fn operators_inside_an_attribute_are_parenthesised() {
         let e = Expr::var("a").eq(Expr::var("b")).attr("x");
         assert_eq!(e.describe(), "(a == b).x");
+    }
+
+    #[test]
+    fn the_caught_exception_reads_as_a_name_and_travels_as_a_step() {
+        let script = Script::new()
+            .observe(Expr::var("w").call(vec![]), raises("Boom"))
+            .observe(
+                Expr::Caught.is(Expr::var("f").attr("probe").method("last", vec![])),
+                true,
+            );
+        assert_eq!(script.describe(), "w(); caught is f.probe.last()");
+        assert_eq!(
+            script.expected().repr(),
+            "<[1] w()=<raises Boom>, [2] caught is f.probe.last()=True>"
+        );
+        let json = serde_json::to_string(script.steps()).unwrap();
+        let back: Vec<Step> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, script.steps());
     }
 
     #[test]
