@@ -87,6 +87,12 @@ pub enum Expr {
     /// Other exceptions pass unchanged. Described as `expr`: it changes what
     /// an exception is called, never whether the step raises.
     RaisesAs(Box<Expr>, Box<Expr>),
+    /// The exception object the latest observing step captured as its
+    /// observation (where the reference expects an exception), or `None`
+    /// when that step captured none: so a script can tell that what came
+    /// out is the very object a fixture raised
+    /// (`caught is flaky.probe.last()`), not an equal copy.
+    Caught,
 }
 
 /// One statement of a script.
@@ -245,7 +251,8 @@ impl Expr {
             | Expr::Builtin(_)
             | Expr::Fixture(_)
             | Expr::Items(..)
-            | Expr::Clock(_) => {}
+            | Expr::Clock(_)
+            | Expr::Caught => {}
             Expr::Attr(of, _)
             | Expr::TypeName(of)
             | Expr::Counting(of)
@@ -325,6 +332,7 @@ impl Expr {
             Expr::Next(of, n) => format!("[next({}) for _ in range({n})]", of.describe()),
             Expr::ListOf(of, _) => format!("list({})", of.describe()),
             Expr::RaisesAs(of, _) => of.describe(),
+            Expr::Caught => "caught".to_string(),
         }
     }
 
@@ -820,6 +828,24 @@ mod tests {
         assert_eq!(is.attr("x").describe(), "(a is b).x");
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<Expr>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn the_caught_exception_reads_as_a_name_and_travels_as_a_step() {
+        let script = Script::new()
+            .observe(Expr::var("w").call(vec![]), raises("Boom"))
+            .observe(
+                Expr::Caught.is(Expr::var("f").attr("probe").method("last", vec![])),
+                true,
+            );
+        assert_eq!(script.describe(), "w(); caught is f.probe.last()");
+        assert_eq!(
+            script.expected().repr(),
+            "<[1] w()=<raises Boom>, [2] caught is f.probe.last()=True>"
+        );
+        let json = serde_json::to_string(script.steps()).unwrap();
+        let back: Vec<Step> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, script.steps());
     }
 
     #[test]

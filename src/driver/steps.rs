@@ -29,6 +29,7 @@ pub fn run<'py>(
         probe,
         vars: HashMap::new(),
         observed: Vec::new(),
+        caught: None,
     };
     runner.steps(steps)?;
     Ok(Value::Record(runner.observed))
@@ -40,6 +41,9 @@ struct Runner<'a, 'py> {
     probe: ProbeFn<'a, 'py>,
     vars: HashMap<String, Bound<'py, PyAny>>,
     observed: Vec<(String, Value)>,
+    /// What [`Expr::Caught`] reads: the exception the latest observing step
+    /// captured as its observation.
+    caught: Option<Bound<'py, PyAny>>,
 }
 
 /// Where the reference expects an exception (`raises`), one the candidate's
@@ -56,6 +60,21 @@ fn observed_outcome(py: Python<'_>, outcome: Result<Value, Fault>, raises: bool)
 }
 
 impl<'py> Runner<'_, 'py> {
+    /// [`observed_outcome`], keeping the exception it captured (if any) for
+    /// [`Expr::Caught`].
+    fn outcome(&mut self, outcome: Result<Value, Fault>, raises: bool) -> Observed {
+        let py = self.candidate.py;
+        self.caught = match &outcome {
+            Err(Fault::Raised(err))
+                if raises && !err.is_instance_of::<PyNotImplementedError>(py) =>
+            {
+                Some(err.value(py).clone().into_any())
+            }
+            _ => None,
+        };
+        observed_outcome(py, outcome, raises)
+    }
+
     fn record(&mut self, step: &Step, value: Value) {
         let label = step.observation_label().unwrap_or_default();
         let n = self.observed.len() + 1;
@@ -70,7 +89,6 @@ impl<'py> Runner<'_, 'py> {
     }
 
     fn step(&mut self, step: &Step) -> Result<(), Fault> {
-        let py = self.candidate.py;
         match step {
             Step::Let { name, expr } => {
                 let value = self.eval(expr)?;
@@ -81,7 +99,7 @@ impl<'py> Runner<'_, 'py> {
             }
             Step::Observe { expr, raises } => {
                 let outcome = self.eval(expr).map(|obj| extract(&obj));
-                let value = observed_outcome(py, outcome, *raises)?;
+                let value = self.outcome(outcome, *raises)?;
                 self.record(step, value);
             }
             Step::SetAttr {
@@ -96,7 +114,7 @@ impl<'py> Runner<'_, 'py> {
                     .setattr(name.as_str(), value)
                     .map(|()| Value::None)
                     .map_err(Fault::from);
-                let value = observed_outcome(py, outcome, *raises)?;
+                let value = self.outcome(outcome, *raises)?;
                 self.record(step, value);
             }
             Step::DelAttr { of, name, raises } => {
@@ -105,7 +123,7 @@ impl<'py> Runner<'_, 'py> {
                     .delattr(name.as_str())
                     .map(|()| Value::None)
                     .map_err(Fault::from);
-                let value = observed_outcome(py, outcome, *raises)?;
+                let value = self.outcome(outcome, *raises)?;
                 self.record(step, value);
             }
             Step::With {
@@ -130,6 +148,7 @@ impl<'py> Runner<'_, 'py> {
                     .map(|a| self.eval(a))
                     .collect::<Result<Vec<_>, _>>()?;
                 let value = (self.probe)(self.candidate, name, &args)?;
+                self.caught = None;
                 self.record(step, value);
             }
         }
@@ -184,7 +203,7 @@ impl<'py> Runner<'_, 'py> {
                 .call1((&manager, py.None(), py.None(), py.None()))
                 .map(|_| Value::None)
                 .map_err(Fault::from);
-            return observed_outcome(py, outcome, raises);
+            return self.outcome(outcome, raises);
         };
         let value = err.value(py).clone();
         let swallowed = exit
@@ -197,7 +216,7 @@ impl<'py> Runner<'_, 'py> {
             // `__exit__` raised: that exception leaves instead.
             Err(raised) => Err(Fault::Raised(raised)),
         };
-        observed_outcome(py, outcome, raises)
+        self.outcome(outcome, raises)
     }
 
     fn var(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -304,6 +323,10 @@ impl<'py> Runner<'_, 'py> {
                     PyList::new(py, items)?.into_any()
                 }
             }
+            Expr::Caught => match &self.caught {
+                Some(caught) => caught.clone(),
+                None => py.None().into_bound(py),
+            },
             Expr::ListOf(of, at_most) => {
                 let it = self.eval(of)?.try_iter()?;
                 let mut items = Vec::new();
