@@ -1,6 +1,6 @@
 """Dataclasses: Version, LineItem and Order.
 
-Run `pyinterview check data_classes` to test your work.
+Run `pyinterview check dataclasses` to test your work.
 """
 
 from __future__ import annotations

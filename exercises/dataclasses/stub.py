@@ -9,7 +9,11 @@ Write three dataclasses: a frozen, ordered `Version`; a frozen, validated
 Replace each class body below (the `raise NotImplementedError` methods are
 placeholders: a dataclass writes `__init__` for you).
 
-Run `pyinterview check data_classes` to test your work.
+Run `pyinterview check dataclasses` to test your work. This file is named
+like the standard module it uses: `pyinterview check` loads it so that
+`from dataclasses import dataclass` in it still finds the library, but
+`python dataclasses.py`, or importing from a script in this folder, would
+find this file instead (a classic shadowing trap).
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-//! `data_classes` (question 15): what `@dataclass` generates, and how its
+//! `dataclasses` (question 15): what `@dataclass` generates, and how its
 //! options (`frozen`, `order`, `field(default_factory=…, repr=…, init=…)`,
 //! `__post_init__`) shape a class.
 //!
-//! (The id is not `dataclasses`: the candidate's module is imported under its
-//! id, and a module called `dataclasses` would hide the standard library's
-//! from its own `from dataclasses import dataclass`.)
+//! The id is the contract's, `dataclasses`, so the candidate's file is
+//! `dataclasses.py`, named like the standard module it uses. The sandbox has
+//! the standard module imported before candidate code and registers the
+//! candidate's module under another name (see `sandbox::child`), so the
+//! file's own `from dataclasses import dataclass` finds the library.
 //!
 //! Reference: a semantic [`Version`] (strict parser, numeric ordering, bump),
 //! a validated [`LineItem`] and an [`Order`] whose total follows its items, in
@@ -871,7 +873,7 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
 
 impl ScriptedExercise for DataClassesExercise {
     fn id(&self) -> &'static str {
-        "data_classes"
+        "dataclasses"
     }
 
     fn fixed(&self) -> Vec<Check<Script>> {
