@@ -1,21 +1,21 @@
 //! The contract between an exercise and the grader.
 //!
-//! An exercise (one file under `src/exercises/`) implements [`Exercise`]: its
-//! checks (fixed ones, snapshotted, and ones generated from a seed), the Rust
-//! reference that computes what each call must observe, and the driver that
-//! makes the same call on the candidate's Python inside the sandbox. The
-//! object-safe [`Graded`] wraps it so the grader can hold every exercise in one
-//! registry and ship calls to the child as JSON.
+//! An exercise (one file under `src/exercises/`) implements
+//! [`ScriptedExercise`]: its checks (fixed ones, snapshotted, and ones
+//! generated from a seed), each call a [`Script`] of steps carrying what the
+//! Rust reference says it must observe; the kit describes, runs and labels
+//! them. The object-safe [`Graded`] (through [`Scripted`]) lets the grader
+//! hold every exercise in one registry and ship the steps to the child as
+//! JSON.
 
 use pyo3::prelude::*;
 use pyo3::types::PyModule;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 
 use crate::driver::{Candidate, Fault, Observed};
 use crate::script::{Script, Step};
-use crate::value::Value;
 
 /// The random source for generated checks.
 pub type Rng = ChaCha8Rng;
@@ -54,36 +54,6 @@ impl<C> Check<C> {
     }
 }
 
-/// One exercise: checks, Rust reference, and driver.
-pub trait Exercise: Send + Sync + 'static {
-    /// One observable call; travels to the sandboxed child as JSON.
-    type Call: Serialize + DeserializeOwned + Clone;
-
-    /// The exercise id: the `exercises/<id>/` folder and the module `<id>.py`.
-    fn id(&self) -> &'static str;
-
-    /// Checks whose expected observations are insta snapshots.
-    fn fixed(&self) -> Vec<Check<Self::Call>>;
-
-    /// Checks drawn from `rng`; their expectations come from [`Exercise::expect`].
-    fn generated(&self, rng: &mut Rng) -> Vec<Check<Self::Call>>;
-
-    /// The Rust reference: what a correct solution makes `call` observe.
-    fn expect(&self, call: &Self::Call) -> Value;
-
-    /// The call as a candidate reads it, in Python syntax where it can be.
-    fn describe(&self, call: &Self::Call) -> String;
-
-    /// Runs in the child before the candidate's module is imported
-    /// (e.g. to disable a forbidden shortcut).
-    fn prepare(&self, _py: Python<'_>) -> PyResult<()> {
-        Ok(())
-    }
-
-    /// The driver: makes `call` on the candidate's code and observes it.
-    fn drive(&self, candidate: &Candidate<'_>, call: &Self::Call) -> Observed;
-}
-
 /// Where a check's expectations come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,7 +85,7 @@ pub struct PlannedCheck {
     pub uses: Vec<String>,
 }
 
-/// The object-safe face of an [`Exercise`].
+/// The object-safe face of an exercise: what the registry holds ([`Scripted`] implements it).
 pub trait Graded: Send + Sync {
     fn id(&self) -> &'static str;
     /// Fixed checks with expectations from the Rust reference (what the
@@ -126,64 +96,6 @@ pub trait Graded: Send + Sync {
     fn prepare(&self, py: Python<'_>) -> PyResult<()>;
     fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed;
 }
-
-impl<E: Exercise> Graded for E {
-    fn id(&self) -> &'static str {
-        Exercise::id(self)
-    }
-
-    fn reference_fixed(&self) -> Vec<PlannedCheck> {
-        self.fixed()
-            .into_iter()
-            .map(|c| self.plan(c, Origin::Fixed))
-            .collect()
-    }
-
-    fn generated_plan(&self, seed: u64) -> Vec<PlannedCheck> {
-        let mut rng = rng_for(seed, Exercise::id(self));
-        self.generated(&mut rng)
-            .into_iter()
-            .map(|c| self.plan(c, Origin::Generated))
-            .collect()
-    }
-
-    fn prepare(&self, py: Python<'_>) -> PyResult<()> {
-        Exercise::prepare(self, py)
-    }
-
-    fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed {
-        let call: E::Call = serde_json::from_value(input.clone()).map_err(|err| {
-            Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(format!(
-                "internal: bad call for {}: {err}",
-                Exercise::id(self)
-            )))
-        })?;
-        self.drive(candidate, &call)
-    }
-}
-
-trait Plan: Exercise {
-    fn plan(&self, check: Check<Self::Call>, origin: Origin) -> PlannedCheck {
-        PlannedCheck {
-            uses: Vec::new(),
-            id: check.id,
-            name: check.name,
-            weight: check.weight,
-            origin,
-            calls: check
-                .calls
-                .iter()
-                .map(|call| PlannedCall {
-                    input: serde_json::to_value(call).expect("calls serialise"),
-                    description: self.describe(call),
-                    expected: self.expect(call).repr(),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl<E: Exercise> Plan for E {}
 
 /// A random stream per (seed, exercise), so adding an exercise never changes
 /// the cases another exercise draws from the same seed.
