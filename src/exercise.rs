@@ -143,12 +143,18 @@ pub trait ScriptedExercise: Send + Sync + 'static {
         &self,
         _candidate: &Candidate<'py>,
         name: &str,
-        _args: &[Bound<'py, PyAny>],
+        args: &[Bound<'py, PyAny>],
     ) -> Observed {
-        Err(Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(
-            format!("internal: no probe {name}"),
-        )))
+        Err(unknown_probe(name, args.len()))
     }
+}
+
+/// A probe the exercise does not have, or not with that many arguments: a
+/// bug of the harness's own scripts, never the candidate's.
+pub fn unknown_probe(name: &str, args: usize) -> Fault {
+    Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(format!(
+        "internal: no probe {name} of {args} arguments"
+    )))
 }
 
 /// The registry's face of a [`ScriptedExercise`].

@@ -306,9 +306,7 @@ impl ScriptedExercise for ComprehensionsExercise {
         args: &[Bound<'py, PyAny>],
     ) -> Observed {
         if name != "shape" || args.len() != 1 {
-            return Err(Fault::Raised(PyRuntimeError::new_err(format!(
-                "internal: no probe {name}"
-            ))));
+            return Err(crate::exercise::unknown_probe(name, args.len()));
         }
         let py = candidate.py;
         // Read by Rust, not by Python the candidate's code could have patched.

@@ -1141,9 +1141,7 @@ impl ScriptedExercise for ContextManagersExercise {
                     ),
                 ))),
             },
-            _ => Err(Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(
-                format!("internal: no probe {name}"),
-            ))),
+            _ => Err(crate::exercise::unknown_probe(name, args.len())),
         }
     }
 }

@@ -394,18 +394,7 @@ fn fixed_checks() -> Vec<Check<Script>> {
         Version::new(0, 12, 1),
         Version::new(1, 9, 10),
     ];
-    let mut sorted = unsorted;
-    sorted.sort();
-    order = order.observe(
-        fixture(
-            "version_tuples",
-            vec![builtin(
-                "sorted",
-                vec![Expr::List(unsorted.iter().map(|v| v.expr()).collect())],
-            )],
-        ),
-        Value::List(sorted.iter().map(|v| v.value()).collect()),
-    );
+    order = observe_sorted(order, &unsorted);
     checks.push(Check::new(
         "version_order",
         "Versions order numerically, field by field",
@@ -780,18 +769,7 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
     for pair in versions.windows(2) {
         order = order.observe(pair[0].expr().lt(pair[1].expr()), pair[0] < pair[1]);
     }
-    let mut sorted = versions.clone();
-    sorted.sort();
-    order = order.observe(
-        fixture(
-            "version_tuples",
-            vec![builtin(
-                "sorted",
-                vec![Expr::List(versions.iter().map(|v| v.expr()).collect())],
-            )],
-        ),
-        Value::List(sorted.iter().map(|v| v.value()).collect()),
-    );
+    order = observe_sorted(order, &versions);
     checks.push(Check::new(
         "version_order_random",
         "sorting random Versions",
@@ -869,6 +847,23 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
     ));
 
     checks
+}
+
+/// `sorted([...])` of `versions`, read back as tuples: the reference's
+/// numeric, field-by-field order.
+fn observe_sorted(script: Script, versions: &[Version]) -> Script {
+    let mut sorted = versions.to_vec();
+    sorted.sort();
+    script.observe(
+        fixture(
+            "version_tuples",
+            vec![builtin(
+                "sorted",
+                vec![Expr::List(versions.iter().map(|v| v.expr()).collect())],
+            )],
+        ),
+        Value::List(sorted.iter().map(|v| v.value()).collect()),
+    )
 }
 
 impl ScriptedExercise for DataClassesExercise {

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use pyo3::prelude::*;
 use rand::RngExt;
 
-use crate::driver::{Candidate, Fault, Observed, Source, is_generator};
+use crate::driver::{Candidate, Observed, Source, is_generator};
 use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
 use crate::script::{Expr, Script, raises};
 use crate::value::Value;
@@ -381,9 +381,7 @@ impl ScriptedExercise for Generators {
     ) -> Observed {
         match (name, args) {
             (DELEGATES, [g, levels]) => delegates(g, levels.extract()?),
-            _ => Err(Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(
-                format!("internal: no probe {name} of {} arguments", args.len()),
-            ))),
+            _ => Err(crate::exercise::unknown_probe(name, args.len())),
         }
     }
 }

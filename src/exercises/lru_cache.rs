@@ -552,10 +552,7 @@ impl ScriptedExercise for LruCacheExercise {
                     &|| refuse_c_cache(py, &c_wrapper, before),
                 )
             }
-            _ => Err(Fault::Raised(PyRuntimeError::new_err(format!(
-                "internal: no probe {name} of {} arguments",
-                args.len()
-            )))),
+            _ => Err(crate::exercise::unknown_probe(name, args.len())),
         }
     }
 }

@@ -12,11 +12,10 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use rand::RngExt;
 
-use crate::driver::{Candidate, Fault, Observed, hammer};
+use crate::driver::{Candidate, Observed, hammer};
 use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
 use crate::script::{Expr, Script};
 use crate::value::Value;
@@ -322,17 +321,9 @@ impl ScriptedExercise for RateLimiter {
         name: &str,
         args: &[Bound<'py, PyAny>],
     ) -> Observed {
-        let [bucket, tokens, threads, calls_each] = args else {
-            return Err(Fault::Raised(PyRuntimeError::new_err(format!(
-                "internal: no probe {name} of {} arguments",
-                args.len()
-            ))));
+        let ([bucket, tokens, threads, calls_each], "allow_threads") = (args, name) else {
+            return Err(crate::exercise::unknown_probe(name, args.len()));
         };
-        if name != "allow_threads" {
-            return Err(Fault::Raised(PyRuntimeError::new_err(format!(
-                "internal: no probe {name}"
-            ))));
-        }
         let tokens: f64 = tokens.extract()?;
         let bucket = bucket.clone().unbind();
         let granted = AtomicUsize::new(0);
