@@ -51,6 +51,8 @@ pub struct GradeOptions {
 pub trait Progress: Send + Sync {
     /// `exercise` starts running in the sandbox.
     fn started(&self, exercise: &str);
+    /// `check` (its name) of `exercise` has started running.
+    fn running(&self, _exercise: &str, _check: &str) {}
     /// `exercise` has its verdicts.
     fn finished(&self, exercise: &str);
 }
@@ -590,12 +592,19 @@ fn grade_exercise(
             timing_rounds: reference_request.as_ref().map_or(0, |r| r.timing_rounds),
             ..request
         };
+        // Which check runs, for a person watching (see `Progress`).
+        let progress = options.progress.0.as_deref();
+        let mut on_check = |index: usize| {
+            if let (Some(progress), Some(check)) = (progress, checks.get(index)) {
+                progress.running(exercise.id(), &check.name);
+            }
+        };
         let (run, reference_run) = match &reference_request {
             Some(reference) => {
-                let (mine, theirs) = sandbox.run_both(&request, reference);
+                let (mine, theirs) = sandbox.run_both(&request, reference, &mut on_check);
                 (mine, theirs.ok())
             }
-            None => (sandbox.run(&request), None),
+            None => (sandbox.run_watching(&request, &mut on_check), None),
         };
         match run {
             Ok(report) if report.slots.len() == checks.len() => {

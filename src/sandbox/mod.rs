@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
-use protocol::{MAX_FRAME, RunReport, RunRequest, write_frame};
+use protocol::{MAX_FRAME, RunReport, RunRequest, WorkerReply, write_frame};
 
 /// The hidden subcommand that turns the binary into a worker.
 pub const WORKER_ARG: &str = "__worker";
@@ -219,8 +219,18 @@ impl Sandbox {
     /// Runs one request; on any worker failure the worker is killed and the
     /// next call starts a fresh one.
     pub fn run(&mut self, request: &RunRequest) -> Result<RunReport, SandboxError> {
+        self.run_watching(request, &mut |_| {})
+    }
+
+    /// [`Sandbox::run`], telling `on_check` each check's index as it starts
+    /// (for a person watching; the child says so, so never for a verdict).
+    pub fn run_watching(
+        &mut self,
+        request: &RunRequest,
+        on_check: &mut dyn FnMut(usize),
+    ) -> Result<RunReport, SandboxError> {
         let deadline = Instant::now() + Duration::from_millis(request.timeout_ms) + WORKER_GRACE;
-        let result = self.exchange(request, deadline);
+        let result = self.exchange(request, deadline, on_check);
         if result.is_err() {
             self.stop();
         }
@@ -234,6 +244,7 @@ impl Sandbox {
         &mut self,
         candidate: &RunRequest,
         reference: &RunRequest,
+        on_check: &mut dyn FnMut(usize),
     ) -> (
         Result<RunReport, SandboxError>,
         Result<RunReport, SandboxError>,
@@ -244,7 +255,7 @@ impl Sandbox {
             .unwrap_or_else(|| Box::new(Sandbox::new(self.program.clone()).with_pool_size(1)));
         let results = std::thread::scope(|scope| {
             let theirs = scope.spawn(|| other.run(reference));
-            let mine = self.run(candidate);
+            let mine = self.run_watching(candidate, on_check);
             let theirs = theirs
                 .join()
                 .unwrap_or_else(|_| Err(SandboxError::Worker("the reference run panicked".into())));
@@ -258,6 +269,7 @@ impl Sandbox {
         &mut self,
         request: &RunRequest,
         deadline: Instant,
+        on_check: &mut dyn FnMut(usize),
     ) -> Result<RunReport, SandboxError> {
         if self.worker.is_none() {
             self.worker = Some(self.spawn()?);
@@ -265,7 +277,7 @@ impl Sandbox {
         let worker = self.worker.as_mut().expect("worker just started");
         write_frame(&mut worker.requests, request)
             .map_err(|e| SandboxError::Worker(format!("sending the request: {e}")))?;
-        read_reply(&mut worker.replies, deadline)
+        read_reply(&mut worker.replies, deadline, on_check)
     }
 
     fn spawn(&self) -> Result<Worker, SandboxError> {
@@ -366,9 +378,19 @@ fn pool_size(cores: usize, jobs: usize, timing: bool) -> usize {
     (cores / jobs.max(1) / busy_per_exercise).clamp(1, MAX_POOL)
 }
 
-/// Reads one framed reply, waiting no later than `deadline`.
-fn read_reply(replies: &mut ChildStdout, deadline: Instant) -> Result<RunReport, SandboxError> {
-    read_message(replies, deadline)
+/// Reads the worker's replies up to its report, waiting no later than
+/// `deadline`, and tells `on_check` of each check that starts.
+fn read_reply(
+    replies: &mut ChildStdout,
+    deadline: Instant,
+    on_check: &mut dyn FnMut(usize),
+) -> Result<RunReport, SandboxError> {
+    loop {
+        match read_message(replies, deadline)? {
+            WorkerReply::Running { check } => on_check(check),
+            WorkerReply::Done(report) => return Ok(*report),
+        }
+    }
 }
 
 /// Reads one framed message of the worker, waiting no later than `deadline`.

@@ -4,8 +4,9 @@
 //! size cap. The grader sends a [`RunRequest`] to the worker (inputs only: the
 //! expected values never leave the grader); the child streams
 //! [`ChildMessage`]s to the worker over a dedicated pipe; the worker answers
-//! the grader with a [`RunReport`]. The grader treats the report as data to
-//! validate, never as a verdict.
+//! the grader with [`WorkerReply`]s: which check is running, as it starts
+//! (for a person watching), then the [`RunReport`]. The grader treats the
+//! report as data to validate, never as a verdict.
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -47,6 +48,17 @@ pub struct RunRequest {
 /// Most time the timing pass may take after the checks; the worker gives a
 /// child no longer than this (and a margin) once every check has reported.
 pub const TIMING_BUDGET: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// What the worker sends the grader while it serves a request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum WorkerReply {
+    /// Check `check` (an index into the request's checks) has started: shown
+    /// to a person watching, never taken into a verdict (the child says so,
+    /// and the child runs candidate code).
+    Running { check: usize },
+    /// The request's end.
+    Done(Box<RunReport>),
+}
 
 /// What the worker saw of one exercise's run.
 #[derive(Debug, Clone, Serialize, Deserialize)]

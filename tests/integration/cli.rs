@@ -1433,3 +1433,50 @@ fn check_shows_what_runs_on_a_terminal_only() {
     assert!(!piped.stdout().contains("checking list_tuple"));
     assert!(!piped.stderr().contains("checking list_tuple"));
 }
+
+/// A hang on a terminal names the check that is running and counts its
+/// seconds, while it hangs (not only in the report afterwards).
+#[test]
+fn a_hang_on_a_terminal_names_the_check_running_and_its_time() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux), which gives the command a terminal, is missing");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "list_tuple", 1);
+    let solution = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/list_tuple/solution.py"),
+    )
+    .unwrap();
+    let hangs = solution.replacen(
+        "def count_visits(",
+        "def count_visits(*args, **kwargs):\n    while True:\n        pass\n\n\ndef _count_visits(",
+        1,
+    );
+    assert_ne!(hangs, solution);
+    std::fs::write(ws.join("list_tuple.py"), hangs).unwrap();
+    let command = format!("{BIN} check list_tuple --timeout 2 -w {}", ws.display());
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    // Some redraw during the two seconds shows the hung check at 1 s or more.
+    let lines: Vec<&str> = shown
+        .split(['\r', '\n'])
+        .filter(|line| line.contains("checking list_tuple › count_visits"))
+        .collect();
+    assert!(!lines.is_empty(), "{shown}");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("(1.") || line.contains("(2.")),
+        "{lines:?}"
+    );
+}
