@@ -1404,28 +1404,39 @@ fn workspace_paths_are_named_and_mistakes_explained() {
     );
 }
 
-/// On a terminal, check shows what runs while it runs (a hang is not a
-/// blank screen); piped, it prints nothing extra.
-#[test]
-fn check_shows_what_runs_on_a_terminal_only() {
+/// Runs a shell command on a terminal (`script`, from util-linux) and
+/// returns what the terminal showed; `None`, saying so, where `script` is
+/// missing.
+fn on_a_terminal() -> Option<impl Fn(&str) -> String> {
     if std::process::Command::new("script")
         .arg("--version")
         .output()
         .is_err()
     {
         eprintln!("skipped: `script` (util-linux), which gives the command a terminal, is missing");
-        return;
+        return None;
     }
+    Some(|command: &str| {
+        let out = std::process::Command::new("script")
+            .args(["-qec", command, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    })
+}
+
+/// On a terminal, check shows what runs while it runs (a hang is not a
+/// blank screen); piped, it prints nothing extra.
+#[test]
+fn check_shows_what_runs_on_a_terminal_only() {
+    let Some(on_terminal) = on_a_terminal() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
     init_workspace(&ws, "list_tuple", 1);
-    let command = format!("{BIN} check list_tuple -w {}", ws.display());
-    let on_terminal = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    let shown = on_terminal(&format!("{BIN} check list_tuple -w {}", ws.display()));
     assert!(shown.contains("checking list_tuple"), "{shown}");
     let piped = run(["check", "list_tuple", "-w", ws.to_str().unwrap()])
         .output()
@@ -1438,14 +1449,9 @@ fn check_shows_what_runs_on_a_terminal_only() {
 /// seconds, while it hangs (not only in the report afterwards).
 #[test]
 fn a_hang_on_a_terminal_names_the_check_running_and_its_time() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux), which gives the command a terminal, is missing");
+    let Some(on_terminal) = on_a_terminal() else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
     init_workspace(&ws, "list_tuple", 1);
@@ -1460,13 +1466,10 @@ fn a_hang_on_a_terminal_names_the_check_running_and_its_time() {
     );
     assert_ne!(hangs, solution);
     std::fs::write(ws.join("list_tuple.py"), hangs).unwrap();
-    let command = format!("{BIN} check list_tuple --timeout 2 -w {}", ws.display());
-    let on_terminal = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    let shown = on_terminal(&format!(
+        "{BIN} check list_tuple --timeout 2 -w {}",
+        ws.display()
+    ));
     // Some redraw during the two seconds shows the hung check at 1 s or more.
     let lines: Vec<&str> = shown
         .split(['\r', '\n'])
