@@ -656,17 +656,27 @@ pub fn hammer(
     let trusted = trusted()?;
     let errors = std::sync::Mutex::new(Vec::new());
     let baton = interleave::Baton::new(threads);
-    let dir = candidate.dir.clone();
+    // Frames are out of reach while the threads run (see `sandbox::audit`).
+    let _hammering = crate::sandbox::audit::hammering();
     py.detach(|| {
         std::thread::scope(|scope| {
             for me in 0..threads {
-                let (call, errors, baton, dir) = (&call, &errors, baton.clone(), dir.clone());
+                let (call, errors, baton) = (&call, &errors, baton.clone());
                 scope.spawn(move || {
                     Python::attach(|py| {
                         interleave::enter(baton.clone(), me);
-                        let traced = interleave::tracer(py, baton.clone(), me, dir)
-                            .and_then(|tracer| trusted.settrace.bind(py).call1((tracer,)));
+                        let traced = interleave::tracer(py, baton.clone(), me).and_then(|tracer| {
+                            crate::sandbox::audit::harness_tracing(|| {
+                                trusted.settrace.bind(py).call1((tracer,))
+                            })
+                        });
                         py.detach(|| baton.start(me));
+                        if let Err(err) = &traced {
+                            // Untraced, the calls would not take turns: a
+                            // race would go unseen. The check fails instead.
+                            let name = format!("harness tracing failed: {}", err.value(py));
+                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+                        }
                         for index in 0..calls_each {
                             if let Err(err) = call(py, me, index) {
                                 let name = exception_type_name(py, &err);
@@ -674,7 +684,9 @@ pub fn hammer(
                             }
                         }
                         if traced.is_ok() {
-                            let _ = trusted.settrace.bind(py).call1((py.None(),));
+                            crate::sandbox::audit::harness_tracing(|| {
+                                let _ = trusted.settrace.bind(py).call1((py.None(),));
+                            });
                         }
                         py.detach(|| baton.finish(me));
                         interleave::leave();

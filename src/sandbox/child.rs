@@ -377,12 +377,18 @@ fn import_candidate<'py>(
         py.import("tempfile")?.setattr("tempdir", &dir_text)?;
     }
     py.run(BLOCK_NATIVE_ACCESS, None, None)?;
+    // Imports from here on compile from source (see `audit`): cached
+    // bytecode is read with marshal, which candidate code may not use.
+    sys.setattr("pycache_prefix", "/nonexistent/pyinterview-no-bytecode")?;
+    let prefix: String = sys.getattr("base_prefix")?.extract()?;
+    super::audit::install(&prefix).map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
     // Locks the thread hammer's turns can see (see `driver::interleave`).
     crate::driver::interleave::install_turn_locks(py)?;
     exercise.prepare(py)?;
     let harness = load_harness(py)?;
     seal_fixtures(py)?;
     let util = py.import("importlib.util")?;
+    super::audit::enforce();
     let id = exercise.id();
     // An exercise named like a standard module (`dataclasses`) must not
     // replace it: the worker imported the standard one before any candidate

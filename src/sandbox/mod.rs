@@ -17,6 +17,7 @@
 //! the grader is root, and Landlock. What was obtained is reported back
 //! ([`Confinement`]) and printed in the report.
 
+pub mod audit;
 mod cgroup;
 mod child;
 mod confine;
