@@ -326,6 +326,8 @@ pub fn fixtures<'py>(
     let module = PyModule::new(py, &format!("_pyinterview_{name}_fixtures"))?;
     let globals = module.dict();
     globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
+    // The native counter fixtures count their real calls with.
+    globals.set_item("CallCount", py.get_type::<CallCount>())?;
     py.run(&code, Some(&globals), None)?;
     let print = Fingerprint::of(&globals)?;
     loaded.push((name, module.clone().unbind(), print));
@@ -551,6 +553,7 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
     let native = [
         py.get_type::<PullCounter>().into_any(),
         py.get_type::<FakeClock>().into_any(),
+        py.get_type::<CallCount>().into_any(),
     ];
     let print = Fingerprint::of_shared(py, &native)?;
     let _ = SHARED.set((native.into_iter().map(Bound::unbind).collect(), print));
@@ -592,6 +595,46 @@ pub fn live_instances(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<usize> 
 /// generator type itself (an iterator class, or a fake `inspect`, cannot pass).
 pub fn is_generator(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(obj.get_type().is(trusted()?.generator_type.bind(obj.py())))
+}
+
+/// How often a fixture really ran, counted natively: `counter.tick()` (from
+/// the fixture's body) adds one and returns the new count, `counter.calls`
+/// reads it. Candidate code that finds the counter can neither lower nor
+/// reset it (`calls -= 1` was enough when the count was a Python attribute);
+/// the script holds the counter, so what it reads is what ticked.
+#[cfg_attr(
+    not(feature = "wheel"),
+    pyclass(module = "pyinterview", name = "CallCount", frozen, immutable_type)
+)]
+#[cfg_attr(
+    feature = "wheel",
+    pyclass(module = "pyinterview", name = "CallCount", frozen)
+)]
+#[derive(Default)]
+pub struct CallCount {
+    calls: std::sync::atomic::AtomicI64,
+}
+
+#[pymethods]
+impl CallCount {
+    #[new]
+    fn new() -> Self {
+        CallCount::default()
+    }
+
+    /// One more call; the count so far.
+    fn tick(&self) -> i64 {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    #[getter]
+    fn calls(&self) -> i64 {
+        self.calls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("CallCount({})", self.calls())
+    }
 }
 
 /// A clock the driver sets by hand, injected as `clock=`: calling it returns

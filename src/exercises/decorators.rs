@@ -64,14 +64,16 @@ class Probe:
         return self.raised[-1] if self.raised else NOT_RAISED
 
 
-def make_echo():
+def make_echo(counter=None):
+    """`echo`, whose real calls `counter` (a native CallCount) counts."""
     probe = Probe()
+    tick = (counter or CallCount()).tick
 
     def echo(*args, **kwargs):
         """Return the arguments; raise Boom when fail=True."""
-        probe.ran += 1
+        probe.ran = ran = tick()
         if kwargs.get("fail"):
-            error = Boom(f"call {probe.ran}")
+            error = Boom(f"call {ran}")
             probe.raised.append(error)
             raise error
         return args, kwargs
@@ -80,19 +82,21 @@ def make_echo():
     return echo
 
 
-def make_flaky(failures):
-    """A function whose attempt n raises failures[n - 1](...), then returns."""
+def make_flaky(failures, counter=None):
+    """A function whose attempt n raises failures[n - 1](...), then returns;
+    `counter` (a native CallCount) counts its attempts."""
     probe = Probe()
     classes = list(failures)
+    tick = (counter or CallCount()).tick
 
     def flaky(*args, **kwargs):
         """Fail on the first attempts, then return (attempt, args, kwargs)."""
-        probe.ran += 1
-        if probe.ran <= len(classes):
-            error = classes[probe.ran - 1](f"attempt {probe.ran}")
+        probe.ran = attempt = tick()
+        if attempt <= len(classes):
+            error = classes[attempt - 1](f"attempt {attempt}")
             probe.raised.append(error)
             raise error
-        return probe.ran, args, kwargs
+        return attempt, args, kwargs
 
     flaky.probe = probe
     return flaky
@@ -334,9 +338,20 @@ fn caught_is_last(f: &str) -> Expr {
     Expr::Caught.is(Expr::var(f).attr("probe").method("last", vec![]))
 }
 
-/// `f.probe.ran`: how often the fixture bound to `f` really ran.
+/// How often the fixture bound to `f` really ran: the native counter bound
+/// as `f_ran` beside it (see [`counted_fixture`]), which the fixture ticks
+/// and candidate code cannot lower.
 fn ran(f: &str) -> Expr {
-    Expr::var(f).attr("probe").attr("ran")
+    Expr::var(&format!("{f}_ran")).attr("calls")
+}
+
+/// Binds `f_ran` to a fresh native counter, then `f = make(args…, f_ran)`.
+fn counted_fixture(script: Script, f: &str, make: &str, mut args: Vec<Expr>) -> Script {
+    let counter = format!("{f}_ran");
+    args.push(Expr::var(&counter));
+    script
+        .bind(&counter, Expr::fixture("CallCount").call(vec![]))
+        .bind(f, Expr::fixture(make).call(args))
 }
 
 /// `w = count_calls(echo)`, `w.calls`, then each invocation and `w.calls`
@@ -355,8 +370,7 @@ fn count_calls_script(invocations: &[Invocation]) -> Script {
         outcome
     });
     let calls = || Expr::var("w").attr("calls");
-    let mut script = Script::new()
-        .bind("echo", Expr::fixture("make_echo").call(vec![]))
+    let mut script = counted_fixture(Script::new(), "echo", "make_echo", vec![])
         .bind("w", Expr::name("count_calls").call(vec![Expr::var("echo")]))
         .observe(calls(), wrapper.calls() as i64);
     for invocation in invocations {
@@ -427,11 +441,11 @@ fn retry_script(
             )],
         ),
     };
-    let script = Script::new().bind(
+    let script = counted_fixture(
+        Script::new(),
         "flaky",
-        Expr::fixture("make_flaky").call(vec![Expr::List(
-            failures.iter().map(|c| c.expr()).collect(),
-        )]),
+        "make_flaky",
+        vec![Expr::List(failures.iter().map(|c| c.expr()).collect())],
     );
     let policy = match retry(times) {
         Ok(policy) => policy,

@@ -329,18 +329,20 @@ def for_each(f, xs):
         f(x)
 
 
-def make_counted():
+def make_counted(counter):
+    """A function whose real calls `counter` (a native CallCount) counts."""
+    tick = counter.tick
+
     def counted(*args, **kwargs):
         """Return [the number of calls so far, args, kwargs].
 
         Raises ValueError when the first positional argument is a negative int.
         """
-        counted.calls += 1
+        calls = tick()
         if args and type(args[0]) is int and args[0] < 0:
             raise ValueError(f"negative argument: {args[0]}")
-        return [counted.calls, args, kwargs]
+        return [calls, args, kwargs]
 
-    counted.calls = 0
     return counted
 
 
@@ -585,10 +587,10 @@ fn decorated(maxsize: MaxSize, func: Expr) -> Expr {
 
 /// The live C caches counted, then `name = make()` and `f` decorating it,
 /// checked not to be functools' C cache.
-fn decorating(maxsize: MaxSize, name: &str, make: &str) -> Script {
-    Script::new()
+fn decorating(script: Script, maxsize: MaxSize, name: &str, make: &str, args: Vec<Expr>) -> Script {
+    script
         .probe("c_caches", C_CACHES_TEXT, vec![], Value::None)
-        .bind(name, Expr::fixture(make).call(vec![]))
+        .bind(name, Expr::fixture(make).call(args))
         .bind("f", decorated(maxsize, Expr::var(name)))
         .probe("no_c_cache", NO_C_CACHE_TEXT, vec![Expr::var("f")], Value::None)
 }
@@ -608,7 +610,14 @@ fn script_of(call: &Call) -> Script {
                 calls: 0,
             };
             let f = || Expr::var("f");
-            let mut script = decorating(*maxsize, "counted", "make_counted");
+            // The count is native and held here (see `driver::CallCount`).
+            let mut script = decorating(
+                Script::new().bind("calls", Expr::fixture("CallCount").call(vec![])),
+                *maxsize,
+                "counted",
+                "make_counted",
+                vec![Expr::var("calls")],
+            );
             for op in ops {
                 script = match op {
                     Op::Call { args, kwargs } => script.observe(
@@ -659,10 +668,10 @@ fn script_of(call: &Call) -> Script {
                 };
             }
             script
-                .observe(Expr::var("counted").attr("calls"), memo.calls)
+                .observe(Expr::var("calls").attr("calls"), memo.calls)
                 .probe("no_c_cache", NO_C_CACHE_TEXT, vec![f()], Value::None)
         }
-        Call::Metadata { maxsize } => decorating(*maxsize, "area", "make_area")
+        Call::Metadata { maxsize } => decorating(Script::new(), *maxsize, "area", "make_area", vec![])
             .wrapper_metadata("f", "area", "area", "Shapes.area", Value::str(AREA_DOC))
             .observe(
                 Expr::var("f").call_kw(vec![Expr::lit(3)], vec![("height", Expr::lit(4))]),

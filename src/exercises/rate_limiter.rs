@@ -223,15 +223,17 @@ const FIXTURES: &str = r#"
 """Functions and limiters the rate_limiter driver uses; every call gets fresh ones."""
 
 
-def make_fetch():
+def make_fetch(counter=None):
+    """`fetch`, whose real calls `counter` (a native CallCount) counts."""
+    tick = (counter or CallCount()).tick
+
     def fetch(x, *, scale=1):
         """Fetch item x, multiplied by scale; raise KeyError for a negative x."""
-        fetch.calls += 1
+        tick()
         if x < 0:
             raise KeyError(x)
         return x * scale
 
-    fetch.calls = 0
     fetch.__qualname__ = "Client.fetch"
     return fetch
 
@@ -239,14 +241,14 @@ def make_fetch():
 class Scripted:
     """A limiter whose allow() gives the scripted answers in turn and counts the questions."""
 
-    def __init__(self, answers):
+    def __init__(self, answers, counter=None):
         self.answers = list(answers)
-        self.asked = 0
+        self.counter = counter or CallCount()
+        self.ticks = self.counter.tick
 
     def allow(self):
-        answer = self.answers[self.asked % len(self.answers)]
-        self.asked += 1
-        return answer
+        asked = self.ticks()
+        return self.answers[(asked - 1) % len(self.answers)]
 "#;
 
 // ---- checks, expectations and the driver --------------------------------
@@ -509,12 +511,19 @@ fn script(call: &Call) -> Script {
         }
         Call::Limited { answers, calls } => {
             let answers_value = Value::List(answers.iter().map(|a| Value::Bool(*a)).collect());
+            // The counts are native and held here (see `driver::CallCount`).
             let mut script = Script::new()
+                .bind("asked", Expr::fixture("CallCount").call(vec![]))
+                .bind("fetched", Expr::fixture("CallCount").call(vec![]))
                 .bind(
                     "limiter",
-                    Expr::fixture("Scripted").call(vec![Expr::Lit(answers_value)]),
+                    Expr::fixture("Scripted")
+                        .call(vec![Expr::Lit(answers_value), Expr::var("asked")]),
                 )
-                .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
+                .bind(
+                    "fetch",
+                    Expr::fixture("make_fetch").call(vec![Expr::var("fetched")]),
+                )
                 .bind(
                     "f",
                     Expr::name("rate_limited")
@@ -532,9 +541,9 @@ fn script(call: &Call) -> Script {
                 script = script.observe(fetch_call(call), expected);
             }
             script
-                .observe(Expr::var("fetch").attr("calls"), fetched)
+                .observe(Expr::var("fetched").attr("calls"), fetched)
                 .observe(
-                    Expr::var("limiter").attr("asked"),
+                    Expr::var("asked").attr("calls"),
                     calls.len() as i64,
                 )
                 .observe(
@@ -555,7 +564,11 @@ fn script(call: &Call) -> Script {
             let mut now = *start;
             let mut script = Script::new()
                 .bind("clock", Expr::Clock(*start))
-                .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
+                .bind("fetched", Expr::fixture("CallCount").call(vec![]))
+                .bind(
+                    "fetch",
+                    Expr::fixture("make_fetch").call(vec![Expr::var("fetched")]),
+                )
                 .bind(
                     "f",
                     Expr::name("rate_limited")
@@ -574,7 +587,7 @@ fn script(call: &Call) -> Script {
                 };
                 script = script.observe(fetch_call(&call), expected);
             }
-            script.observe(Expr::var("fetch").attr("calls"), fetched)
+            script.observe(Expr::var("fetched").attr("calls"), fetched)
         }
         Call::LimitedMetadata => Script::new()
             .bind("fetch", Expr::fixture("make_fetch").call(vec![]))
