@@ -146,6 +146,10 @@ fn denied_calls(fd: u64) -> Result<BTreeMap<i64, Vec<SeccompRule>>, String> {
         libc::SYS_perf_event_open,
         libc::SYS_bpf,
         libc::SYS_personality,
+        // Memory outside every process's mappings, which the supervisor's
+        // sum of their memory would not see without a cgroup.
+        libc::SYS_memfd_create,
+        libc::SYS_memfd_secret,
         // Sockets with an address.
         libc::SYS_socket,
         libc::SYS_connect,

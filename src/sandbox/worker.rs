@@ -1007,10 +1007,34 @@ fn kill_descendants() {
 /// readable (a non-dumpable child), its resident size counts: never less
 /// than it uses.
 fn resident_bytes() -> u64 {
-    descendants()
-        .iter()
-        .map(|(pid, _)| process_bytes(*pid))
-        .sum()
+    let processes = descendants();
+    let mapped: u64 = processes.iter().map(|(pid, _)| process_bytes(*pid)).sum();
+    mapped + unlinked_file_bytes(processes.iter().map(|(pid, _)| *pid))
+}
+
+/// Bytes of the files the processes hold open that no directory names any
+/// more (unlinked, `O_TMPFILE`): a walk of the scratch directory misses
+/// them, and on a tmpfs they are memory. Each file counted once.
+fn unlinked_file_bytes(pids: impl Iterator<Item = Pid>) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut total = 0u64;
+    for pid in pids {
+        for entry in std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            // stat through the link: the open file itself, named or not.
+            let Ok(meta) = std::fs::metadata(entry.path()) else {
+                continue;
+            };
+            if meta.is_file() && meta.nlink() == 0 && seen.insert((meta.dev(), meta.ino())) {
+                total += meta.blocks() * 512;
+            }
+        }
+    }
+    total
 }
 
 fn process_bytes(pid: Pid) -> u64 {
