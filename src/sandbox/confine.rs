@@ -150,7 +150,13 @@ pub fn confine(plan: &Plan<'_>) -> Result<Confinement, String> {
     }
     std::env::set_current_dir(plan.scratch)
         .map_err(|e| format!("chdir to the scratch directory: {e}"))?;
-    let landlocked = landlock(plan, &mut report)?;
+    let landlock = landlock(plan, &mut report)?;
+    let landlocked = landlock != Landlocked::No;
+    if !plan.namespaces {
+        // (In namespaces, the child says how its signals behave itself.)
+        let (signals_confined, how) = signals(plan.namespaces, root, landlock);
+        report.add("signals", signals_confined, how);
+    }
     if !landlocked {
         // Without Landlock, /proc is reachable: not dumpable, /proc/self/fd
         // and friends belong to root, so the code cannot reopen its own result
@@ -498,8 +504,44 @@ fn drop_privileges() -> Result<(), String> {
     Ok(())
 }
 
-/// Whether Landlock is enforced.
-fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<bool, String> {
+/// Who the code can signal, said as it is on this machine: whether no
+/// process outside the sandbox can be signalled, and how.
+fn signals(namespaces: bool, root: bool, landlock: Landlocked) -> (bool, &'static str) {
+    if namespaces {
+        (
+            true,
+            "own PID namespace: no process outside the sandbox can be named",
+        )
+    } else if root {
+        (
+            true,
+            "a uid of its own: no process outside the sandbox can be signalled",
+        )
+    } else if landlock == Landlocked::Fully {
+        (
+            true,
+            "Landlock scoping: no signal reaches a process outside the sandbox",
+        )
+    } else {
+        (
+            false,
+            "the code could signal the grading user's other processes (Landlock scoping needs Linux 6.12)",
+        )
+    }
+}
+
+/// How much of the Landlock ruleset this kernel enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Landlocked {
+    /// Everything, signal and abstract-socket scoping included (Linux 6.12).
+    Fully,
+    /// The file rules at least (an older kernel).
+    Partly,
+    No,
+}
+
+/// Enforces Landlock as far as the kernel allows, and says how far.
+fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<Landlocked, String> {
     let abi = ABI::V6;
     let read = AccessFs::from_read(abi);
     let mut readable: Vec<&Path> = [
@@ -534,23 +576,38 @@ fn landlock(plan: &Plan<'_>, report: &mut Confinement) -> Result<bool, String> {
         })
         .and_then(|r| r.restrict_self())
         .map_err(|e| format!("Landlock: {e}"))?;
-    let (enforced, detail) = match status.ruleset {
+    let (landlocked, detail) = match status.ruleset {
         RulesetStatus::FullyEnforced => (
-            true,
+            Landlocked::Fully,
             "Landlock: writes only in the scratch directory, reads only system and Python files, no TCP, no signals outside the sandbox",
         ),
         RulesetStatus::PartiallyEnforced => (
-            true,
+            Landlocked::Partly,
             "Landlock (partly, older kernel): writes only in the scratch directory, reads only system and Python files",
         ),
         RulesetStatus::NotEnforced => (
-            false,
+            Landlocked::No,
             "Landlock is not available on this kernel: file access is limited only by the sandbox user's permissions",
         ),
     };
-    report.add("filesystem", enforced, detail);
+    report.add("filesystem", landlocked != Landlocked::No, detail);
     if !status.no_new_privs {
         return Err("could not set no_new_privs".into());
     }
-    Ok(enforced)
+    Ok(landlocked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_are_said_confined_only_where_they_are() {
+        assert!(signals(true, false, Landlocked::No).0);
+        assert!(signals(false, true, Landlocked::No).0);
+        assert!(signals(false, false, Landlocked::Fully).0);
+        // An ordinary user without namespaces on a kernel before 6.12.
+        assert!(!signals(false, false, Landlocked::Partly).0);
+        assert!(!signals(false, false, Landlocked::No).0);
+    }
 }

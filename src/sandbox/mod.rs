@@ -301,6 +301,7 @@ impl Sandbox {
             interpreter::HOME_VAR,
             "LD_LIBRARY_PATH",
             worker::NO_USER_NAMESPACES,
+            worker::REFUSE_USER_NAMESPACE_SETUP,
         ] {
             if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
                 command.env(var, value);

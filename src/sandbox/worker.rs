@@ -188,6 +188,7 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
     // another.
     let mut current = request.clone();
     let mut hangs = 0;
+    let mut resource_deaths = 0;
     let total = request.checks.len();
     let mut report = RunReport {
         slots: vec![Slot::NotRun; total],
@@ -210,6 +211,15 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
     let mut start = 0;
     while start < total {
         let attempt = match run_child(exercise, &current, start, deadline, on_check) {
+            Ok(attempt) if attempt.namespace_setup_failed() => {
+                // Namespaces were allowed but could not be set up: from now
+                // on children are confined without them, this one again.
+                eprintln!(
+                    "pyinterview worker: user namespaces cannot be set up here; confining without them"
+                );
+                NO_NAMESPACES.store(true, Ordering::Relaxed);
+                continue;
+            }
             Ok(attempt) => attempt,
             Err(err) => {
                 for slot in &mut report.slots[start..] {
@@ -322,10 +332,12 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
                 // Out of CPU time: a fresh child, with a fresh budget, goes on.
                 report.slots[index] = Slot::CpuLimit;
                 start = index + 1;
+                fresh_deadline(&mut deadline, &mut resource_deaths, timeout);
             }
             (Ending::OutOfMemory, Some(index)) if imported => {
                 report.slots[index] = Slot::OutOfMemory;
                 start = index + 1;
+                fresh_deadline(&mut deadline, &mut resource_deaths, timeout);
             }
             (ending, Some(index)) if !imported => {
                 // Died while importing: no check can run.
@@ -359,6 +371,21 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
 /// How many times one exercise's checks may hang before the rest are left
 /// unrun: each hang costs a whole deadline.
 const MAX_HANGS: usize = 3;
+
+/// How many checks of one exercise that ran out of memory or CPU give the
+/// next child a fresh deadline.
+const MAX_RESOURCE_DEATHS: usize = 6;
+
+/// After a check ran out of memory or CPU, the next child starts with a
+/// whole deadline (up to [`MAX_RESOURCE_DEATHS`] times): how long the death
+/// took depends on the machine's load, and the checks after it must not pay
+/// for it with a timeout that comes sooner or later from run to run.
+fn fresh_deadline(deadline: &mut Instant, deaths: &mut usize, timeout: Duration) {
+    *deaths += 1;
+    if *deaths <= MAX_RESOURCE_DEATHS {
+        *deadline = Instant::now() + timeout;
+    }
+}
 
 /// The candidate's frames in the stack dump the child's faulthandler wrote
 /// to stderr just before the deadline (`line 3, in count_visits: code`,
@@ -713,6 +740,26 @@ struct Attempt {
     ending: Ending,
     stdout: Captured,
     stderr: Captured,
+    /// The child was created in namespaces.
+    namespaces: bool,
+}
+
+impl Attempt {
+    /// The child, in namespaces, failed to set itself up before saying it
+    /// was confined: mapping its user or mounting refused (as Ubuntu's
+    /// AppArmor policy for unprivileged user namespaces does after `clone3`
+    /// has succeeded). Such a machine is one without user namespaces.
+    fn namespace_setup_failed(&self) -> bool {
+        let confined = self
+            .messages
+            .iter()
+            .any(|m| matches!(m, ChildMessage::Ready(_)));
+        let refused = self
+            .messages
+            .iter()
+            .any(|m| matches!(m, ChildMessage::SandboxFailed(_)));
+        self.namespaces && !confined && (refused || matches!(self.ending, Ending::Exited(4)))
+    }
 }
 
 /// Forks a child for checks `start..` and supervises it until it ends or the deadline.
@@ -776,7 +823,12 @@ fn run_child(
         if pid == 0 && namespaces && !root {
             // The user namespace maps this user to itself; until it is
             // written, the child is nobody and cannot mount anything.
-            if let Err(why) = map_user(outer_uid, outer_gid) {
+            let mapped = if std::env::var_os(REFUSE_USER_NAMESPACE_SETUP).is_some() {
+                Err("refused (PYINTERVIEW_REFUSE_USER_NAMESPACE_SETUP)".to_string())
+            } else {
+                map_user(outer_uid, outer_gid)
+            };
+            if let Err(why) = mapped {
                 eprintln!("pyinterview worker: user namespace: {why}");
                 // SAFETY: plain exit of the forked child; the worker sees a
                 // child that sent nothing and reports the sandbox failure.
@@ -875,6 +927,7 @@ fn run_child(
     }
     drop(cgroup);
     attempt.module_dir = scratch.path().to_path_buf();
+    attempt.namespaces = namespaces;
     drop(scratch);
     Ok(attempt)
 }
@@ -883,6 +936,12 @@ fn run_child(
 /// namespaces, as on a kernel that refuses them to unprivileged users. The
 /// tests use it to exercise that fallback on machines that allow them.
 pub const NO_USER_NAMESPACES: &str = "PYINTERVIEW_NO_USER_NAMESPACES";
+
+/// Set (to anything) in the worker's environment: a child in a new user
+/// namespace fails to map its user, as under an AppArmor policy that lets
+/// `clone3` succeed and refuses what follows. The tests use it to exercise
+/// the fallback to no namespaces.
+pub const REFUSE_USER_NAMESPACE_SETUP: &str = "PYINTERVIEW_REFUSE_USER_NAMESPACE_SETUP";
 
 /// In a fresh user namespace: maps `uid` and `gid` to themselves, so files
 /// keep their owners and the kernel's per-user accounting stays the user's.
@@ -1305,6 +1364,7 @@ fn supervise(
         ending,
         stdout,
         stderr,
+        namespaces: false,
     }
 }
 

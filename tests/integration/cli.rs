@@ -586,7 +586,14 @@ fn the_report_states_the_limits_and_the_confinement_obtained() {
         .iter()
         .map(|m| m["name"].as_str().unwrap())
         .collect();
-    for name in ["processes", "network", "user", "filesystem"] {
+    for name in [
+        "processes",
+        "network",
+        "user",
+        "filesystem",
+        "signals",
+        "syscalls",
+    ] {
         assert!(names.contains(&name), "{name} reported: {names:?}");
     }
     // SAFETY: geteuid has no preconditions and cannot fail.

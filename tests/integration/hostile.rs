@@ -555,3 +555,39 @@ fn hostile_desktop_honest_code_keeps_full_marks_beside_hundreds_of_processes() {
         );
     }
 }
+
+/// Where `clone3` gives a user namespace but mapping the user in it is
+/// refused (Ubuntu's AppArmor policy for unprivileged user namespaces), the
+/// worker confines children without namespaces instead of reporting every
+/// check crashed. As root no user namespace is used: only full marks are
+/// checked there; CI runs this unprivileged too.
+#[test]
+fn hostile_user_namespaces_that_cannot_be_set_up_fall_back_to_none() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(solution("list_tuple"), dir.path().join("list_tuple.py")).unwrap();
+    let out = run([
+        "grade",
+        dir.path().to_str().unwrap(),
+        "--exercises",
+        "list_tuple",
+        "--no-reference",
+        "--format",
+        "json",
+    ])
+    .env("PYINTERVIEW_REFUSE_USER_NAMESPACE_SETUP", "1")
+    .output()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    assert_eq!(report["score"], report["max_score"], "{report}");
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        let processes = report["sandbox"]["confinement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == "processes")
+            .cloned()
+            .unwrap();
+        assert_eq!(processes["enforced"], false, "{processes}");
+    }
+}

@@ -89,6 +89,11 @@ impl Run {
         self
     }
 
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.command.env(key, value);
+        self
+    }
+
     pub fn in_dir(mut self, dir: &Path) -> Run {
         self.command.current_dir(dir);
         self
