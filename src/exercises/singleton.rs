@@ -1,0 +1,741 @@
+//! `singleton` (question 21): a metaclass that gives each class at most one
+//! instance, constructed once (with the first call's arguments), per class
+//! and per subclass, safely under threads, and forgettable one class at a
+//! time with `Singleton.reset(cls)`.
+//!
+//! Reference: [`Registry`], the instances of a set of classes as plain Rust
+//! data (which construction made the instance each call returns, and every
+//! `__init__` that ran), replayed over a scenario of calls and resets. The
+//! classes under test are made by the harness with the candidate's
+//! metaclass (`counted_class` in [`FIXTURES`]), and their `__init__` logs
+//! every construction. Thread safety is observed with the thread hammer
+//! ([`crate::driver::hammer`]): the threads take turns one bytecode of the
+//! candidate's code at a time, so a check-then-create without a lock lets
+//! every thread pass the check before any creates, on every run, and a
+//! locked one constructs exactly once, on every run.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+use pyo3::exceptions::PyNotImplementedError;
+use pyo3::prelude::*;
+use rand::RngExt;
+
+use crate::driver::{Candidate, Fault, Observed, hammer};
+use crate::exercise::{Check, Rng, Scripted, ScriptedExercise};
+use crate::script::{Expr, Script, raises};
+use crate::value::Value;
+
+pub struct SingletonExercise;
+
+/// What the registry (generated from `exercises/<id>/` by build.rs) lists.
+pub static EXERCISE: Scripted<SingletonExercise> = Scripted(SingletonExercise);
+
+// ---- the Rust reference -------------------------------------------------
+
+/// How a harness class behaves besides logging its constructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Plain,
+    /// Its instances are falsy (`__len__` returns 0).
+    Falsy,
+    /// Its `__init__` raises `ValueError` when the first argument is negative.
+    Fragile,
+}
+
+/// One harness class: its name, its base among the scenario's classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    pub name: &'static str,
+    pub base: Option<usize>,
+    pub kind: Kind,
+}
+
+/// The arguments of one call: positional ints and at most one keyword.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    pub args: Vec<i64>,
+    pub keyword: Option<(&'static str, i64)>,
+}
+
+impl Args {
+    fn value(&self) -> Value {
+        Value::Tuple(vec![self.args_value(), self.kwargs_value()])
+    }
+
+    fn args_value(&self) -> Value {
+        Value::Tuple(self.args.iter().copied().map(Value::Int).collect())
+    }
+
+    fn kwargs_value(&self) -> Value {
+        Value::Dict(
+            self.keyword
+                .iter()
+                .map(|(k, v)| (Value::str(*k), Value::Int(*v)))
+                .collect(),
+        )
+    }
+}
+
+/// What the metaclass must do, as data: for each class the instance it
+/// holds (a serial number of the construction that made it), and the log of
+/// every `__init__` that ran, per class, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    instances: HashMap<usize, usize>,
+    /// The arguments of each successful construction, by serial.
+    made: Vec<Args>,
+    logs: HashMap<usize, Vec<Args>>,
+}
+
+impl Registry {
+    /// `class(*args)`: the serial of the instance returned, or `None` when
+    /// the construction raised (then nothing is remembered).
+    pub fn call(&mut self, class: usize, kind: Kind, args: &Args) -> Option<usize> {
+        if let Some(serial) = self.instances.get(&class) {
+            return Some(*serial);
+        }
+        self.logs.entry(class).or_default().push(args.clone());
+        if kind == Kind::Fragile && args.args.first().is_some_and(|a| *a < 0) {
+            return None;
+        }
+        self.made.push(args.clone());
+        let serial = self.made.len() - 1;
+        self.instances.insert(class, serial);
+        Some(serial)
+    }
+
+    /// `Singleton.reset(class)`: forgets that class's instance only.
+    pub fn reset(&mut self, class: usize) {
+        self.instances.remove(&class);
+    }
+
+    /// The arguments the instance `serial` was constructed with.
+    pub fn made_with(&self, serial: usize) -> &Args {
+        &self.made[serial]
+    }
+
+    /// Every `__init__` of `class` so far, as `constructions(C)` lists them.
+    pub fn log(&self, class: usize) -> Value {
+        Value::List(
+            self.logs
+                .get(&class)
+                .map(|log| log.iter().map(Args::value).collect())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+// ---- the harness -------------------------------------------------------
+
+/// Classes made with the candidate's metaclass, whose `__init__` logs every
+/// construction in a list of the harness's own.
+const FIXTURES: &str = r#"
+"""Classes the singleton driver makes with the candidate's metaclass."""
+
+# id(cls) -> (cls, log): the class is kept so that its id is never reused.
+_LOGS = {}
+
+
+def counted_class(meta, name, base=None, kind="plain"):
+    """A class `name` made with metaclass `meta` (deriving from `base`), whose
+    __init__ logs (args, kwargs) of every construction; kind "falsy" makes its
+    instances falsy, kind "fragile" makes __init__ raise ValueError when the
+    first argument is negative."""
+    log = []
+
+    def __init__(self, *args, **kwargs):
+        log.append((args, dict(kwargs)))
+        if kind == "fragile" and args and args[0] < 0:
+            raise ValueError("negative")
+        self.args = args
+        self.kwargs = kwargs
+
+    namespace = {"__init__": __init__, "__module__": "harness", "__qualname__": name}
+    if kind == "falsy":
+        namespace["__len__"] = lambda self: 0
+    cls = meta(name, (base,) if base is not None else (), namespace)
+    _LOGS[id(cls)] = (cls, log)
+    return cls
+
+
+def constructions(cls):
+    """(args, kwargs) of every __init__ of cls that ran, in order."""
+    return list(_LOGS[id(cls)][1])
+"#;
+
+// ---- scenarios and their scripts -----------------------------------------
+
+/// One step of a scenario.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// `o<n> = C(*args)`.
+    Call(usize, Args),
+    /// `Singleton.reset(C)`.
+    Reset(usize),
+    /// `threads` threads at once call the classes (thread `t` the class
+    /// `classes[t % len]`) with no arguments, `calls_each` times each.
+    Threads {
+        classes: Vec<usize>,
+        threads: i64,
+        calls_each: i64,
+    },
+}
+
+/// Classes, then operations on them, then the log of each class.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub classes: Vec<Class>,
+    pub ops: Vec<Op>,
+}
+
+fn class(name: &'static str, base: Option<usize>, kind: Kind) -> Class {
+    Class { name, base, kind }
+}
+
+fn call(class: usize, args: &[i64]) -> Op {
+    Op::Call(
+        class,
+        Args {
+            args: args.to_vec(),
+            keyword: None,
+        },
+    )
+}
+
+fn call_kw(class: usize, args: &[i64], keyword: (&'static str, i64)) -> Op {
+    Op::Call(
+        class,
+        Args {
+            args: args.to_vec(),
+            keyword: Some(keyword),
+        },
+    )
+}
+
+fn threads(classes: &[usize], threads: i64, calls_each: i64) -> Op {
+    Op::Threads {
+        classes: classes.to_vec(),
+        threads,
+        calls_each,
+    }
+}
+
+fn make_class(scenario: &Scenario, class: &Class) -> Expr {
+    let mut args = vec![Expr::name("Singleton"), Expr::lit(class.name)];
+    if let Some(base) = class.base {
+        args.push(Expr::var(scenario.classes[base].name));
+    }
+    let kind = match class.kind {
+        Kind::Plain => None,
+        Kind::Falsy => Some("falsy"),
+        Kind::Fragile => Some("fragile"),
+    };
+    let kwargs = kind.map(|k| vec![("kind", Expr::lit(k))]).unwrap_or_default();
+    Expr::fixture("counted_class").call_kw(args, kwargs)
+}
+
+/// The scenario as steps, each with what the [`Registry`] says it observes:
+/// each instance returned is observed by the arguments it was constructed
+/// with (`o.args`), its type, and whether it is the object an earlier call
+/// of the same class returned; at the end, every class's log of
+/// constructions.
+fn script(scenario: &Scenario) -> Script {
+    let mut reference = Registry::default();
+    let mut script = Script::new();
+    for class in &scenario.classes {
+        script = script.bind(class.name, make_class(scenario, class));
+    }
+    // (variable, class, serial) of every instance bound so far.
+    let mut bound: Vec<(String, usize, usize)> = vec![];
+    for op in &scenario.ops {
+        match op {
+            Op::Call(c, args) => {
+                let class = &scenario.classes[*c];
+                let made = Expr::var(class.name).call_kw(
+                    args.args.iter().map(|a| Expr::lit(*a)).collect(),
+                    args.keyword
+                        .iter()
+                        .map(|(k, v)| (*k, Expr::lit(*v)))
+                        .collect(),
+                );
+                let Some(serial) = reference.call(*c, class.kind, args) else {
+                    script = script.observe(made, raises("ValueError"));
+                    continue;
+                };
+                let var = format!("o{}", bound.len() + 1);
+                script = script.bind(&var, made);
+                let earlier = bound.iter().rev().find(|(_, class, _)| class == c);
+                if earlier.is_none() {
+                    script = script.observe(Expr::var(&var).type_name(), class.name);
+                }
+                script = script.observe(
+                    Expr::var(&var).attr("args"),
+                    reference.made_with(serial).args_value(),
+                );
+                if let Some((other, _, other_serial)) = earlier {
+                    script = script.observe(
+                        Expr::var(&var).is(Expr::var(other)),
+                        *other_serial == serial,
+                    );
+                }
+                bound.push((var, *c, serial));
+            }
+            Op::Reset(c) => {
+                script = script.observe(
+                    Expr::name("Singleton")
+                        .method("reset", vec![Expr::var(scenario.classes[*c].name)]),
+                    Value::None,
+                );
+                reference.reset(*c);
+            }
+            Op::Threads {
+                classes,
+                threads,
+                calls_each,
+            } => {
+                let names: Vec<&str> = classes.iter().map(|c| scenario.classes[*c].name).collect();
+                let no_args = Args {
+                    args: vec![],
+                    keyword: None,
+                };
+                for c in classes {
+                    reference.call(*c, scenario.classes[*c].kind, &no_args);
+                }
+                let calls = if names.len() == 1 {
+                    format!("{}()", names[0])
+                } else {
+                    format!(
+                        "[{}][t % {}]() (thread t)",
+                        names.join(", "),
+                        names.len()
+                    )
+                };
+                let text = format!(
+                    "{threads} threads at once each call {calls} {calls_each} times: the \
+                     exceptions raised, whether all calls of each class returned one object, \
+                     whether every object is of the class called"
+                );
+                script = script.probe(
+                    "construct_threads",
+                    &text,
+                    vec![
+                        Expr::List(names.iter().map(|n| Expr::var(n)).collect()),
+                        Expr::lit(*threads),
+                        Expr::lit(*calls_each),
+                    ],
+                    Value::record([
+                        ("errors", Value::List(vec![])),
+                        (
+                            "one_object_per_class",
+                            Value::List(vec![Value::Bool(true); classes.len()]),
+                        ),
+                        ("all_of_the_class_called", Value::Bool(true)),
+                    ]),
+                );
+            }
+        }
+    }
+    // After threads, how many constructions there were (a race makes as
+    // many as there were threads passing the check together, a number the
+    // verdict does not depend on, so the report does not show it either).
+    let threaded = scenario
+        .ops
+        .iter()
+        .any(|op| matches!(op, Op::Threads { .. }));
+    for (c, class) in scenario.classes.iter().enumerate() {
+        let log = Expr::fixture("constructions").call(vec![Expr::var(class.name)]);
+        script = if threaded {
+            let Value::List(made) = reference.log(c) else {
+                unreachable!("a log is a list")
+            };
+            script.observe(
+                Expr::builtin("len")
+                    .call(vec![log])
+                    .eq(Expr::lit(made.len() as i64)),
+                true,
+            )
+        } else {
+            script.observe(log, reference.log(c))
+        };
+    }
+    script
+}
+
+fn scenario(classes: Vec<Class>, ops: Vec<Op>) -> Scenario {
+    Scenario { classes, ops }
+}
+
+fn plain(name: &'static str) -> Class {
+    class(name, None, Kind::Plain)
+}
+
+fn fixed() -> Vec<Check<Scenario>> {
+    use Kind::*;
+    vec![
+        Check::new(
+            "same_instance",
+            "every call of a class returns the same object",
+            3,
+            vec![
+                scenario(
+                    vec![plain("Config")],
+                    vec![call(0, &[1]), call(0, &[2]), call(0, &[])],
+                ),
+                scenario(
+                    vec![plain("Settings")],
+                    vec![call_kw(0, &[], ("debug", 1)), call(0, &[5, 6])],
+                ),
+            ],
+        ),
+        Check::new(
+            "init_runs_once",
+            "__init__ runs once, with the first call's arguments",
+            3,
+            vec![scenario(
+                vec![plain("Config")],
+                vec![
+                    call_kw(0, &[1], ("mode", 7)),
+                    call(0, &[2]),
+                    call_kw(0, &[3], ("mode", 8)),
+                    call(0, &[]),
+                ],
+            )],
+        ),
+        Check::new(
+            "falsy_instance_kept",
+            "an instance that is falsy (__len__ returns 0) is still the only one",
+            2,
+            vec![scenario(
+                vec![class("Empty", None, Falsy)],
+                vec![call(0, &[1]), call(0, &[2]), call(0, &[3])],
+            )],
+        ),
+        Check::new(
+            "classes_independent",
+            "each class has its own instance",
+            2,
+            vec![scenario(
+                vec![plain("Cache"), plain("Pool")],
+                vec![
+                    call(0, &[1]),
+                    call(1, &[2]),
+                    call(0, &[3]),
+                    call(1, &[4]),
+                ],
+            )],
+        ),
+        Check::new(
+            "subclass_own_instance",
+            "a subclass has its own instance, whichever of it and its base was created first",
+            3,
+            vec![
+                scenario(
+                    vec![plain("Config"), class("Local", Some(0), Plain)],
+                    vec![call(0, &[1]), call(1, &[2]), call(1, &[3]), call(0, &[4])],
+                ),
+                scenario(
+                    vec![plain("Config"), class("Local", Some(0), Plain)],
+                    vec![call(1, &[1]), call(0, &[2]), call(0, &[3]), call(1, &[4])],
+                ),
+            ],
+        ),
+        Check::new(
+            "failed_init_not_remembered",
+            "when the first construction raises, nothing is remembered and the next call constructs again",
+            2,
+            vec![scenario(
+                vec![class("Strict", None, Fragile)],
+                vec![call(0, &[-1]), call(0, &[-2]), call(0, &[5]), call(0, &[-3]), call(0, &[6])],
+            )],
+        ),
+        Check::new(
+            "reset_forgets_instance",
+            "after Singleton.reset(C), C() constructs a new instance with the new arguments",
+            3,
+            vec![scenario(
+                vec![plain("Config")],
+                vec![
+                    call(0, &[1]),
+                    Op::Reset(0),
+                    call(0, &[2]),
+                    call(0, &[3]),
+                    Op::Reset(0),
+                    call_kw(0, &[4], ("mode", 1)),
+                ],
+            )],
+        ),
+        Check::new(
+            "reset_only_that_class",
+            "Singleton.reset(C) forgets C's instance only, not another class's, a subclass's or a base's",
+            3,
+            vec![scenario(
+                vec![
+                    plain("Config"),
+                    class("Local", Some(0), Plain),
+                    plain("Pool"),
+                ],
+                vec![
+                    call(0, &[1]),
+                    call(1, &[2]),
+                    call(2, &[3]),
+                    Op::Reset(2),
+                    call(0, &[4]),
+                    call(1, &[5]),
+                    call(2, &[6]),
+                    Op::Reset(1),
+                    call(0, &[7]),
+                    call(1, &[8]),
+                    Op::Reset(0),
+                    call(1, &[9]),
+                    call(0, &[10]),
+                ],
+            )],
+        ),
+        Check::new(
+            "reset_without_instance",
+            "resetting a class that has no instance does nothing",
+            1,
+            vec![scenario(
+                vec![plain("Config")],
+                vec![
+                    Op::Reset(0),
+                    call(0, &[1]),
+                    Op::Reset(0),
+                    Op::Reset(0),
+                    call(0, &[2]),
+                ],
+            )],
+        ),
+        Check::new(
+            "thread_safe_creation",
+            "threads asking for the instance at once: exactly one construction, one object",
+            4,
+            vec![
+                scenario(vec![plain("Config")], vec![threads(&[0], 8, 2)]),
+                scenario(
+                    vec![plain("Config")],
+                    vec![
+                        threads(&[0], 6, 1),
+                        Op::Reset(0),
+                        threads(&[0], 6, 2),
+                        call(0, &[1]),
+                    ],
+                ),
+                scenario(
+                    vec![plain("Cache"), plain("Pool")],
+                    vec![threads(&[0, 1], 8, 2)],
+                ),
+            ],
+        ),
+    ]
+}
+
+/// Random scenarios over a small hierarchy: `Base`, `Left(Base)`,
+/// `Leaf(Left)`, `Right(Base)` and an unrelated `Other` (sometimes falsy,
+/// sometimes fragile), with calls and resets in random order.
+fn generated(rng: &mut Rng) -> Vec<Check<Scenario>> {
+    let scenarios = (0..8)
+        .map(|_| {
+            let other = [Kind::Plain, Kind::Falsy, Kind::Fragile][rng.random_range(0..3)];
+            let classes = vec![
+                plain("Base"),
+                class("Left", Some(0), Kind::Plain),
+                class("Leaf", Some(1), Kind::Plain),
+                class("Right", Some(0), Kind::Plain),
+                class("Other", None, other),
+            ];
+            let mut serial = 0;
+            let ops = (0..rng.random_range(8..18))
+                .map(|_| {
+                    let c = rng.random_range(0..classes.len());
+                    if rng.random_bool(0.2) {
+                        return Op::Reset(c);
+                    }
+                    serial += 1;
+                    let first = if classes[c].kind == Kind::Fragile && rng.random_bool(0.3) {
+                        -serial
+                    } else {
+                        serial
+                    };
+                    let keyword = rng
+                        .random_bool(0.3)
+                        .then(|| ("tag", rng.random_range(0..100)));
+                    Op::Call(
+                        c,
+                        Args {
+                            args: vec![first],
+                            keyword,
+                        },
+                    )
+                })
+                .collect();
+            scenario(classes, ops)
+        })
+        .collect();
+    vec![Check::new(
+        "random_calls_and_resets",
+        "random calls and resets over a class hierarchy",
+        3,
+        scenarios,
+    )]
+}
+
+impl ScriptedExercise for SingletonExercise {
+    fn id(&self) -> &'static str {
+        "singleton"
+    }
+
+    fn fixed(&self) -> Vec<Check<Script>> {
+        fixed().into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
+        generated(rng).into_iter().map(|c| c.map(script)).collect()
+    }
+
+    fn fixtures(&self) -> Option<&'static str> {
+        Some(FIXTURES)
+    }
+
+    /// `construct_threads(classes, threads, calls_each)`: the thread hammer
+    /// calls `classes[t % len]()` from `threads` threads, `calls_each` times
+    /// each, the threads first meeting at a barrier so that all are in the
+    /// turns before any calls; observes the exceptions raised, whether all
+    /// the calls of each class returned one object, and whether every
+    /// object is exactly of the class called, all decided on the native
+    /// side.
+    fn probe<'py>(
+        &self,
+        candidate: &Candidate<'py>,
+        name: &str,
+        args: &[Bound<'py, PyAny>],
+    ) -> Observed {
+        let ([classes, threads, calls_each], "construct_threads") = (args, name) else {
+            return Err(crate::exercise::unknown_probe(name, args.len()));
+        };
+        let py = candidate.py;
+        let classes: Vec<Py<PyAny>> = classes
+            .try_iter()?
+            .map(|c| c.map(Bound::unbind))
+            .collect::<PyResult<_>>()?;
+        let threads: usize = threads.extract()?;
+        let calls_each: usize = calls_each.extract()?;
+        let returned: Mutex<Vec<Vec<Py<PyAny>>>> =
+            Mutex::new((0..classes.len()).map(|_| vec![]).collect());
+        let untouched: Mutex<Option<PyErr>> = Mutex::new(None);
+        let wrong_class = AtomicUsize::new(0);
+        let barrier = std::sync::Barrier::new(threads);
+        let errors = hammer(candidate, threads, calls_each, |py, me, index| {
+            if index == 0 {
+                py.detach(|| barrier.wait());
+            }
+            let k = me % classes.len();
+            let cls = classes[k].bind(py);
+            match cls.call0() {
+                Ok(obj) => {
+                    if !obj.get_type().is(cls) {
+                        wrong_class.fetch_add(1, SeqCst);
+                    }
+                    returned.lock().unwrap_or_else(|e| e.into_inner())[k].push(obj.unbind());
+                    Ok(())
+                }
+                Err(err) if err.is_instance_of::<PyNotImplementedError>(py) => {
+                    untouched
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(err);
+                    Ok(())
+                }
+                Err(err) => Err(err),
+            }
+        })?;
+        if let Some(err) = untouched.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(Fault::Raised(err));
+        }
+        let returned = returned.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Booleans, not counts: how many objects a race makes depends on
+        // how many threads pass the check together, which the verdict (and
+        // so the report) must not.
+        let one_object = returned
+            .iter()
+            .map(|objects| {
+                let mut ids: Vec<usize> = objects.iter().map(|o| o.as_ptr() as usize).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Value::Bool(ids.len() == 1)
+            })
+            .collect();
+        drop(returned);
+        let _ = py;
+        Ok(Value::record([
+            (
+                "errors",
+                Value::List(errors.into_iter().map(Value::Str).collect()),
+            ),
+            ("one_object_per_class", Value::List(one_object)),
+            (
+                "all_of_the_class_called",
+                Value::Bool(wrong_class.into_inner() == 0),
+            ),
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[i64]) -> Args {
+        Args {
+            args: a.to_vec(),
+            keyword: None,
+        }
+    }
+
+    #[test]
+    fn one_instance_per_class_constructed_with_the_first_arguments() {
+        let mut r = Registry::default();
+        let a = r.call(0, Kind::Plain, &args(&[1])).unwrap();
+        assert_eq!(r.call(0, Kind::Plain, &args(&[2])), Some(a));
+        let b = r.call(1, Kind::Plain, &args(&[3])).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(r.made_with(a).args, vec![1]);
+        assert_eq!(r.log(0).repr(), "[((1,), {})]");
+    }
+
+    #[test]
+    fn reset_forgets_one_class_and_a_failed_construction_is_not_kept() {
+        let mut r = Registry::default();
+        let a = r.call(0, Kind::Plain, &args(&[1])).unwrap();
+        let b = r.call(1, Kind::Plain, &args(&[2])).unwrap();
+        r.reset(0);
+        r.reset(5);
+        let a2 = r.call(0, Kind::Plain, &args(&[3])).unwrap();
+        assert_ne!(a, a2);
+        assert_eq!(r.call(1, Kind::Plain, &args(&[4])), Some(b));
+        assert_eq!(r.call(2, Kind::Fragile, &args(&[-1])), None);
+        assert_eq!(r.call(2, Kind::Fragile, &args(&[7])).map(|s| r.made_with(s).args.clone()), Some(vec![7]));
+        assert_eq!(r.log(2).repr(), "[((-1,), {}), ((7,), {})]");
+        assert_eq!(r.log(0).repr(), "[((1,), {}), ((3,), {})]");
+    }
+
+    #[test]
+    fn a_scenario_reads_as_python() {
+        let s = scenario(
+            vec![plain("Config"), class("Local", Some(0), Kind::Plain)],
+            vec![call(0, &[1]), call(1, &[2]), call(0, &[3]), Op::Reset(0)],
+        );
+        let script = script(&s);
+        assert_eq!(
+            script.describe(),
+            "Config = counted_class(Singleton, 'Config'); \
+             Local = counted_class(Singleton, 'Local', Config); \
+             o1 = Config(1); type(o1).__name__; o1.args; \
+             o2 = Local(2); type(o2).__name__; o2.args; \
+             o3 = Config(3); o3.args; o3 is o1; Singleton.reset(Config); \
+             constructions(Config); constructions(Local)"
+        );
+    }
+}
