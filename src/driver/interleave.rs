@@ -30,9 +30,49 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyTuple};
 
-/// How long a turn may go without a step before its thread is presumed
-/// blocked (on a lock, a sleep, or I/O) and skipped.
+/// How long a turn may go without a step before its thread, if the kernel
+/// has it asleep (on a lock, a sleep, or I/O), is presumed blocked and
+/// skipped.
 pub const PATIENCE: Duration = Duration::from_millis(10);
+
+/// How long the threads of one run wait for each other before the first
+/// turn.
+const START_PATIENCE: Duration = Duration::from_secs(5);
+
+/// How many patiences in a row a holder must use no CPU time before it is
+/// presumed blocked (100 ms): a thread that can run gets a core well within
+/// that even on a loaded machine, and one asleep uses none.
+const IDLE_PATIENCES: u32 = 10;
+
+/// The calling thread's CPU-time clock, readable from other threads: the
+/// kernel's id for a thread's scheduler clock (`MAKE_THREAD_CPUCLOCK(tid,
+/// CPUCLOCK_SCHED)`, what `pthread_getcpuclockid` returns on Linux).
+fn thread_cpu_clock() -> Option<libc::clockid_t> {
+    let tid = nix::unistd::gettid().as_raw();
+    Some((!tid << 3) | 4 | 2)
+}
+
+/// The CPU time a thread has used, read from its clock.
+fn cpu_time(clock: libc::clockid_t) -> Option<Duration> {
+    let now = nix::time::clock_gettime(nix::time::ClockId::from_raw(clock)).ok()?;
+    Some(Duration::new(now.tv_sec() as u64, now.tv_nsec() as u32))
+}
+
+impl Turns {
+    /// Called when `holder` made no step within a patience: whether it has
+    /// now used no CPU time for [`IDLE_PATIENCES`] in a row.
+    fn holder_idle_long_enough(&mut self, holder: usize) -> bool {
+        let Some(used) = self.clocks[holder].and_then(cpu_time) else {
+            return true; // no clock to read: the plain patience decides
+        };
+        let idle = match self.holder_idle {
+            Some((who, before, idle)) if who == holder && before == used => idle + 1,
+            _ => 0,
+        };
+        self.holder_idle = Some((holder, used, idle));
+        idle >= IDLE_PATIENCES
+    }
+}
 
 #[derive(Debug)]
 struct Turns {
@@ -45,6 +85,13 @@ struct Turns {
     /// Threads waiting for a [`TurnLock`] (by its address): skipped until
     /// that lock is released.
     waiting_on: Vec<Option<usize>>,
+    /// Each thread's CPU-time clock, once it has arrived at [`Baton::start`].
+    clocks: Vec<Option<libc::clockid_t>>,
+    /// The holder of the turn, its CPU time when last looked at, and how
+    /// many patiences in a row it has used none.
+    holder_idle: Option<(usize, Duration, u32)>,
+    /// How many threads have arrived at [`Baton::start`].
+    arrived: usize,
 }
 
 impl Turns {
@@ -76,6 +123,9 @@ impl Baton {
                 running: vec![true; threads],
                 blocked: vec![false; threads],
                 waiting_on: vec![None; threads],
+                clocks: vec![None; threads],
+                holder_idle: None,
+                arrived: 0,
             }),
             changed: Condvar::new(),
         })
@@ -92,6 +142,15 @@ impl Baton {
                 .unwrap_or_else(|e| e.into_inner());
             turns = guard;
             if waited.timed_out() && turns.current == holder {
+                // A holder that is using the processor (running code that
+                // takes no steps, or waiting for a core on a busy machine)
+                // is not passed over: only one that has used no CPU time
+                // for IDLE_PATIENCES in a row, asleep in a sleep, I/O or a
+                // lock the turns do not see. So how loaded the machine is
+                // does not change the order of the turns.
+                if !turns.holder_idle_long_enough(holder) {
+                    continue;
+                }
                 if turns.running[holder] {
                     turns.blocked[holder] = true;
                 }
@@ -101,10 +160,28 @@ impl Baton {
         }
     }
 
-    /// Before thread `me` runs its first call.
+    /// Before thread `me` runs its first call: waits until every thread has
+    /// arrived (one slow to start on a busy machine must not be presumed
+    /// blocked and skipped), then for its turn; thread 0 goes first.
     pub fn start(&self, me: usize) {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
         turns.blocked[me] = false;
+        turns.clocks[me] = thread_cpu_clock();
+        turns.arrived += 1;
+        self.changed.notify_all();
+        let everyone = turns.running.len();
+        let deadline = std::time::Instant::now() + START_PATIENCE;
+        while turns.arrived < everyone {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break; // a thread that never starts must not stall the rest
+            }
+            let (guard, _) = self
+                .changed
+                .wait_timeout(turns, left)
+                .unwrap_or_else(|e| e.into_inner());
+            turns = guard;
+        }
         self.wait_for_turn(turns, me);
     }
 

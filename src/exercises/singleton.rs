@@ -601,8 +601,7 @@ impl ScriptedExercise for SingletonExercise {
 
     /// `construct_threads(classes, threads, calls_each)`: the thread hammer
     /// calls `classes[t % len]()` from `threads` threads, `calls_each` times
-    /// each, the threads first meeting at a barrier so that all are in the
-    /// turns before any calls; observes the exceptions raised, whether all
+    /// each, all of them in the turns before any calls; observes the exceptions raised, whether all
     /// the calls of each class returned one object, and whether every
     /// object is exactly of the class called, all decided on the native
     /// side.
@@ -626,11 +625,8 @@ impl ScriptedExercise for SingletonExercise {
             Mutex::new((0..classes.len()).map(|_| vec![]).collect());
         let untouched: Mutex<Option<PyErr>> = Mutex::new(None);
         let wrong_class = AtomicUsize::new(0);
-        let barrier = std::sync::Barrier::new(threads);
-        let errors = hammer(candidate, threads, calls_each, |py, me, index| {
-            if index == 0 {
-                py.detach(|| barrier.wait());
-            }
+        // Every thread is in the turns before any calls (`Baton::start`).
+        let errors = hammer(candidate, threads, calls_each, |py, me, _| {
             let k = me % classes.len();
             let cls = classes[k].bind(py);
             match cls.call0() {
