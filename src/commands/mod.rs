@@ -120,12 +120,12 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             seed,
             markdown,
         } => plan::run(level, minutes, seed, markdown.as_deref()),
-        Command::Show { id, rubric } => show::run(&id, rubric),
+        Command::Show { id, rubric } => show::run(id.as_deref(), rubric),
         Command::Hint {
             id,
-            level,
+            number,
             workspace,
-        } => hint::run(&id, level, workspace.as_deref()),
+        } => hint::run(id.as_deref(), number, workspace.as_deref()),
         Command::Init {
             dir,
             level,
@@ -260,7 +260,14 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
             .filter(|q| q.exercise.as_deref() == Some(id))
             .map(|q| q.number.to_string())
             .collect();
-        let what = if planned.is_empty() {
+        let suggested = catalog.suggest(id);
+        let what = if !suggested.is_empty() {
+            let names: Vec<String> = suggested.iter().map(|s| format!("`{s}`")).collect();
+            format!(
+                "unknown exercise `{id}`: did you mean {}?",
+                names.join(" or ")
+            )
+        } else if planned.is_empty() {
             format!("unknown exercise `{id}`")
         } else {
             format!(
@@ -268,8 +275,13 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
                 planned.join(", ")
             )
         };
+        let list = if suggested.is_empty() {
+            "; the"
+        } else {
+            " The"
+        };
         Error::User(format!(
-            "{what}; the exercises are: {}",
+            "{what}{list} exercises are: {}",
             catalog.ids().join(", ")
         ))
     })
@@ -286,6 +298,43 @@ fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), E
     let path = Path::new(arg);
     let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg);
     Ok((entry(id)?, Some(path.to_path_buf())))
+}
+
+/// The exercise `show` or `hint` is about: the one named (by id, file name
+/// or path, as [`exercise_arg`] takes it) or, with none named, the only
+/// exercise of the workspace (`--workspace`, else the one holding the
+/// current directory). With several, or no
+/// workspace, the error says which ids there are to choose from.
+fn named_or_only(
+    arg: Option<&str>,
+    workspace: Option<&Path>,
+    command: &str,
+) -> Result<(&'static CatalogEntry, Option<PathBuf>), Error> {
+    if let Some(arg) = arg {
+        return exercise_arg(arg);
+    }
+    let dir = match workspace {
+        Some(given) => crate::workspace::resolve(Some(given))?,
+        None => crate::workspace::locate(Path::new(".")).map_err(|_| {
+            Error::User(format!(
+                "name an exercise: `pyinterview {command} ID` (outside a workspace there is no default); the exercises are: {}",
+                Catalog::get().ids().join(", ")
+            ))
+        })?,
+    };
+    let ids = crate::workspace::load(&dir)?.ids();
+    match &ids[..] {
+        [only] => Ok((entry(only)?, None)),
+        [] => Err(Error::User(format!(
+            "this workspace has no exercises: name one, `pyinterview {command} ID`"
+        ))),
+        _ => Err(Error::User(format!(
+            "this workspace has {} exercises: name one, e.g. `pyinterview {command} {}`; they are: {}",
+            ids.len(),
+            ids[0],
+            ids.join(", ")
+        ))),
+    }
 }
 
 /// The workspace a command works on: `--workspace DIR`, exactly; else, for

@@ -126,9 +126,10 @@ fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
     assert!(first.starts_with("Hint 1 of 3 for list_tuple"), "{first}");
     // The same command would show hint 1 again: say how to get hint 2.
     assert!(
-        first.contains("Run `pyinterview hint list_tuple --level 2` for hint 2"),
+        first.contains("Run `pyinterview hint list_tuple --number 2` for hint 2"),
         "{first}"
     );
+    // `--level`, the option's old name, still works.
     let third = run(["hint", "list_tuple", "--level", "3"])
         .in_dir(tmp.path())
         .output()
@@ -166,6 +167,135 @@ fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
         serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["hints"]["list_tuple"], 3);
+}
+
+/// Asking for an earlier hint again never promises a hint that is not the
+/// one the next call shows; each hint read in a workspace says it is
+/// recorded for the interviewer.
+#[test]
+fn hint_promises_the_hint_it_will_show_and_says_it_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "lru_cache", 1);
+    let hint = |args: &[&str]| {
+        run(["hint"])
+            .with_args(args)
+            .in_dir(&ws)
+            .output()
+            .expect_code(0)
+            .stdout()
+    };
+    let first = hint(&["lru_cache"]);
+    assert!(
+        first.contains(
+            "Recorded: your interviewer will see that you used 1 of 3 hints for lru_cache."
+        ),
+        "{first}"
+    );
+    // Hint 1 again after hint 1: the next one is still 2.
+    let again = hint(&["lru_cache", "--number", "1"]);
+    assert!(again.starts_with("Hint 1 of 3"), "{again}");
+    assert!(again.contains("again for hint 2."), "{again}");
+    hint(&["lru_cache"]);
+    hint(&["lru_cache"]);
+    // Every hint read: hint 1 again promises no hint 2, and counts 3.
+    let reread = hint(&["lru_cache", "--level", "1"]);
+    assert!(reread.starts_with("Hint 1 of 3"), "{reread}");
+    assert!(!reread.contains("for hint 2"), "{reread}");
+    assert!(reread.contains("used 3 of 3 hints"), "{reread}");
+    assert!(
+        reread.contains("You have read every hint already"),
+        "{reread}"
+    );
+    let next = hint(&["lru_cache"]);
+    assert!(next.starts_with("Hint 3 of 3"), "{next}");
+    // Skipping ahead counts what was shown, and the next call follows it.
+    let ws2 = tmp.path().join("ws2");
+    init_workspace(&ws2, "lru_cache", 1);
+    run(["hint", "lru_cache", "-n", "2"])
+        .in_dir(&ws2)
+        .output()
+        .expect_code(0);
+    let after = run(["hint", "lru_cache"])
+        .in_dir(&ws2)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(after.starts_with("Hint 3 of 3"), "{after}");
+
+    // One flag name, one meaning: `hint --number`, `init --level`.
+    let help = run(["hint", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("--number <N>"), "{help}");
+    assert!(!help.contains("--level"), "{help}");
+    assert!(help.contains("interviewer sees"), "{help}");
+    let help = run(["init", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("difficulty level"), "{help}");
+}
+
+/// `show` and `hint` take what `check` and `reset` take (an id or its
+/// file), suggest the id a near miss meant, and need no id when the
+/// workspace has one exercise.
+#[test]
+fn show_and_hint_take_a_file_suggest_near_misses_and_default_to_the_only_exercise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "lru_cache", 1);
+    for args in [
+        &["show", "lru_cache.py"][..],
+        &["hint", "lru_cache.py"],
+        &["show"],
+        &["hint"],
+    ] {
+        let out = run(args).in_dir(&ws).output().expect_code(0).stdout();
+        assert!(out.contains("lru_cache"), "{args:?}: {out}");
+    }
+    let hints: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(hints["hints"]["lru_cache"], 2, "both hints were recorded");
+    // A path to the file names its workspace.
+    let out = run(["hint", "ws/lru_cache.py"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(out.starts_with("Hint 3 of 3"), "{out}");
+
+    for near in ["lru", "lrucache", "lru-cache", "LRU_cache"] {
+        for command in ["show", "hint"] {
+            let err = run([command, near]).output().expect_code(2).stderr();
+            assert!(
+                err.contains(&format!(
+                    "unknown exercise `{near}`: did you mean `lru_cache`?"
+                )),
+                "{command} {near}: {err}"
+            );
+        }
+    }
+
+    // No id and no workspace, or several exercises: the error lists them.
+    let err = run(["show"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(
+        err.contains("name an exercise") && err.contains("list_tuple"),
+        "{err}"
+    );
+    let several = tmp.path().join("several");
+    init_workspace(&several, "lru_cache,list_tuple", 1);
+    for command in ["show", "hint"] {
+        let err = run([command])
+            .in_dir(&several)
+            .output()
+            .expect_code(2)
+            .stderr();
+        assert!(
+            err.contains("this workspace has 2 exercises") && err.contains("lru_cache, list_tuple"),
+            "{command}: {err}"
+        );
+    }
 }
 
 #[test]
