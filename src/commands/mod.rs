@@ -44,7 +44,35 @@ impl Error {
 
 impl From<crate::workspace::WorkspaceError> for Error {
     fn from(err: crate::workspace::WorkspaceError) -> Self {
-        Error::User(err.to_string())
+        use crate::workspace::WorkspaceError;
+        // A workspace whose manifest is damaged or lost: `init` repairs it.
+        let repair = match &err {
+            WorkspaceError::BadManifest { dir, .. } => Some((dir, String::new())),
+            WorkspaceError::ManifestLost { dir, .. } if crate::workspace::was_a_workspace(dir) => {
+                Some((dir, String::new()))
+            }
+            WorkspaceError::ManifestLost { dir, .. } => Some((
+                dir,
+                format!(
+                    " --exercises {}",
+                    crate::workspace::exercise_files(dir).join(",")
+                ),
+            )),
+            _ => None,
+        };
+        match repair {
+            Some((dir, exercises)) => {
+                let target = if is_current_dir(dir) {
+                    ".".to_string()
+                } else {
+                    dir.display().to_string()
+                };
+                Error::User(format!(
+                    "{err}.\nRun `pyinterview init {target}{exercises}` to repair the workspace: it rebuilds the manifest from the exercise files there and leaves your files exactly as they are."
+                ))
+            }
+            None => Error::User(err.to_string()),
+        }
     }
 }
 
