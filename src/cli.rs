@@ -16,7 +16,7 @@ use crate::report::Format;
 /// question bank with `questions`, `plan` a live screen, and read rubrics
 /// with `show --rubric`.
 ///
-/// Candidate code always runs in a separate sandboxed process: a submission
+/// The code under check always runs in a separate sandboxed process: code
 /// that hangs or crashes costs only its own checks.
 #[derive(Debug, Parser)]
 #[command(
@@ -26,7 +26,7 @@ use crate::report::Format;
     long_about,
     max_term_width = 100,
     after_long_help = "Examples:
-  pyinterview init take-home --level junior   # a candidate's workspace
+  pyinterview init take-home --level junior   # a take-home workspace
   cd take-home && pyinterview check           # run the visible checks
   pyinterview grade take-home                 # grade it (interviewers)
   pyinterview grade subs/* --format html --out reports

@@ -244,11 +244,13 @@ fn status_mark(status: Status) -> (&'static str, Style) {
     }
 }
 
-fn render_output(out: &mut String, name: &str, text: &str) {
+/// What the code printed; `whose` names the code for the reader ("your
+/// code" on the candidate's screen).
+fn render_output(out: &mut String, name: &str, text: &str, whose: &str) {
     if text.trim().is_empty() {
         return;
     }
-    let _ = writeln!(out, "    {DIM}{name} of the candidate's code:{DIM:#}");
+    let _ = writeln!(out, "    {DIM}{name} of {whose}:{DIM:#}");
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(OUTPUT_LINES) {
         let _ = writeln!(out, "    {DIM}│{DIM:#} {}", clean(line));

@@ -1563,3 +1563,85 @@ fn check_shows_what_runs_on_a_terminal_only() {
     assert!(!piped.stdout().contains("checking list_tuple"));
     assert!(!piped.stderr().contains("checking list_tuple"));
 }
+
+/// What the candidate reads (init, the workspace README, show, hint, check,
+/// pack and their --help) speaks to them: "your code", never "the
+/// candidate" or "the submission". The interviewer's report keeps its words.
+#[test]
+fn candidate_facing_text_speaks_to_the_candidate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let mut seen = vec![];
+    let mut keep = |what: &str, text: String| seen.push((what.to_string(), text));
+    keep(
+        "init",
+        run([
+            "init",
+            ws.to_str().unwrap(),
+            "--exercises",
+            "list_tuple,lru_cache",
+        ])
+        .output()
+        .expect_code(0)
+        .stdout(),
+    );
+    keep(
+        "README",
+        std::fs::read_to_string(ws.join("README.md")).unwrap(),
+    );
+    // Code that prints, and an exercise file gone.
+    std::fs::write(
+        ws.join("list_tuple.py"),
+        "import sys\nprint('hello from me')\nprint('oops', file=sys.stderr)\n",
+    )
+    .unwrap();
+    std::fs::remove_file(ws.join("lru_cache.py")).unwrap();
+    let check = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    assert!(
+        check.contains("stdout of your code:\n    │ hello from me"),
+        "{check}"
+    );
+    assert!(
+        check.contains("stderr of your code:\n    │ oops"),
+        "{check}"
+    );
+    assert!(
+        check.contains("lru_cache.py is not in your workspace"),
+        "{check}"
+    );
+    keep("check", check);
+    for args in [
+        &["show", "list_tuple"][..],
+        &["hint", "list_tuple"],
+        &["pack"],
+    ] {
+        keep(
+            args[0],
+            run(args).in_dir(&ws).output().expect_code(0).stdout(),
+        );
+    }
+    for command in ["check", "watch", "show", "hint", "init", "reset", "pack"] {
+        let help = run([command, "--help"]).output().expect_code(0).stdout();
+        keep(command, help);
+    }
+    for (what, text) in &seen {
+        // The archive's file name is a name, not a way of speaking.
+        let lower = text.to_lowercase().replace("-submission.tar.gz", ".tar.gz");
+        for phrase in ["candidate", "submission"] {
+            assert!(!lower.contains(phrase), "{what} says {phrase:?}:\n{text}");
+        }
+    }
+    // The interviewer's report of the same code keeps its wording.
+    let report = run(["grade", ws.to_str().unwrap(), "--no-reference"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        report.contains("stdout of the candidate's code:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("lru_cache.py is not in the submission"),
+        "{report}"
+    );
+}
