@@ -368,8 +368,9 @@ fn named_or_only(
 /// The workspace a command works on: `--workspace DIR`, exactly; else, for
 /// an exercise named by a path to its file, the workspace holding that
 /// file's directory (searched upwards); else the one holding the current
-/// directory. A path that leads nowhere is said to be one, not blamed on a
-/// `--workspace` nobody gave.
+/// directory. A path that names the current workspace from its parent
+/// (`take-home/x.py` inside take-home) means that workspace; one that leads
+/// nowhere is said to be one, not blamed on a `--workspace` nobody gave.
 fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(given) = given {
         return Ok(crate::workspace::resolve(Some(given))?);
@@ -381,6 +382,15 @@ fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, E
         return Ok(crate::workspace::locate(Path::new("."))?);
     };
     if !dir.is_dir() {
+        // `take-home/lru_cache.py` typed inside take-home (a command copied
+        // from its parent): the file of the workspace the candidate is in.
+        if let Ok(here) = crate::workspace::locate(Path::new(".")) {
+            let from_above = here.parent().map(|above| above.join(dir));
+            let same = |a: &Path, b: &Path| matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b);
+            if from_above.is_some_and(|d| same(&d, &here)) {
+                return Ok(here);
+            }
+        }
         let here = std::env::current_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_else(|_| ".".into());

@@ -1481,14 +1481,26 @@ fn workspace_paths_are_named_and_mistakes_explained() {
     let ws = tmp.path().join("take-home");
     init_workspace(&ws, "list_tuple", 1);
 
-    // A path that is not a path from where the candidate is.
-    let err = run(["check", "take-home/list_tuple.py"])
+    // Inside take-home, a path from its parent (a command copied from the
+    // README or a colleague) names the workspace the candidate is in.
+    for dir in [ws.clone(), ws.join("notes")] {
+        std::fs::create_dir_all(&dir).unwrap();
+        for command in ["check", "reset"] {
+            let out = run([command, "take-home/list_tuple.py"])
+                .in_dir(&dir)
+                .output();
+            assert!(out.code() <= 1, "{command}: {}", out.stderr());
+            assert!(out.stdout().contains("list_tuple"), "{}", out.stdout());
+        }
+    }
+    // A path that leads nowhere from here says so, naming no --workspace.
+    let err = run(["check", "elsewhere/list_tuple.py"])
         .in_dir(&ws)
         .output()
         .expect_code(2)
         .stderr();
     assert!(
-        err.contains("take-home/list_tuple.py is not a path from here"),
+        err.contains("elsewhere/list_tuple.py is not a path from here"),
         "{err}"
     );
     assert!(err.contains("`list_tuple`"), "{err}");
