@@ -1657,3 +1657,95 @@ fn candidate_facing_text_speaks_to_the_candidate() {
         "{report}"
     );
 }
+
+/// The wrong `lru_cache` whose `check` output the README shows: hits do not
+/// move their entry to the most recent end, and the key keeps the order of
+/// the keyword arguments.
+const README_LRU_ATTEMPT: &str = r#"import threading
+from collections import OrderedDict
+from functools import wraps
+from typing import NamedTuple
+
+
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    maxsize: int | None
+    currsize: int
+
+
+def lru_cache(maxsize=128):
+    def decorator(func):
+        store = OrderedDict()
+        lock = threading.Lock()
+        hits = misses = 0
+
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            nonlocal hits, misses
+            key = (args, tuple(kwargs.items()))
+            with lock:
+                if key in store:
+                    hits += 1
+                    return store[key]
+                misses += 1
+                result = func(*args, **kwargs)
+                store[key] = result
+                if maxsize is not None and len(store) > maxsize:
+                    store.popitem(last=False)
+                return result
+
+        def cache_info():
+            return CacheInfo(hits, misses, maxsize, len(store))
+
+        def cache_clear():
+            nonlocal hits, misses
+            store.clear()
+            hits = misses = 0
+
+        wrapper.cache_info = cache_info
+        wrapper.cache_clear = cache_clear
+        return wrapper
+
+    return decorator
+"#;
+
+/// The failure report in the README's candidate section is real: every
+/// line of it (but the note saying what was trimmed) is what `check` prints
+/// for that attempt, in order.
+#[test]
+fn the_readme_failure_report_is_what_check_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("the real output of `check lru_cache`")
+        .expect("the README's candidate section shows a failure report");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    init_workspace(&ws, "lru_cache", 7);
+    std::fs::write(ws.join("lru_cache.py"), README_LRU_ATTEMPT).unwrap();
+    let out = run(["check", "lru_cache"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(1)
+        .stdout();
+    let mut printed = out.lines().map(str::trim_end);
+    let mut trim_note = false;
+    for line in block.lines() {
+        // The note on what the README left out, and its continuation.
+        if line.starts_with("  … (") {
+            trim_note = true;
+            continue;
+        }
+        if trim_note && line.starts_with("     ") {
+            continue;
+        }
+        assert!(
+            printed.any(|p| p == line.trim_end()),
+            "README line not printed by check (in this order): {line:?}\n--- check printed:\n{out}"
+        );
+    }
+}
