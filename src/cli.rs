@@ -130,7 +130,8 @@ pub enum Command {
     ///
     /// Never overwrites a file: on an existing workspace it only adds the
     /// exercises that are missing (with no selection, restores the
-    /// workspace's own).
+    /// workspace's own). A workspace whose manifest is damaged or deleted is
+    /// repaired: the manifest is rebuilt from the exercise files present.
     #[command(after_long_help = "Examples:
   pyinterview init take-home                          # every exercise
   pyinterview init take-home --level mid --pick 2     # two mid-level ones

@@ -378,4 +378,6 @@ fn init_repairs_a_damaged_or_deleted_manifest_and_keeps_every_file() {
         std::fs::read(ws.join("lru_cache.py")).unwrap(),
         b"# my cache\nimport functools\n"
     );
+    let help = run(["init", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("manifest is damaged or deleted is"), "{help}");
 }
