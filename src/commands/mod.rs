@@ -288,6 +288,8 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
             .filter(|q| q.exercise.as_deref() == Some(id))
             .map(|q| q.number.to_string())
             .collect();
+        // A near miss is suggested, not taken: `lru` could be meant for
+        // another exercise, and the candidate learns the id to type.
         let suggested = catalog.suggest(id);
         let what = if !suggested.is_empty() {
             let names: Vec<String> = suggested.iter().map(|s| format!("`{s}`")).collect();
@@ -343,12 +345,19 @@ fn named_or_only(
     }
     let dir = match workspace {
         Some(given) => crate::workspace::resolve(Some(given))?,
-        None => crate::workspace::locate(Path::new(".")).map_err(|_| {
-            Error::User(format!(
-                "name an exercise: `pyinterview {command} ID` (outside a workspace there is no default); the exercises are: {}",
-                Catalog::get().ids().join(", ")
-            ))
-        })?,
+        None => match crate::workspace::locate(Path::new(".")) {
+            Ok(dir) => dir,
+            // Exercise files without a manifest: say how to repair it.
+            Err(lost @ crate::workspace::WorkspaceError::ManifestLost { .. }) => {
+                return Err(lost.into());
+            }
+            Err(_) => {
+                return Err(Error::User(format!(
+                    "name an exercise: `pyinterview {command} ID` (outside a workspace there is no default); the exercises are: {}",
+                    Catalog::get().ids().join(", ")
+                )));
+            }
+        },
     };
     let ids = crate::workspace::load(&dir)?.ids();
     match &ids[..] {

@@ -955,6 +955,8 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
     writeln!(stdin, "h").unwrap();
     let hint = wait_for("Hint 1 of 3 for decorators");
     assert!(!hint.is_empty());
+    // A hint read in watch is recorded too, and watch says so.
+    wait_for("Recorded: your interviewer will see that you used 1 of 3 hints for decorators.");
     writeln!(stdin, "q").unwrap();
     wait_for("Stopped watching.");
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -339,6 +339,9 @@ fn init_repairs_a_damaged_or_deleted_manifest_and_keeps_every_file() {
         "{err}"
     );
     assert!(err.contains("Run `pyinterview init .` to repair"), "{err}");
+    // So do show and hint, which look for the workspace's only exercise.
+    let err = run(["show"]).in_dir(&ws).output().expect_code(2).stderr();
+    assert!(err.contains("Run `pyinterview init .` to repair"), "{err}");
     let out = run(["init", "."])
         .in_dir(&ws)
         .output()
