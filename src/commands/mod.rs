@@ -291,24 +291,21 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
         // A near miss is suggested, not taken: `lru` could be meant for
         // another exercise, and the candidate learns the id to type.
         let suggested = catalog.suggest(id);
-        let what = if !suggested.is_empty() {
-            let names: Vec<String> = suggested.iter().map(|s| format!("`{s}`")).collect();
-            format!(
-                "unknown exercise `{id}`: did you mean {}?",
-                names.join(" or ")
-            )
-        } else if planned.is_empty() {
-            format!("unknown exercise `{id}`")
-        } else {
-            format!(
+        let (what, list) = if !planned.is_empty() {
+            let what = format!(
                 "`{id}` (question {}) is not a runnable exercise yet",
                 planned.join(", ")
-            )
-        };
-        let list = if suggested.is_empty() {
-            "; the"
+            );
+            (what, "; the")
+        } else if !suggested.is_empty() {
+            let names: Vec<String> = suggested.iter().map(|s| format!("`{s}`")).collect();
+            let what = format!(
+                "unknown exercise `{id}`: did you mean {}?",
+                names.join(" or ")
+            );
+            (what, " The")
         } else {
-            " The"
+            (format!("unknown exercise `{id}`"), "; the")
         };
         Error::User(format!(
             "{what}{list} exercises are: {}",
@@ -395,7 +392,10 @@ fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, E
         // from its parent): the file of the workspace the candidate is in.
         if let Ok(here) = crate::workspace::locate(Path::new(".")) {
             let from_above = here.parent().map(|above| above.join(dir));
-            let same = |a: &Path, b: &Path| matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b);
+            let same = |a: &Path, b: &Path| {
+                let (a, b) = (std::fs::canonicalize(a), std::fs::canonicalize(b));
+                a.is_ok_and(|a| b.is_ok_and(|b| a == b))
+            };
             if from_above.is_some_and(|d| same(&d, &here)) {
                 return Ok(here);
             }
