@@ -278,8 +278,11 @@ pub fn exercise_files(dir: &Path) -> Vec<String> {
 /// workspace: the README `init` writes (edited or not, by its title), or
 /// `reset`'s backups.
 pub fn was_a_workspace(dir: &Path) -> bool {
-    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
-    readme.starts_with(README_TITLE) || dir.join(BACKUPS).is_dir()
+    // Read as the candidate's file: a FIFO by that name must not block.
+    let readme =
+        crate::submission_files::read(dir, "README.md", crate::submission_files::SOURCE_CAP)
+            .unwrap_or_default();
+    readme.starts_with(README_TITLE.as_bytes()) || dir.join(BACKUPS).is_dir()
 }
 
 /// What was wrong with a workspace's manifest before `init` repaired it.
