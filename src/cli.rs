@@ -16,7 +16,7 @@ use crate::report::Format;
 /// question bank with `questions`, `plan` a live screen, and read rubrics
 /// with `show --rubric`.
 ///
-/// Candidate code always runs in a separate sandboxed process: a submission
+/// The code under check always runs in a separate sandboxed process: code
 /// that hangs or crashes costs only its own checks.
 #[derive(Debug, Parser)]
 #[command(
@@ -26,7 +26,7 @@ use crate::report::Format;
     long_about,
     max_term_width = 100,
     after_long_help = "Examples:
-  pyinterview init take-home --level junior   # a candidate's workspace
+  pyinterview init take-home --level junior   # a take-home workspace
   cd take-home && pyinterview check           # run the visible checks
   pyinterview grade take-home                 # grade it (interviewers)
   pyinterview grade subs/* --format html --out reports
@@ -100,24 +100,28 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         markdown: Option<PathBuf>,
     },
-    /// Print an exercise's task as the candidate reads it.
+    /// Print an exercise's task: what to write and how to check it.
     Show {
-        /// Exercise id (see `pyinterview list`).
-        id: String,
+        /// Exercise id (see `pyinterview list`) or its file (`lru_cache.py`);
+        /// may be left out in a workspace of one exercise.
+        id: Option<String>,
         /// Also print the rubric and follow-up questions (for interviewers).
         #[arg(long)]
         rubric: bool,
     },
-    /// Print the next hint for an exercise, one level at a time.
+    /// Print the next hint for an exercise, one at a time.
     ///
-    /// Inside a workspace the tool remembers how far you went (your
-    /// interviewer sees how many hints you used); `--level N` shows hint N.
+    /// Inside a workspace the tool records how many hints you read: your
+    /// interviewer sees that number. `--number N` shows hint N (again).
     Hint {
-        /// Exercise id.
-        id: String,
-        /// Which hint: 1 is a nudge, higher numbers say more.
-        #[arg(long)]
-        level: Option<usize>,
+        /// Exercise id or its file (`lru_cache.py`); may be left out in a
+        /// workspace of one exercise.
+        id: Option<String>,
+        /// Which hint to show: 1 is a nudge, higher numbers say more.
+        // `--level` was this option's old name: kept, hidden, for old
+        // instructions; `init --level` is an exercise's difficulty.
+        #[arg(long, short, value_name = "N", alias = "level")]
+        number: Option<usize>,
         /// The workspace (default: the one containing the current directory).
         #[arg(long, short)]
         workspace: Option<PathBuf>,
@@ -126,7 +130,8 @@ pub enum Command {
     ///
     /// Never overwrites a file: on an existing workspace it only adds the
     /// exercises that are missing (with no selection, restores the
-    /// workspace's own).
+    /// workspace's own). A workspace whose manifest is damaged or deleted is
+    /// repaired: the manifest is rebuilt from the exercise files present.
     #[command(after_long_help = "Examples:
   pyinterview init take-home                          # every exercise
   pyinterview init take-home --level mid --pick 2     # two mid-level ones
@@ -134,7 +139,7 @@ pub enum Command {
     Init {
         /// Directory to create (or an existing workspace to extend).
         dir: PathBuf,
-        /// Only exercises of this level.
+        /// Only exercises of this difficulty level (as in `pyinterview list`).
         #[arg(long, value_enum)]
         level: Option<crate::catalog::Level>,
         /// Exactly these exercises (comma-separated ids).

@@ -375,7 +375,7 @@ pyo3::create_exception!(
     pyinterview,
     HarnessTampered,
     pyo3::exceptions::PyException,
-    "Candidate code changed an object the harness observes with."
+    "The code under test changed an object the harness observes with."
 );
 
 /// Every object a fixture module (or what all fixtures share) consists of,

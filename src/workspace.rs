@@ -71,8 +71,22 @@ pub enum WorkspaceError {
         "{0} is not a pyinterview workspace: it has no {MANIFEST} (create one with `pyinterview init DIR`)"
     )]
     NotAWorkspace(String),
-    #[error("{path}: {message}")]
-    BadManifest { path: String, message: String },
+    /// The manifest is there but unreadable as one; `what` says why in
+    /// words. `init` repairs it.
+    #[error("{path} is damaged: {what}")]
+    BadManifest {
+        dir: PathBuf,
+        path: String,
+        what: String,
+    },
+    #[error(
+        "{path} is in manifest format {found}, and this pyinterview reads format {FORMAT_VERSION}: use the pyinterview version that wrote it"
+    )]
+    OtherFormat { path: String, found: u32 },
+    /// No manifest, in a directory that holds exercise files: a workspace
+    /// that lost its manifest (or files that only look like one).
+    #[error("{} holds exercise files ({}) but no {MANIFEST}, the workspace's manifest", dir.display(), files.join(", "))]
+    ManifestLost { dir: PathBuf, files: Vec<String> },
     #[error("`{0}` is not part of this workspace")]
     NotInWorkspace(String),
     #[error("{path}: {source}")]
@@ -226,14 +240,159 @@ pub fn save(dir: &Path, manifest: &Manifest) -> Result<(), WorkspaceError> {
     std::fs::write(&path, text).map_err(io_error(&path))
 }
 
-/// The workspace containing `start` (searching upwards).
+/// The workspace containing `start` (searching upwards). With none, a
+/// `start` holding exercise files is said to have lost its manifest.
 pub fn locate(start: &Path) -> Result<PathBuf, WorkspaceError> {
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     start
         .ancestors()
         .find(|dir| dir.join(MANIFEST).is_file())
         .map(Path::to_path_buf)
-        .ok_or_else(|| WorkspaceError::NotFound(start.display().to_string()))
+        .ok_or_else(|| {
+            let files = exercise_files(&start);
+            if files.is_empty() {
+                WorkspaceError::NotFound(start.display().to_string())
+            } else {
+                WorkspaceError::ManifestLost {
+                    dir: start.clone(),
+                    files: files.iter().map(|id| format!("{id}.py")).collect(),
+                }
+            }
+        })
+}
+
+/// The exercises whose file (`<id>.py`, a regular file) is in `dir`, in
+/// catalogue order.
+pub fn exercise_files(dir: &Path) -> Vec<String> {
+    crate::catalog::Catalog::get()
+        .ids()
+        .into_iter()
+        .filter(|id| {
+            std::fs::symlink_metadata(dir.join(format!("{id}.py"))).is_ok_and(|m| m.is_file())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `dir`, which has no manifest, shows signs of having been a
+/// workspace: the README `init` writes (edited or not, by its title), or
+/// `reset`'s backups.
+pub fn was_a_workspace(dir: &Path) -> bool {
+    // Read as the candidate's file: a FIFO by that name must not block.
+    let readme =
+        crate::submission_files::read(dir, "README.md", crate::submission_files::SOURCE_CAP)
+            .unwrap_or_default();
+    readme.starts_with(README_TITLE.as_bytes()) || dir.join(BACKUPS).is_dir()
+}
+
+/// What was wrong with a workspace's manifest before `init` repaired it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ManifestTrouble {
+    Missing,
+    /// Damaged, and why in words.
+    Damaged(String),
+}
+
+/// What a repair did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    pub trouble: ManifestTrouble,
+    /// The exercises rebuilt from the files present, in catalogue order.
+    pub ids: Vec<String>,
+    /// What could be read of the damaged manifest and was kept.
+    pub kept_seed: bool,
+    pub kept_hints: bool,
+    /// Where the damaged manifest was copied.
+    pub backup: Option<PathBuf>,
+}
+
+/// Rebuilds the manifest of a workspace whose manifest is damaged, or
+/// missing while its files show it was a workspace ([`was_a_workspace`], or
+/// an exercise named in `adopt` has its file there). The exercises are the
+/// exercise files present; the seed, time budget and hints are kept where
+/// the damaged manifest still shows them, else `seed` and the level's
+/// budget. No other file is written: the candidate's files stay byte for
+/// byte, and a damaged manifest is first copied into the backups.
+///
+/// `Ok(None)`: nothing to repair (a sound manifest, no directory, or no sign
+/// of a workspace).
+pub fn repair(dir: &Path, seed: u64, adopt: &[String]) -> Result<Option<Repair>, WorkspaceError> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let ids = exercise_files(dir);
+    let trouble = match load_optional(dir) {
+        Ok(Some(_)) => return Ok(None),
+        Ok(None) if ids.is_empty() => return Ok(None),
+        Ok(None) if was_a_workspace(dir) || ids.iter().any(|id| adopt.contains(id)) => {
+            ManifestTrouble::Missing
+        }
+        Ok(None) => return Ok(None),
+        Err(WorkspaceError::BadManifest { what, .. }) => ManifestTrouble::Damaged(what),
+        Err(other) => return Err(other),
+    };
+    // What the damaged manifest still says, field by field.
+    let damaged = match trouble {
+        ManifestTrouble::Damaged(_) => {
+            crate::submission_files::read(dir, MANIFEST, MANIFEST_CAP).unwrap_or_default()
+        }
+        ManifestTrouble::Missing => vec![],
+    };
+    let old: serde_json::Value = serde_json::from_slice(&damaged).unwrap_or_default();
+    let old_seed = old.get("seed").and_then(serde_json::Value::as_u64);
+    let old_minutes = old
+        .get("minutes")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| (5..=1440).contains(m));
+    let hints: BTreeMap<String, usize> = old
+        .get("hints")
+        .and_then(serde_json::Value::as_object)
+        .map(|hints| {
+            hints
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .filter_map(|(id, n)| Some((id.clone(), usize::try_from(n.as_u64()?).ok()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let catalog = crate::catalog::Catalog::get();
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: old_seed.unwrap_or(seed),
+        exercises: ids
+            .iter()
+            .filter_map(|id| catalog.exercise(id))
+            .map(|e| ManifestExercise {
+                id: e.info.id.clone(),
+                version: e.info.version,
+            })
+            .collect(),
+        minutes: old_minutes.unwrap_or_else(|| level_minutes(ids.iter().map(String::as_str))),
+        hints,
+    };
+    let backup = match trouble {
+        ManifestTrouble::Damaged(_) => {
+            let backups = dir.join(BACKUPS);
+            std::fs::create_dir_all(&backups).map_err(io_error(&backups))?;
+            let target = (1..)
+                .map(|n| backups.join(format!("damaged-manifest.{n}.json")))
+                .find(|p| !p.exists())
+                .expect("a free backup name");
+            std::fs::write(&target, &damaged).map_err(io_error(&target))?;
+            Some(target)
+        }
+        ManifestTrouble::Missing => None,
+    };
+    save(dir, &manifest)?;
+    Ok(Some(Repair {
+        trouble,
+        kept_seed: old_seed.is_some(),
+        kept_hints: !manifest.hints.is_empty(),
+        ids,
+        backup,
+    }))
 }
 
 /// `--workspace DIR` if given, exactly that directory (a file is refused:
@@ -249,7 +408,15 @@ pub fn resolve(given: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
     if !dir.is_dir() {
         Err(WorkspaceError::NoSuchDirectory(dir.display().to_string()))
     } else if !dir.join(MANIFEST).is_file() {
-        Err(WorkspaceError::NotAWorkspace(dir.display().to_string()))
+        let files = exercise_files(dir);
+        if files.is_empty() {
+            Err(WorkspaceError::NotAWorkspace(dir.display().to_string()))
+        } else {
+            Err(WorkspaceError::ManifestLost {
+                dir: dir.to_path_buf(),
+                files: files.iter().map(|id| format!("{id}.py")).collect(),
+            })
+        }
     } else {
         Ok(dir.to_path_buf())
     }
@@ -264,21 +431,43 @@ pub fn load(dir: &Path) -> Result<Manifest, WorkspaceError> {
     // regular file (not a FIFO that blocks, nor a link to /dev/zero).
     let bytes = crate::submission_files::read(dir, MANIFEST, MANIFEST_CAP)
         .map_err(|refused| io_error(&path)(refused.into()))?;
-    let manifest: Manifest =
-        serde_json::from_slice(&bytes).map_err(|e| WorkspaceError::BadManifest {
+    // A manifest of another format may not parse as this one: its version
+    // first, so that it is not called damaged (nor "repaired" by `init`).
+    let found = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("format_version").and_then(serde_json::Value::as_u64));
+    if let Some(found) = found.filter(|f| *f != u64::from(FORMAT_VERSION)) {
+        return Err(WorkspaceError::OtherFormat {
             path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-    if manifest.format_version != FORMAT_VERSION {
-        return Err(WorkspaceError::BadManifest {
-            path: path.display().to_string(),
-            message: format!(
-                "format_version {} (this pyinterview reads {FORMAT_VERSION})",
-                manifest.format_version
-            ),
+            found: u32::try_from(found).unwrap_or(u32::MAX),
         });
     }
-    Ok(manifest)
+    serde_json::from_slice(&bytes).map_err(|e| WorkspaceError::BadManifest {
+        dir: dir.to_path_buf(),
+        path: path.display().to_string(),
+        what: damage(&bytes, &e),
+    })
+}
+
+/// Why a manifest does not parse, in words.
+fn damage(bytes: &[u8], err: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Eof if bytes.trim_ascii().is_empty() => "it is empty".into(),
+        Category::Eof => "it is cut short (the JSON ends too early)".into(),
+        Category::Syntax => format!(
+            "it is not valid JSON (line {}, column {})",
+            err.line(),
+            err.column()
+        ),
+        Category::Data => {
+            // "missing field `seed` at line 1 column 2": the words only.
+            let text = err.to_string();
+            let words = text.rsplit_once(" at line ").map_or(&*text, |(w, _)| w);
+            format!("it is JSON, but not the manifest pyinterview wrote ({words})")
+        }
+        Category::Io => format!("it cannot be read ({err})"),
+    }
 }
 
 /// The loaded manifest if `dir` has one (submissions may come without).
@@ -342,10 +531,13 @@ pub fn reset(dir: &Path, entry: &CatalogEntry) -> Result<ResetOutcome, Workspace
     Ok(outcome)
 }
 
+/// The first line of the workspace's README.
+const README_TITLE: &str = "# Your Python take-home";
+
 /// The candidate's README for a workspace.
 pub fn readme(manifest: &Manifest) -> String {
     let catalog = crate::catalog::Catalog::get();
-    let mut text = String::from("# Your Python take-home\n\n");
+    let mut text = format!("{README_TITLE}\n\n");
     if manifest.minutes > 0 {
         text.push_str(&format!(
             "**Time budget: about {} minutes.** Aim for correct, clear code over clever code;\n\
@@ -510,6 +702,68 @@ mod tests {
         let err = init(tmp.path(), &entries(&["list_tuple"]), 1, Some(30)).unwrap_err();
         assert!(matches!(err, WorkspaceError::WouldOverwrite { .. }));
         assert!(!tmp.path().join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn a_damaged_manifest_is_rebuilt_from_the_files_keeping_what_it_still_says() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        init(ws, &entries(&["lru_cache", "list_tuple"]), 7, Some(30)).unwrap();
+        std::fs::write(ws.join("lru_cache.py"), "# mine\n").unwrap();
+        std::fs::remove_file(ws.join("list_tuple.py")).unwrap();
+        let damaged = r#"{"seed": 11, "hints": {"lru_cache": 2, "nope": 1}, "exercises": 3}"#;
+        std::fs::write(ws.join(MANIFEST), damaged).unwrap();
+        let repaired = repair(ws, 99, &[]).unwrap().expect("repaired");
+        assert!(matches!(repaired.trouble, ManifestTrouble::Damaged(_)));
+        assert_eq!(repaired.ids, ["lru_cache"]);
+        assert!(repaired.kept_seed && repaired.kept_hints);
+        assert_eq!(
+            std::fs::read_to_string(repaired.backup.unwrap()).unwrap(),
+            damaged
+        );
+        let manifest = load(ws).unwrap();
+        assert_eq!(manifest.ids(), ["lru_cache"]);
+        assert_eq!(
+            (manifest.seed, manifest.minutes),
+            (11, level_minutes(["lru_cache"]))
+        );
+        assert_eq!(
+            manifest.hints,
+            BTreeMap::from([("lru_cache".to_string(), 2)])
+        );
+        assert_eq!(
+            std::fs::read_to_string(ws.join("lru_cache.py")).unwrap(),
+            "# mine\n"
+        );
+        assert!(!ws.join("list_tuple.py").exists(), "repair writes no stub");
+        // A sound manifest needs no repair.
+        assert_eq!(repair(ws, 99, &[]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_lost_manifest_is_rebuilt_only_where_a_workspace_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        std::fs::write(ws.join("decorators.py"), "# unrelated\n").unwrap();
+        assert_eq!(repair(ws, 1, &[]).unwrap(), None, "no sign of a workspace");
+        let adopted = repair(ws, 1, &["decorators".to_string()]).unwrap().unwrap();
+        assert_eq!(
+            (adopted.trouble, adopted.ids),
+            (ManifestTrouble::Missing, vec!["decorators".to_string()])
+        );
+        std::fs::remove_file(ws.join(MANIFEST)).unwrap();
+        std::fs::write(
+            ws.join("README.md"),
+            format!("{README_TITLE}\n\nmy notes\n"),
+        )
+        .unwrap();
+        assert!(repair(ws, 1, &[]).unwrap().is_some(), "init's README");
+        // Another format is not damage: left for the version that wrote it.
+        std::fs::write(ws.join(MANIFEST), r#"{"format_version": 99}"#).unwrap();
+        assert!(matches!(
+            repair(ws, 1, &[]),
+            Err(WorkspaceError::OtherFormat { found: 99, .. })
+        ));
     }
 
     #[test]

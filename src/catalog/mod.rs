@@ -158,6 +158,85 @@ impl Catalog {
     pub fn ids(&self) -> Vec<&str> {
         self.exercises.iter().map(|e| e.info.id.as_str()).collect()
     }
+
+    /// The ids a mistyped `name` probably meant, best first (at most three):
+    /// the same id but for case, `-`, `_` or a `.py` (`LRU-cache`), then ids
+    /// it begins (`lru`), then ids a typo or two away (`lru_cahce`).
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        suggest(name, &self.ids())
+    }
+}
+
+/// An id reduced to what people get right: lower case, no separators.
+fn normalise(name: &str) -> String {
+    let name = name.trim();
+    let name = name.strip_suffix(".py").unwrap_or(name);
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn suggest<'a>(name: &str, ids: &[&'a str]) -> Vec<&'a str> {
+    let wanted = normalise(name);
+    if wanted.is_empty() {
+        return vec![];
+    }
+    let same: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| normalise(id) == wanted)
+        .collect();
+    if !same.is_empty() {
+        return same;
+    }
+    // A beginning names an id only if it is not a mere letter or two.
+    let begun: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| wanted.len() >= 3 && normalise(id).starts_with(&wanted))
+        .collect();
+    if !begun.is_empty() {
+        return begun.into_iter().take(3).collect();
+    }
+    // A typo: about one edit per four letters, at least one.
+    let allowed = (wanted.chars().count() / 4).max(1);
+    let mut near: Vec<(usize, &str)> = ids
+        .iter()
+        .map(|id| (strsim::damerau_levenshtein(&wanted, &normalise(id)), *id))
+        .filter(|(distance, _)| *distance <= allowed)
+        .collect();
+    near.sort();
+    near.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::suggest;
+
+    const IDS: &[&str] = &["classes", "context_managers", "lru_cache", "list_tuple"];
+
+    #[test]
+    fn near_misses_suggest_the_id() {
+        for name in [
+            "lru",
+            "lrucache",
+            "lru-cache",
+            "LRU_cache",
+            "lru_cache.py",
+            "lru_cahce",
+        ] {
+            assert_eq!(suggest(name, IDS), ["lru_cache"], "{name}");
+        }
+        assert_eq!(suggest("Context-Managers", IDS), ["context_managers"]);
+    }
+
+    #[test]
+    fn unrelated_names_suggest_nothing() {
+        for name in ["", "c", "nope", "zz", "graph"] {
+            assert!(suggest(name, IDS).is_empty(), "{name}");
+        }
+    }
 }
 
 fn parse_entry(embedded: &EmbeddedExercise) -> Result<CatalogEntry, CatalogError> {

@@ -70,6 +70,12 @@ pub fn run(
     seed: Option<u64>,
 ) -> Result<Outcome, Error> {
     let seed = seed.unwrap_or_else(fresh_seed);
+    // A workspace whose manifest is damaged or lost: rebuilt first from its
+    // exercise files (which stay as they are), then extended as any other.
+    let repaired = workspace::repair(dir, seed, &selection.exercises)?;
+    if let Some(repair) = &repaired {
+        print_repair(dir, repair);
+    }
     // `init DIR` again on a workspace, with no selection: its own exercises
     // (restoring any file that went missing), not every exercise there is.
     let unselected =
@@ -82,9 +88,24 @@ pub fn run(
         _ => selection,
     };
     let entries = select(&selection, seed)?;
-    let outcome = workspace::init(dir, &entries, seed, minutes)?;
+    let outcome = workspace::init(dir, &entries, seed, minutes).map_err(|err| {
+        let lost = workspace::exercise_files(dir);
+        match err {
+            workspace::WorkspaceError::WouldOverwrite { .. } if !lost.is_empty() => {
+                Error::User(format!(
+                    "{err}.\nIf it is your take-home workspace and its manifest was lost, \
+                     `pyinterview init {} --exercises {}` rebuilds the manifest and leaves \
+                     your files exactly as they are.",
+                    dir.display(),
+                    lost.join(",")
+                ))
+            }
+            err => err.into(),
+        }
+    })?;
     let budget = outcome.manifest.minutes;
     match outcome.previous_minutes {
+        Some(_) if repaired.is_some() => {}
         Some(before) => {
             println!(
                 "{} is already a workspace: nothing of yours was changed.",
@@ -123,4 +144,37 @@ pub fn run(
         );
     }
     Ok(Outcome::Success)
+}
+
+/// Says what a repair found and did.
+fn print_repair(dir: &Path, repair: &workspace::Repair) {
+    let what = match &repair.trouble {
+        workspace::ManifestTrouble::Missing => "was missing".to_string(),
+        workspace::ManifestTrouble::Damaged(why) => format!("was damaged: {why}"),
+    };
+    println!(
+        "Repaired the workspace in {}: its manifest ({}) {what}.",
+        dir.display(),
+        workspace::MANIFEST
+    );
+    let files: Vec<String> = repair.ids.iter().map(|id| format!("{id}.py")).collect();
+    if files.is_empty() {
+        println!("No exercise file is there: the workspace starts over.");
+    } else {
+        println!(
+            "Rebuilt it from the exercise files here, which are unchanged: {}.",
+            files.join(", ")
+        );
+    }
+    if let Some(backup) = &repair.backup {
+        println!("The damaged manifest is kept in {}.", backup.display());
+    }
+    if !repair.kept_seed {
+        println!("Your visible checks use a new seed: their generated cases may differ.");
+    }
+    if !repair.kept_hints {
+        println!(
+            "The record of the hints you read could not be recovered: if you read any, tell your interviewer."
+        );
+    }
 }

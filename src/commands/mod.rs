@@ -44,7 +44,35 @@ impl Error {
 
 impl From<crate::workspace::WorkspaceError> for Error {
     fn from(err: crate::workspace::WorkspaceError) -> Self {
-        Error::User(err.to_string())
+        use crate::workspace::WorkspaceError;
+        // A workspace whose manifest is damaged or lost: `init` repairs it.
+        let repair = match &err {
+            WorkspaceError::BadManifest { dir, .. } => Some((dir, String::new())),
+            WorkspaceError::ManifestLost { dir, .. } if crate::workspace::was_a_workspace(dir) => {
+                Some((dir, String::new()))
+            }
+            WorkspaceError::ManifestLost { dir, .. } => Some((
+                dir,
+                format!(
+                    " --exercises {}",
+                    crate::workspace::exercise_files(dir).join(",")
+                ),
+            )),
+            _ => None,
+        };
+        match repair {
+            Some((dir, exercises)) => {
+                let target = if is_current_dir(dir) {
+                    ".".to_string()
+                } else {
+                    dir.display().to_string()
+                };
+                Error::User(format!(
+                    "{err}.\nRun `pyinterview init {target}{exercises}` to repair the workspace: it rebuilds the manifest from the exercise files there and leaves your files exactly as they are."
+                ))
+            }
+            None => Error::User(err.to_string()),
+        }
     }
 }
 
@@ -120,12 +148,12 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             seed,
             markdown,
         } => plan::run(level, minutes, seed, markdown.as_deref()),
-        Command::Show { id, rubric } => show::run(&id, rubric),
+        Command::Show { id, rubric } => show::run(id.as_deref(), rubric),
         Command::Hint {
             id,
-            level,
+            number,
             workspace,
-        } => hint::run(&id, level, workspace.as_deref()),
+        } => hint::run(id.as_deref(), number, workspace.as_deref()),
         Command::Init {
             dir,
             level,
@@ -260,16 +288,27 @@ fn entry(id: &str) -> Result<&'static CatalogEntry, Error> {
             .filter(|q| q.exercise.as_deref() == Some(id))
             .map(|q| q.number.to_string())
             .collect();
-        let what = if planned.is_empty() {
-            format!("unknown exercise `{id}`")
-        } else {
-            format!(
+        // A near miss is suggested, not taken: `lru` could be meant for
+        // another exercise, and the candidate learns the id to type.
+        let suggested = catalog.suggest(id);
+        let (what, list) = if !planned.is_empty() {
+            let what = format!(
                 "`{id}` (question {}) is not a runnable exercise yet",
                 planned.join(", ")
-            )
+            );
+            (what, "; the")
+        } else if !suggested.is_empty() {
+            let names: Vec<String> = suggested.iter().map(|s| format!("`{s}`")).collect();
+            let what = format!(
+                "unknown exercise `{id}`: did you mean {}?",
+                names.join(" or ")
+            );
+            (what, " The")
+        } else {
+            (format!("unknown exercise `{id}`"), "; the")
         };
         Error::User(format!(
-            "{what}; the exercises are: {}",
+            "{what}{list} exercises are: {}",
             catalog.ids().join(", ")
         ))
     })
@@ -288,11 +327,56 @@ fn exercise_arg(arg: &str) -> Result<(&'static CatalogEntry, Option<PathBuf>), E
     Ok((entry(id)?, Some(path.to_path_buf())))
 }
 
+/// The exercise `show` or `hint` is about: the one named (by id, file name
+/// or path, as [`exercise_arg`] takes it) or, with none named, the only
+/// exercise of the workspace (`--workspace`, else the one holding the
+/// current directory). With several, or no
+/// workspace, the error says which ids there are to choose from.
+fn named_or_only(
+    arg: Option<&str>,
+    workspace: Option<&Path>,
+    command: &str,
+) -> Result<(&'static CatalogEntry, Option<PathBuf>), Error> {
+    if let Some(arg) = arg {
+        return exercise_arg(arg);
+    }
+    let dir = match workspace {
+        Some(given) => crate::workspace::resolve(Some(given))?,
+        None => match crate::workspace::locate(Path::new(".")) {
+            Ok(dir) => dir,
+            // Exercise files without a manifest: say how to repair it.
+            Err(lost @ crate::workspace::WorkspaceError::ManifestLost { .. }) => {
+                return Err(lost.into());
+            }
+            Err(_) => {
+                return Err(Error::User(format!(
+                    "name an exercise: `pyinterview {command} ID` (outside a workspace there is no default); the exercises are: {}",
+                    Catalog::get().ids().join(", ")
+                )));
+            }
+        },
+    };
+    let ids = crate::workspace::load(&dir)?.ids();
+    match &ids[..] {
+        [only] => Ok((entry(only)?, None)),
+        [] => Err(Error::User(format!(
+            "this workspace has no exercises: name one, `pyinterview {command} ID`"
+        ))),
+        _ => Err(Error::User(format!(
+            "this workspace has {} exercises: name one, e.g. `pyinterview {command} {}`; they are: {}",
+            ids.len(),
+            ids[0],
+            ids.join(", ")
+        ))),
+    }
+}
+
 /// The workspace a command works on: `--workspace DIR`, exactly; else, for
 /// an exercise named by a path to its file, the workspace holding that
 /// file's directory (searched upwards); else the one holding the current
-/// directory. A path that leads nowhere is said to be one, not blamed on a
-/// `--workspace` nobody gave.
+/// directory. A path that names the current workspace from its parent
+/// (`take-home/x.py` inside take-home) means that workspace; one that leads
+/// nowhere is said to be one, not blamed on a `--workspace` nobody gave.
 fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(given) = given {
         return Ok(crate::workspace::resolve(Some(given))?);
@@ -304,6 +388,18 @@ fn workspace_for(given: Option<&Path>, file: Option<&Path>) -> Result<PathBuf, E
         return Ok(crate::workspace::locate(Path::new("."))?);
     };
     if !dir.is_dir() {
+        // `take-home/lru_cache.py` typed inside take-home (a command copied
+        // from its parent): the file of the workspace the candidate is in.
+        if let Ok(here) = crate::workspace::locate(Path::new(".")) {
+            let from_above = here.parent().map(|above| above.join(dir));
+            let same = |a: &Path, b: &Path| {
+                let (a, b) = (std::fs::canonicalize(a), std::fs::canonicalize(b));
+                a.is_ok_and(|a| b.is_ok_and(|b| a == b))
+            };
+            if from_above.is_some_and(|d| same(&d, &here)) {
+                return Ok(here);
+            }
+        }
         let here = std::env::current_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_else(|_| ".".into());

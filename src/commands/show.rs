@@ -4,12 +4,12 @@ use anstyle::Style;
 use crate::catalog::Catalog;
 use crate::cli::Outcome;
 
-use super::{Error, entry};
+use super::{Error, named_or_only};
 
 const BOLD: Style = Style::new().bold();
 
-pub fn run(id: &str, rubric: bool) -> Result<Outcome, Error> {
-    let entry = entry(id)?;
+pub fn run(id: Option<&str>, rubric: bool) -> Result<Outcome, Error> {
+    let (entry, _) = named_or_only(id, None, "show")?;
     let info = &entry.info;
     let questions: Vec<String> = info.questions.iter().map(u32::to_string).collect();
     println!("{BOLD}{} — {}{BOLD:#}", info.id, info.title);

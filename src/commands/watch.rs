@@ -215,17 +215,18 @@ impl Session {
         let hints = &entry(id)?.info.hints;
         let seen = self.manifest.hints.get(id).copied().unwrap_or(0);
         let shown = (seen + 1).min(hints.len());
-        workspace::record_hint(&self.dir, id, shown)?;
-        self.manifest.hints.insert(id.to_string(), shown);
+        let used = workspace::record_hint(&self.dir, id, shown)?;
+        self.manifest.hints.insert(id.to_string(), used);
         let last = if shown == hints.len() {
             " (that was the last hint)"
         } else {
             ""
         };
         screen.print(&format!(
-            "\nHint {shown} of {}{last} for {id}:\n{}\n",
+            "\nHint {shown} of {}{last} for {id}:\n{}\n{}\n",
             hints.len(),
-            hints[shown - 1]
+            hints[shown - 1],
+            super::hint::recorded_note(id, used, hints.len())
         ));
         Ok(())
     }

@@ -136,7 +136,11 @@ fn render_steps(out: &mut String, steps: &[CallStep]) -> bool {
         return false;
     };
     let _ = writeln!(out, "      {DIM}step by step:{DIM:#}");
-    let from = first.saturating_sub(STEPS_BEFORE);
+    // A line saying one step was left out is no shorter than the step.
+    let from = match first.saturating_sub(STEPS_BEFORE) {
+        1 => 0,
+        from => from,
+    };
     if from > 0 {
         let _ = writeln!(out, "        {DIM}… {from} earlier steps{DIM:#}");
     }
@@ -162,14 +166,19 @@ fn render_steps(out: &mut String, steps: &[CallStep]) -> bool {
         diff::render_diff(out, expected, actual);
     }
     let after = &steps[first + 1..];
-    for step in after.iter().take(STEPS_AFTER) {
+    let shown = if after.len() == STEPS_AFTER + 1 {
+        after.len()
+    } else {
+        STEPS_AFTER
+    };
+    for step in after.iter().take(shown) {
         let _ = writeln!(out, "        {DIM}{}{DIM:#}", code(step));
     }
-    if after.len() > STEPS_AFTER {
+    if after.len() > shown {
         let _ = writeln!(
             out,
             "        {DIM}… {} more steps{DIM:#}",
-            after.len() - STEPS_AFTER
+            after.len() - shown
         );
     }
     true
@@ -244,11 +253,13 @@ fn status_mark(status: Status) -> (&'static str, Style) {
     }
 }
 
-fn render_output(out: &mut String, name: &str, text: &str) {
+/// What the code printed; `whose` names the code for the reader ("your
+/// code" on the candidate's screen).
+fn render_output(out: &mut String, name: &str, text: &str, whose: &str) {
     if text.trim().is_empty() {
         return;
     }
-    let _ = writeln!(out, "    {DIM}{name} of the candidate's code:{DIM:#}");
+    let _ = writeln!(out, "    {DIM}{name} of {whose}:{DIM:#}");
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(OUTPUT_LINES) {
         let _ = writeln!(out, "    {DIM}│{DIM:#} {}", clean(line));

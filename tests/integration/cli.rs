@@ -126,9 +126,10 @@ fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
     assert!(first.starts_with("Hint 1 of 3 for list_tuple"), "{first}");
     // The same command would show hint 1 again: say how to get hint 2.
     assert!(
-        first.contains("Run `pyinterview hint list_tuple --level 2` for hint 2"),
+        first.contains("Run `pyinterview hint list_tuple --number 2` for hint 2"),
         "{first}"
     );
+    // `--level`, the option's old name, still works.
     let third = run(["hint", "list_tuple", "--level", "3"])
         .in_dir(tmp.path())
         .output()
@@ -166,6 +167,135 @@ fn hints_go_one_level_at_a_time_and_a_workspace_remembers_them() {
         serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["hints"]["list_tuple"], 3);
+}
+
+/// Asking for an earlier hint again never promises a hint that is not the
+/// one the next call shows; each hint read in a workspace says it is
+/// recorded for the interviewer.
+#[test]
+fn hint_promises_the_hint_it_will_show_and_says_it_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "lru_cache", 1);
+    let hint = |args: &[&str]| {
+        run(["hint"])
+            .with_args(args)
+            .in_dir(&ws)
+            .output()
+            .expect_code(0)
+            .stdout()
+    };
+    let first = hint(&["lru_cache"]);
+    assert!(
+        first.contains(
+            "Recorded: your interviewer will see that you used 1 of 3 hints for lru_cache."
+        ),
+        "{first}"
+    );
+    // Hint 1 again after hint 1: the next one is still 2.
+    let again = hint(&["lru_cache", "--number", "1"]);
+    assert!(again.starts_with("Hint 1 of 3"), "{again}");
+    assert!(again.contains("again for hint 2."), "{again}");
+    hint(&["lru_cache"]);
+    hint(&["lru_cache"]);
+    // Every hint read: hint 1 again promises no hint 2, and counts 3.
+    let reread = hint(&["lru_cache", "--level", "1"]);
+    assert!(reread.starts_with("Hint 1 of 3"), "{reread}");
+    assert!(!reread.contains("for hint 2"), "{reread}");
+    assert!(reread.contains("used 3 of 3 hints"), "{reread}");
+    assert!(
+        reread.contains("You have read every hint already"),
+        "{reread}"
+    );
+    let next = hint(&["lru_cache"]);
+    assert!(next.starts_with("Hint 3 of 3"), "{next}");
+    // Skipping ahead counts what was shown, and the next call follows it.
+    let ws2 = tmp.path().join("ws2");
+    init_workspace(&ws2, "lru_cache", 1);
+    run(["hint", "lru_cache", "-n", "2"])
+        .in_dir(&ws2)
+        .output()
+        .expect_code(0);
+    let after = run(["hint", "lru_cache"])
+        .in_dir(&ws2)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(after.starts_with("Hint 3 of 3"), "{after}");
+
+    // One flag name, one meaning: `hint --number`, `init --level`.
+    let help = run(["hint", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("--number <N>"), "{help}");
+    assert!(!help.contains("--level"), "{help}");
+    assert!(help.contains("interviewer sees"), "{help}");
+    let help = run(["init", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("difficulty level"), "{help}");
+}
+
+/// `show` and `hint` take what `check` and `reset` take (an id or its
+/// file), suggest the id a near miss meant, and need no id when the
+/// workspace has one exercise.
+#[test]
+fn show_and_hint_take_a_file_suggest_near_misses_and_default_to_the_only_exercise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init_workspace(&ws, "lru_cache", 1);
+    for args in [
+        &["show", "lru_cache.py"][..],
+        &["hint", "lru_cache.py"],
+        &["show"],
+        &["hint"],
+    ] {
+        let out = run(args).in_dir(&ws).output().expect_code(0).stdout();
+        assert!(out.contains("lru_cache"), "{args:?}: {out}");
+    }
+    let hints: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(hints["hints"]["lru_cache"], 2, "both hints were recorded");
+    // A path to the file names its workspace.
+    let out = run(["hint", "ws/lru_cache.py"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(out.starts_with("Hint 3 of 3"), "{out}");
+
+    for near in ["lru", "lrucache", "lru-cache", "LRU_cache"] {
+        for command in ["show", "hint"] {
+            let err = run([command, near]).output().expect_code(2).stderr();
+            assert!(
+                err.contains(&format!(
+                    "unknown exercise `{near}`: did you mean `lru_cache`?"
+                )),
+                "{command} {near}: {err}"
+            );
+        }
+    }
+
+    // No id and no workspace, or several exercises: the error lists them.
+    let err = run(["show"])
+        .in_dir(tmp.path())
+        .output()
+        .expect_code(2)
+        .stderr();
+    assert!(
+        err.contains("name an exercise") && err.contains("list_tuple"),
+        "{err}"
+    );
+    let several = tmp.path().join("several");
+    init_workspace(&several, "lru_cache,list_tuple", 1);
+    for command in ["show", "hint"] {
+        let err = run([command])
+            .in_dir(&several)
+            .output()
+            .expect_code(2)
+            .stderr();
+        assert!(
+            err.contains("this workspace has 2 exercises") && err.contains("lru_cache, list_tuple"),
+            "{command}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -832,6 +962,8 @@ fn watch_rechecks_a_saved_file_gives_hints_and_quits_on_q() {
     writeln!(stdin, "h").unwrap();
     let hint = wait_for("Hint 1 of 3 for decorators");
     assert!(!hint.is_empty());
+    // A hint read in watch is recorded too, and watch says so.
+    wait_for("Recorded: your interviewer will see that you used 1 of 3 hints for decorators.");
     writeln!(stdin, "q").unwrap();
     wait_for("Stopped watching.");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -1358,14 +1490,26 @@ fn workspace_paths_are_named_and_mistakes_explained() {
     let ws = tmp.path().join("take-home");
     init_workspace(&ws, "list_tuple", 1);
 
-    // A path that is not a path from where the candidate is.
-    let err = run(["check", "take-home/list_tuple.py"])
+    // Inside take-home, a path from its parent (a command copied from the
+    // README or a colleague) names the workspace the candidate is in.
+    for dir in [ws.clone(), ws.join("notes")] {
+        std::fs::create_dir_all(&dir).unwrap();
+        for command in ["check", "reset"] {
+            let out = run([command, "take-home/list_tuple.py"])
+                .in_dir(&dir)
+                .output();
+            assert!(out.code() <= 1, "{command}: {}", out.stderr());
+            assert!(out.stdout().contains("list_tuple"), "{}", out.stdout());
+        }
+    }
+    // A path that leads nowhere from here says so, naming no --workspace.
+    let err = run(["check", "elsewhere/list_tuple.py"])
         .in_dir(&ws)
         .output()
         .expect_code(2)
         .stderr();
     assert!(
-        err.contains("take-home/list_tuple.py is not a path from here"),
+        err.contains("elsewhere/list_tuple.py is not a path from here"),
         "{err}"
     );
     assert!(err.contains("`list_tuple`"), "{err}");
@@ -1489,4 +1633,178 @@ fn a_hang_on_a_terminal_names_the_check_running_and_its_time() {
             .any(|line| line.contains("(1.") || line.contains("(2.")),
         "{lines:?}"
     );
+}
+
+/// What the candidate reads (init, the workspace README, show, hint, check,
+/// pack and their --help) speaks to them: "your code", never "the
+/// candidate" or "the submission". The interviewer's report keeps its words.
+#[test]
+fn candidate_facing_text_speaks_to_the_candidate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let mut seen = vec![];
+    let mut keep = |what: &str, text: String| seen.push((what.to_string(), text));
+    keep(
+        "init",
+        run([
+            "init",
+            ws.to_str().unwrap(),
+            "--exercises",
+            "list_tuple,lru_cache",
+        ])
+        .output()
+        .expect_code(0)
+        .stdout(),
+    );
+    keep(
+        "README",
+        std::fs::read_to_string(ws.join("README.md")).unwrap(),
+    );
+    // Code that prints, and an exercise file gone.
+    std::fs::write(
+        ws.join("list_tuple.py"),
+        "import sys\nprint('hello from me')\nprint('oops', file=sys.stderr)\n",
+    )
+    .unwrap();
+    std::fs::remove_file(ws.join("lru_cache.py")).unwrap();
+    let check = run(["check"]).in_dir(&ws).output().expect_code(1).stdout();
+    assert!(
+        check.contains("stdout of your code:\n    │ hello from me"),
+        "{check}"
+    );
+    assert!(
+        check.contains("stderr of your code:\n    │ oops"),
+        "{check}"
+    );
+    assert!(
+        check.contains("lru_cache.py is not in your workspace"),
+        "{check}"
+    );
+    keep("check", check);
+    for args in [
+        &["show", "list_tuple"][..],
+        &["hint", "list_tuple"],
+        &["pack"],
+    ] {
+        keep(
+            args[0],
+            run(args).in_dir(&ws).output().expect_code(0).stdout(),
+        );
+    }
+    for command in ["check", "watch", "show", "hint", "init", "reset", "pack"] {
+        let help = run([command, "--help"]).output().expect_code(0).stdout();
+        keep(command, help);
+    }
+    for (what, text) in &seen {
+        // The archive's file name is a name, not a way of speaking.
+        let lower = text.to_lowercase().replace("-submission.tar.gz", ".tar.gz");
+        for phrase in ["candidate", "submission"] {
+            assert!(!lower.contains(phrase), "{what} says {phrase:?}:\n{text}");
+        }
+    }
+    // The interviewer's report of the same code keeps its wording.
+    let report = run(["grade", ws.to_str().unwrap(), "--no-reference"])
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        report.contains("stdout of the candidate's code:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("lru_cache.py is not in the submission"),
+        "{report}"
+    );
+}
+
+/// The wrong `lru_cache` whose `check` output the README shows: hits do not
+/// move their entry to the most recent end, and the key keeps the order of
+/// the keyword arguments.
+const README_LRU_ATTEMPT: &str = r#"import threading
+from collections import OrderedDict
+from functools import wraps
+from typing import NamedTuple
+
+
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    maxsize: int | None
+    currsize: int
+
+
+def lru_cache(maxsize=128):
+    def decorator(func):
+        store = OrderedDict()
+        lock = threading.Lock()
+        hits = misses = 0
+
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            nonlocal hits, misses
+            key = (args, tuple(kwargs.items()))
+            with lock:
+                if key in store:
+                    hits += 1
+                    return store[key]
+                misses += 1
+                result = func(*args, **kwargs)
+                store[key] = result
+                if maxsize is not None and len(store) > maxsize:
+                    store.popitem(last=False)
+                return result
+
+        def cache_info():
+            return CacheInfo(hits, misses, maxsize, len(store))
+
+        def cache_clear():
+            nonlocal hits, misses
+            store.clear()
+            hits = misses = 0
+
+        wrapper.cache_info = cache_info
+        wrapper.cache_clear = cache_clear
+        return wrapper
+
+    return decorator
+"#;
+
+/// The failure report in the README's candidate section is real: every
+/// line of it (but the note saying what was trimmed) is what `check` prints
+/// for that attempt, in order.
+#[test]
+fn the_readme_failure_report_is_what_check_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("the real output of `check lru_cache`")
+        .expect("the README's candidate section shows a failure report");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    init_workspace(&ws, "lru_cache", 7);
+    std::fs::write(ws.join("lru_cache.py"), README_LRU_ATTEMPT).unwrap();
+    let out = run(["check", "lru_cache"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(1)
+        .stdout();
+    let mut printed = out.lines().map(str::trim_end);
+    let mut trim_note = false;
+    for line in block.lines() {
+        // The note on what the README left out, and its continuation.
+        if line.starts_with("  … (") {
+            trim_note = true;
+            continue;
+        }
+        if trim_note && line.starts_with("     ") {
+            continue;
+        }
+        assert!(
+            printed.any(|p| p == line.trim_end()),
+            "README line not printed by check (in this order): {line:?}\n--- check printed:\n{out}"
+        );
+    }
 }

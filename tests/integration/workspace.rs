@@ -271,3 +271,116 @@ fn init_beside_other_files_says_pack_will_send_them() {
     let clean = init(&tmp.path().join("clean"), &["--exercises", "list_tuple"]);
     assert!(!clean.contains("already held"), "{clean}");
 }
+
+/// A damaged or deleted manifest leaves a way back: `check` says in words
+/// what is wrong and that `init .` repairs it; `init .` rebuilds the
+/// manifest from the exercise files present, keeping them byte for byte,
+/// and says what it did.
+#[test]
+fn init_repairs_a_damaged_or_deleted_manifest_and_keeps_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("take-home");
+    init(&ws, &["--exercises", "lru_cache,list_tuple", "--seed", "5"]);
+    std::fs::write(ws.join("lru_cache.py"), "# my cache\nimport functools\n").unwrap();
+    std::fs::write(
+        ws.join("README.md"),
+        "# Your Python take-home\n\nmy notes\n",
+    )
+    .unwrap();
+    let files = |ws: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(ws)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".pyinterview.json")
+            .map(|n| (n.clone(), std::fs::read(ws.join(&n)).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = files(&ws);
+
+    for damage in ["{}", "", "{\"format_version\": 1, \"seed\": "] {
+        std::fs::write(ws.join(".pyinterview.json"), damage).unwrap();
+        let err = run(["check"]).in_dir(&ws).output().expect_code(2).stderr();
+        assert!(
+            err.contains(".pyinterview.json is damaged: it is"),
+            "{damage:?}: {err}"
+        );
+        assert!(err.contains("Run `pyinterview init .` to repair"), "{err}");
+        assert!(
+            !err.contains("at line 1 column"),
+            "in words, not serde's: {err}"
+        );
+        let out = run(["init", "."])
+            .in_dir(&ws)
+            .output()
+            .expect_code(0)
+            .stdout();
+        assert!(
+            out.contains("its manifest (.pyinterview.json) was damaged"),
+            "{damage:?}: {out}"
+        );
+        assert!(
+            out.contains("Rebuilt it from the exercise files here, which are unchanged: list_tuple.py, lru_cache.py."),
+            "{out}"
+        );
+        assert!(out.contains("The damaged manifest is kept in"), "{out}");
+        assert_eq!(files(&ws), before, "{damage:?}: every file byte for byte");
+        run(["check"]).in_dir(&ws).output().expect_code(1);
+    }
+
+    // Deleted: check says how to get it back, and init does.
+    std::fs::remove_file(ws.join(".pyinterview.json")).unwrap();
+    let err = run(["check"]).in_dir(&ws).output().expect_code(2).stderr();
+    assert!(
+        err.contains("holds exercise files (list_tuple.py, lru_cache.py) but no .pyinterview.json"),
+        "{err}"
+    );
+    assert!(err.contains("Run `pyinterview init .` to repair"), "{err}");
+    // So do show and hint, which look for the workspace's only exercise.
+    let err = run(["show"]).in_dir(&ws).output().expect_code(2).stderr();
+    assert!(err.contains("Run `pyinterview init .` to repair"), "{err}");
+    let out = run(["init", "."])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(
+        out.contains("its manifest (.pyinterview.json) was missing"),
+        "{out}"
+    );
+    assert_eq!(files(&ws), before, "every file byte for byte");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".pyinterview.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["exercises"][0]["id"], "list_tuple");
+    assert_eq!(manifest["exercises"][1]["id"], "lru_cache");
+    assert_eq!(manifest["exercises"].as_array().unwrap().len(), 2);
+
+    // With no trace of a workspace (manifest, README and backups gone), init still
+    // refuses the folder, and says how to adopt the files.
+    std::fs::remove_file(ws.join(".pyinterview.json")).unwrap();
+    std::fs::remove_file(ws.join("README.md")).unwrap();
+    std::fs::remove_dir_all(ws.join(".pyinterview-backups")).unwrap();
+    let err = run(["init", "."])
+        .in_dir(&ws)
+        .output()
+        .expect_code(2)
+        .stderr();
+    let adopt = "`pyinterview init . --exercises list_tuple,lru_cache` rebuilds the manifest";
+    assert!(err.contains(adopt), "{err}");
+    let out = run(["init", ".", "--exercises", "list_tuple,lru_cache"])
+        .in_dir(&ws)
+        .output()
+        .expect_code(0)
+        .stdout();
+    assert!(out.contains("was missing"), "{out}");
+    assert_eq!(
+        std::fs::read(ws.join("lru_cache.py")).unwrap(),
+        b"# my cache\nimport functools\n"
+    );
+    let help = run(["init", "--help"]).output().expect_code(0).stdout();
+    assert!(help.contains("manifest is damaged or deleted is"), "{help}");
+}

@@ -7,7 +7,10 @@ use super::{
     BOLD, DIM, GREEN, RED, YELLOW, is_missing_name, is_not_run, is_untouched, render_check,
     render_not_run, render_output, render_shared_failure, render_untouched,
 };
-use crate::grade::model::{CheckResult, Status, SubmissionResult};
+use crate::grade::model::{CheckResult, Status, SubmissionResult, Unfinished};
+
+/// Whose output `check` shows: the candidate reads it.
+const YOUR_CODE: &str = "your code";
 
 /// Failures detailed per exercise when a candidate checks several at once.
 const CANDIDATE_FAILURES: usize = 3;
@@ -68,8 +71,8 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
         // Checks whose function still raises the stub's NotImplementedError
         // are only counted; a name that is not defined (misspelt, deleted)
         // is a failure to show.
-        let (untouched, failing): (Vec<&CheckResult>, Vec<&CheckResult>) = exercise
-            .checks
+        let checks: Vec<CheckResult> = exercise.checks.iter().map(in_your_words).collect();
+        let (untouched, failing): (Vec<&CheckResult>, Vec<&CheckResult>) = checks
             .iter()
             .filter(|c| c.status != Status::Passed)
             .partition(|c| is_untouched(c));
@@ -90,8 +93,8 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             continue;
         }
         if untouched.is_empty() && render_shared_failure(&mut out, &failing) {
-            render_output(&mut out, "stdout", &exercise.stdout);
-            render_output(&mut out, "stderr", &exercise.stderr);
+            render_output(&mut out, "stdout", &exercise.stdout, YOUR_CODE);
+            render_output(&mut out, "stderr", &exercise.stderr, YOUR_CODE);
             continue;
         }
         let not_run = failing.iter().filter(|c| is_not_run(c)).count();
@@ -115,8 +118,8 @@ pub fn render_candidate(result: &SubmissionResult, focus: Option<&str>) -> Strin
             );
         }
         render_untouched(&mut out, untouched.len());
-        render_output(&mut out, "stdout", &exercise.stdout);
-        render_output(&mut out, "stderr", &exercise.stderr);
+        render_output(&mut out, "stdout", &exercise.stdout, YOUR_CODE);
+        render_output(&mut out, "stderr", &exercise.stderr, YOUR_CODE);
     }
     let done = result
         .exercises
@@ -191,4 +194,17 @@ fn merge_missing_names(failing: Vec<&CheckResult>) -> Vec<CheckResult> {
             check
         })
         .collect()
+}
+
+/// A check as the candidate reads it: the grader words a missing file for
+/// the interviewer ("not in the submission"); the candidate's file is
+/// missing from their workspace.
+fn in_your_words(check: &CheckResult) -> CheckResult {
+    let mut check = check.clone();
+    if check.unfinished == Some(Unfinished::ModuleMissing) {
+        if let Some(file) = check.message.strip_suffix(" is not in the submission") {
+            check.message = format!("{file} is not in your workspace");
+        }
+    }
+    check
 }

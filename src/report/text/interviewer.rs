@@ -177,8 +177,8 @@ fn render_exercise(out: &mut String, exercise: &ExerciseResult, audience: Audien
     if audience == Audience::Interviewer
         || exercise.checks.iter().any(|c| c.status != Status::Passed)
     {
-        render_output(out, "stdout", &exercise.stdout);
-        render_output(out, "stderr", &exercise.stderr);
+        render_output(out, "stdout", &exercise.stdout, "the candidate's code");
+        render_output(out, "stderr", &exercise.stderr, "the candidate's code");
         if exercise.output_truncated_bytes > 0 {
             let _ = writeln!(
                 out,
