@@ -953,7 +953,7 @@ fn rows_probe<'py>(
 }
 
 fn early_label(gates: usize) -> String {
-    format!("of the first {gates} rows, yielded before the next one was written")
+    format!("first {gates} rows yielded before the next was written")
 }
 
 fn scratch(candidate: &Candidate<'_>) -> PathBuf {
