@@ -684,8 +684,11 @@ _setprofile = sys.setprofile
 _getprofile = sys.getprofile
 _sorted = sorted
 
-# Virtual seconds after which a run is taken to loop forever.
-_HORIZON = 1_000_000.0
+# A run is taken to loop forever past this many virtual seconds, or this
+# many turns of the loop (the checks need far fewer of both), so a coroutine
+# that never ends costs one check, not the whole exercise's time.
+_HORIZON = 10_000.0
+_MAX_TURNS = 20_000
 
 
 class Abort(BaseException):
@@ -731,8 +734,12 @@ class _Selector:
 
     def __init__(self, loop):
         self._loop = loop
+        self._turns = 0
 
     def select(self, timeout=None):
+        self._turns += 1
+        if self._turns > _MAX_TURNS:
+            raise LoopStalled("the event loop turned 20,000 times: a coroutine never ends")
         if timeout is None:
             raise LoopStalled(
                 "the event loop has nothing left to run: a coroutine waits for something that never happens"
@@ -740,7 +747,7 @@ class _Selector:
         if timeout > 0:
             self._loop._now += timeout
             if self._loop._now > _HORIZON:
-                raise LoopStalled("virtual time ran past a million seconds")
+                raise LoopStalled("virtual time ran past 10,000 seconds: a coroutine never ends")
         return []
 
     def close(self):
