@@ -723,6 +723,15 @@ def _prints():
 _PRINTS = _prints()
 _WATCHED = frozenset(key[0] for key in _PRINTS)
 
+# What the virtual loop inherits, and the code of the sleep the lab's
+# coroutines call, captured now: verify() tells when candidate code
+# replaced any (a reloaded asyncio.tasks leaves the captured sleep alone).
+_GUARDED = tuple(
+    (name, _BaseEventLoop.__dict__[name], _BaseEventLoop.__dict__[name].__code__)
+    for name in ("_run_once", "call_at", "call_later", "call_soon", "run_until_complete", "run_forever", "create_task")
+)
+_SLEEP_CODE = _sleep.__code__
+
 
 class LoopStalled(RuntimeError):
     pass
@@ -890,6 +899,11 @@ class Lab:
             )
         if self._profile_lost:
             raise RuntimeError("the call removed the grader's profile hook")
+        for name, function, code in _GUARDED:
+            if _BaseEventLoop.__dict__.get(name) is not function or function.__code__ is not code:
+                raise RuntimeError(f"the call replaced asyncio's {name}, which the grader's event loop uses")
+        if _sleep.__code__ is not _SLEEP_CODE:
+            raise RuntimeError("the call replaced the code of asyncio.sleep, which the grader's coroutines use")
 "#;
 
 /// Switches off the standard library's timeouts before the candidate's
