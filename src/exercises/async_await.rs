@@ -32,7 +32,9 @@
 //! ([`AsyncAwaitExercise::prepare`]); a copy of their code run anyway (a
 //! reloaded module, pasted source) is recognised by a profile hook that
 //! compares each called function's code with theirs, captured before
-//! candidate code ran, and `lab.verify()` fails the call.
+//! candidate code ran, and `lab.verify()` fails the call. It fails it too
+//! when the methods the virtual loop inherits from `BaseEventLoop`, or the
+//! code of the `asyncio.sleep` the lab captured, were replaced.
 
 use rand::RngExt;
 
