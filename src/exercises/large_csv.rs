@@ -59,7 +59,7 @@ pub struct LargeCsvExercise;
 pub static EXERCISE: Scripted<LargeCsvExercise> = Scripted(LargeCsvExercise);
 
 /// The most traced memory a call may peak at (the stub states it).
-pub const PEAK_BOUND: usize = 1 << 20;
+pub const PEAK_BOUND: usize = 512 << 10;
 
 /// How long the feeder waits for a gated row to come out of `iter_rows`
 /// before it gives up and writes the rest: only a generator that reads
@@ -67,8 +67,8 @@ pub const PEAK_BOUND: usize = 1 << 20;
 /// written).
 pub const GATE_WAIT: Duration = Duration::from_secs(3);
 
-/// Rows of the large generated files (each about 540 bytes: about 8 MiB).
-pub const LARGE_ROWS: usize = 16_000;
+/// Rows of the large generated files (each about 540 bytes: about 6.5 MiB).
+pub const LARGE_ROWS: usize = 12_000;
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
@@ -841,7 +841,7 @@ impl Drop for Measure<'_> {
 
 // ---- the probes -------------------------------------------------------------------
 
-const PEAK_LABEL: &str = "peak traced memory under 1 MiB";
+const PEAK_LABEL: &str = "peak traced memory under 512 KiB";
 
 fn internal(why: impl std::fmt::Display) -> Fault {
     Fault::Raised(PyRuntimeError::new_err(format!("internal: {why}")))
@@ -1248,7 +1248,7 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
     let (key, value) = columns(&source);
     checks.push(Check::new(
         "aggregate_large_file",
-        "aggregate over an 8 MiB file streamed through a pipe, under 1 MiB of memory",
+        "aggregate over a 6.5 MiB file streamed through a pipe, under 512 KiB of memory",
         4,
         vec![aggregate_call(Script::new(), &source, &key, &value)],
     ));
@@ -1258,7 +1258,7 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
     let n = rng.random_range(3..12);
     checks.push(Check::new(
         "top_n_large_file",
-        "top_n over an 8 MiB file, ties at the top, under 1 MiB of memory",
+        "top_n over a 6.5 MiB file, ties at the top, under 512 KiB of memory",
         4,
         vec![top_n_call(Script::new(), &source, &value, n)],
     ));
@@ -1279,7 +1279,7 @@ fn generated_checks(rng: &mut Rng) -> Vec<Check<Script>> {
     }
     checks.push(Check::new(
         "iter_rows_large_file",
-        "iter_rows over an 8 MiB file: every row, under 1 MiB of memory",
+        "iter_rows over a 6.5 MiB file: every row, under 512 KiB of memory",
         3,
         vec![rows_digest_call(Script::new(), &source, &samples)],
     ));

@@ -137,12 +137,14 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
                 ffi::PyErr_Clear();
                 None
             } else {
-                let text = ffi::PyUnicode_AsUTF8(name);
+                // (PyUnicode_AsUTF8AndSize: in the limited API the wheel uses.)
+                let mut size: ffi::Py_ssize_t = 0;
+                let text = ffi::PyUnicode_AsUTF8AndSize(name, &mut size);
                 if text.is_null() {
                     ffi::PyErr_Clear();
                     None
                 } else {
-                    CStr::from_ptr(text).to_str().ok()
+                    std::str::from_utf8(std::slice::from_raw_parts(text.cast(), size as usize)).ok()
                 }
             }
         }

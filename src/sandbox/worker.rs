@@ -189,6 +189,7 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
     let mut current = request.clone();
     let mut hangs = 0;
     let mut resource_deaths = 0;
+    let mut scratch_dirs: Vec<String> = Vec::new();
     let total = request.checks.len();
     let mut report = RunReport {
         slots: vec![Slot::NotRun; total],
@@ -228,6 +229,7 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
                 break;
             }
         };
+        scratch_dirs.push(attempt.module_dir.to_string_lossy().into_owned());
         let limit = request.limits.output_bytes();
         // The stack dump of a hang is read into the check's traceback, not
         // shown as what the candidate's code printed.
@@ -364,8 +366,45 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
             *timed = None;
         }
     }
+    // The same file and seed give the same report: what differs from run to
+    // run in what the code printed (the scratch directory's name, the
+    // addresses in object reprs) is made stable.
+    report.stdout.text = stable_output(&report.stdout.text, &scratch_dirs);
+    report.stderr.text = stable_output(&report.stderr.text, &scratch_dirs);
+    for printed in &mut report.check_output {
+        printed.stdout = stable_output(&printed.stdout, &scratch_dirs);
+        printed.stderr = stable_output(&printed.stderr, &scratch_dirs);
+    }
     report.elapsed_ms = began.elapsed().as_millis() as u64;
     report
+}
+
+/// `text` with the scratch directories' paths made relative
+/// (`/tmp/pyinterview-x1Y/lru_cache.py` → `lru_cache.py`) and the address in
+/// an object's repr (`<coroutine object f at 0x7f3a…>`) replaced by `0x…`.
+fn stable_output(text: &str, scratch_dirs: &[String]) -> String {
+    let mut out = text.to_string();
+    for dir in scratch_dirs.iter().filter(|d| !d.is_empty()) {
+        out = out.replace(&format!("{dir}/"), "");
+    }
+    let mut stable = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find(" at 0x") {
+        let (before, after) = rest.split_at(at + " at 0x".len());
+        stable.push_str(before);
+        let digits = after.len()
+            - after
+                .trim_start_matches(|c: char| c.is_ascii_hexdigit())
+                .len();
+        if digits > 0 && after[digits..].starts_with('>') {
+            stable.push('…');
+        } else {
+            stable.push_str(&after[..digits]);
+        }
+        rest = &after[digits..];
+    }
+    stable.push_str(rest);
+    stable
 }
 
 /// How many times one exercise's checks may hang before the rest are left
@@ -1448,6 +1487,17 @@ impl Capture {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_output_is_stable_from_run_to_run() {
+        let dirs = vec!["/tmp/pyinterview-aB3".to_string()];
+        let text = "File \"/tmp/pyinterview-aB3/async_await.py\", line 14\n\
+                    <coroutine object run at 0x7f92c9fc5d50> and 0xff, at 0x12 done";
+        assert_eq!(
+            stable_output(text, &dirs),
+            "File \"async_await.py\", line 14\n<coroutine object run at 0x…> and 0xff, at 0x12 done"
+        );
+    }
     use crate::value::Value;
 
     #[test]
