@@ -6,20 +6,18 @@ Run `pyinterview check concurrency` to test your work.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 
 
 def parallel_map(func, items, workers=4):
     if workers < 1:
         raise ValueError("workers must be positive")
-    items = list(items)
-    results = [None] * len(items)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(func, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            # Fail fast on the first error.
-            results[futures[future]] = future.result()
-    return results
+        try:
+            return list(pool.map(func, items))
+        except Exception as error:
+            # Say which map failed.
+            raise RuntimeError(f"parallel_map failed: {error}") from error
 
 
 class AtomicCounter:

@@ -849,13 +849,13 @@ fn fixed() -> Vec<Check<Call>> {
                 Call::CounterThreads {
                     start: 0,
                     n: 1,
-                    threads: 8,
-                    calls_each: 25,
+                    threads: 4,
+                    calls_each: 20,
                 },
                 Call::CounterThreads {
                     start: 100,
                     n: 3,
-                    threads: 4,
+                    threads: 3,
                     calls_each: 10,
                 },
             ],
