@@ -1010,12 +1010,17 @@ impl ScriptedExercise for ConcurrencyExercise {
                 let n: i64 = n.extract()?;
                 let threads: usize = threads.extract()?;
                 let counter = counter.clone().unbind();
-                // All the threads meet before their first call, so that all
-                // are in the turns before any increments.
+                // All the threads meet before their first call, then spin in
+                // traced code until every one is back in the turns (out of
+                // the barrier they are presumed blocked until they step), so
+                // that all take turns from the first increment.
                 let barrier = std::sync::Barrier::new(threads);
+                let spin = crate::exercises::singleton::turns_spin(candidate)?.unbind();
+                let arrive = crate::exercises::singleton::turns_arrive(candidate.py, threads)?;
                 let errors = hammer(candidate, threads, calls_each.extract()?, |py, _, index| {
                     if index == 0 {
                         py.detach(|| barrier.wait());
+                        spin.bind(py).call1((arrive.bind(py), threads))?;
                     }
                     counter.bind(py).call_method1("increment", (n,)).map(drop)
                 })?;
