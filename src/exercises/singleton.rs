@@ -15,11 +15,12 @@
 //! locked one constructs exactly once, on every run.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use pyo3::exceptions::PyNotImplementedError;
 use pyo3::prelude::*;
+use pyo3::types::PyCFunction;
 use rand::RngExt;
 
 use crate::driver::{Candidate, Fault, Observed, hammer};
@@ -174,10 +175,11 @@ pub enum Op {
     Call(usize, Args),
     /// `Singleton.reset(C)`.
     Reset(usize),
-    /// `threads` threads at once call the classes (thread `t` the class
-    /// `classes[t % len]`) with no arguments, `calls_each` times each.
+    /// [`RUNS`] times over: fresh classes of these names are made with the
+    /// metaclass, then `threads` threads at once call them (thread `t` the
+    /// class `names[t % len]`) with no arguments, `calls_each` times each.
     Threads {
-        classes: Vec<usize>,
+        names: Vec<&'static str>,
         threads: i64,
         calls_each: i64,
     },
@@ -214,9 +216,15 @@ fn call_kw(class: usize, args: &[i64], keyword: (&'static str, i64)) -> Op {
     )
 }
 
-fn threads(classes: &[usize], threads: i64, calls_each: i64) -> Op {
+/// How many times a thread scenario runs, each time on fresh classes: a
+/// race shows in a run where two threads pass the check together, which
+/// the turns make all but certain in every run; a correct metaclass never
+/// constructs twice in any.
+const RUNS: i64 = 4;
+
+fn threads(names: &[&'static str], threads: i64, calls_each: i64) -> Op {
     Op::Threads {
-        classes: classes.to_vec(),
+        names: names.to_vec(),
         threads,
         calls_each,
     }
@@ -291,18 +299,10 @@ fn script(scenario: &Scenario) -> Script {
                 reference.reset(*c);
             }
             Op::Threads {
-                classes,
+                names,
                 threads,
                 calls_each,
             } => {
-                let names: Vec<&str> = classes.iter().map(|c| scenario.classes[*c].name).collect();
-                let no_args = Args {
-                    args: vec![],
-                    keyword: None,
-                };
-                for c in classes {
-                    reference.call(*c, scenario.classes[*c].kind, &no_args);
-                }
                 let calls = if names.len() == 1 {
                     format!("{}()", names[0])
                 } else {
@@ -313,52 +313,36 @@ fn script(scenario: &Scenario) -> Script {
                     )
                 };
                 let text = format!(
-                    "{threads} threads at once each call {calls} {calls_each} times: the \
-                     exceptions raised, whether all calls of each class returned one object, \
-                     whether every object is of the class called"
+                    "{RUNS} times, on fresh classes {} made with Singleton: {threads} threads at \
+                     once each call {calls} {calls_each} times; the exceptions raised, whether \
+                     in every run each class was constructed once and all its calls returned \
+                     that one object, whether every object is of the class called",
+                    names.join(" and ")
                 );
                 script = script.probe(
                     "construct_threads",
                     &text,
                     vec![
-                        Expr::List(names.iter().map(|n| Expr::var(n)).collect()),
+                        Expr::name("Singleton"),
+                        Expr::lit(Value::List(names.iter().map(|n| Value::str(*n)).collect())),
                         Expr::lit(*threads),
                         Expr::lit(*calls_each),
+                        Expr::lit(RUNS),
                     ],
                     Value::record([
                         ("errors", Value::List(vec![])),
-                        (
-                            "one_object_per_class",
-                            Value::List(vec![Value::Bool(true); classes.len()]),
-                        ),
+                        ("constructed_once_one_object", Value::Bool(true)),
                         ("all_of_the_class_called", Value::Bool(true)),
                     ]),
                 );
             }
         }
     }
-    // After threads, how many constructions there were (a race makes as
-    // many as there were threads passing the check together, a number the
-    // verdict does not depend on, so the report does not show it either).
-    let threaded = scenario
-        .ops
-        .iter()
-        .any(|op| matches!(op, Op::Threads { .. }));
     for (c, class) in scenario.classes.iter().enumerate() {
-        let log = Expr::fixture("constructions").call(vec![Expr::var(class.name)]);
-        script = if threaded {
-            let Value::List(made) = reference.log(c) else {
-                unreachable!("a log is a list")
-            };
-            script.observe(
-                Expr::builtin("len")
-                    .call(vec![log])
-                    .eq(Expr::lit(made.len() as i64)),
-                true,
-            )
-        } else {
-            script.observe(log, reference.log(c))
-        };
+        script = script.observe(
+            Expr::fixture("constructions").call(vec![Expr::var(class.name)]),
+            reference.log(c),
+        );
     }
     script
 }
@@ -513,20 +497,8 @@ fn fixed() -> Vec<Check<Scenario>> {
             "threads asking for the instance at once: exactly one construction, one object",
             4,
             vec![
-                scenario(vec![plain("Config")], vec![threads(&[0], 8, 2)]),
-                scenario(
-                    vec![plain("Config")],
-                    vec![
-                        threads(&[0], 6, 1),
-                        Op::Reset(0),
-                        threads(&[0], 6, 2),
-                        call(0, &[1]),
-                    ],
-                ),
-                scenario(
-                    vec![plain("Cache"), plain("Pool")],
-                    vec![threads(&[0, 1], 8, 2)],
-                ),
+                scenario(vec![], vec![threads(&["Config"], 4, 2)]),
+                scenario(vec![], vec![threads(&["Cache", "Pool"], 4, 2)]),
             ],
         ),
     ]
@@ -599,84 +571,143 @@ impl ScriptedExercise for SingletonExercise {
         Some(FIXTURES)
     }
 
-    /// `construct_threads(classes, threads, calls_each)`: the thread hammer
-    /// calls `classes[t % len]()` from `threads` threads, `calls_each` times
-    /// each, all of them in the turns before any calls; observes the exceptions raised, whether all
-    /// the calls of each class returned one object, and whether every
-    /// object is exactly of the class called, all decided on the native
-    /// side.
+    /// `construct_threads(meta, names, threads, calls_each, runs)`: `runs`
+    /// times, fresh classes of those names are made with `meta` (by the
+    /// fixtures' `counted_class`), then the thread hammer calls
+    /// `classes[t % len]()` from `threads` threads, `calls_each` times each,
+    /// the threads first meeting at a barrier so that all are in the turns
+    /// before any calls. Observes the exceptions raised and, over all the
+    /// runs, whether each class was constructed once, whether all the calls
+    /// of a class returned one object, and whether every object is exactly
+    /// of the class called, all decided on the native side, as booleans: how
+    /// many constructions a race makes depends on how many threads pass the
+    /// check together, which the verdict (and so the report) must not.
     fn probe<'py>(
         &self,
         candidate: &Candidate<'py>,
         name: &str,
         args: &[Bound<'py, PyAny>],
     ) -> Observed {
-        let ([classes, threads, calls_each], "construct_threads") = (args, name) else {
+        let ([meta, names, threads, calls_each, runs], "construct_threads") = (args, name) else {
             return Err(crate::exercise::unknown_probe(name, args.len()));
         };
         let py = candidate.py;
-        let classes: Vec<Py<PyAny>> = classes
-            .try_iter()?
-            .map(|c| c.map(Bound::unbind))
-            .collect::<PyResult<_>>()?;
+        let fixtures = crate::driver::fixtures(py, "singleton", FIXTURES)?;
+        let names: Vec<String> = names.extract()?;
         let threads: usize = threads.extract()?;
         let calls_each: usize = calls_each.extract()?;
-        let returned: Mutex<Vec<Vec<Py<PyAny>>>> =
-            Mutex::new((0..classes.len()).map(|_| vec![]).collect());
-        let untouched: Mutex<Option<PyErr>> = Mutex::new(None);
-        let wrong_class = AtomicUsize::new(0);
-        // Every thread is in the turns before any calls (`Baton::start`).
-        let errors = hammer(candidate, threads, calls_each, |py, me, _| {
-            let k = me % classes.len();
-            let cls = classes[k].bind(py);
-            match cls.call0() {
-                Ok(obj) => {
-                    if !obj.get_type().is(cls) {
-                        wrong_class.fetch_add(1, SeqCst);
+        let runs: usize = runs.extract()?;
+        let spin = turns_spin(candidate)?.unbind();
+        let mut errors: Vec<String> = vec![];
+        let (mut once, mut one_object, mut right_class) = (true, true, true);
+        for _ in 0..runs {
+            let arrive = turns_arrive(py, threads)?;
+            let classes: Vec<Py<PyAny>> = names
+                .iter()
+                .map(|n| {
+                    fixtures
+                        .getattr("counted_class")?
+                        .call1((meta, n.as_str()))
+                        .map(Bound::unbind)
+                })
+                .collect::<PyResult<_>>()?;
+            let returned: Mutex<Vec<Vec<Py<PyAny>>>> =
+                Mutex::new((0..classes.len()).map(|_| vec![]).collect());
+            let untouched: Mutex<Option<PyErr>> = Mutex::new(None);
+            let wrong_class = AtomicUsize::new(0);
+            let barrier = std::sync::Barrier::new(threads);
+            let raised = hammer(candidate, threads, calls_each, |py, me, index| {
+                if index == 0 {
+                    py.detach(|| barrier.wait());
+                    // Out of the barrier the threads are presumed blocked
+                    // until each makes a step: a spin in traced code brings
+                    // every one back into the turns before any calls.
+                    spin.bind(py).call1((arrive.bind(py), threads))?;
+                }
+                let k = me % classes.len();
+                let cls = classes[k].bind(py);
+                match cls.call0() {
+                    Ok(obj) => {
+                        if !obj.get_type().is(cls) {
+                            wrong_class.fetch_add(1, SeqCst);
+                        }
+                        returned.lock().unwrap_or_else(|e| e.into_inner())[k].push(obj.unbind());
+                        Ok(())
                     }
-                    returned.lock().unwrap_or_else(|e| e.into_inner())[k].push(obj.unbind());
-                    Ok(())
+                    Err(err) if err.is_instance_of::<PyNotImplementedError>(py) => {
+                        untouched
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .get_or_insert(err);
+                        Ok(())
+                    }
+                    Err(err) => Err(err),
                 }
-                Err(err) if err.is_instance_of::<PyNotImplementedError>(py) => {
-                    untouched
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(err);
-                    Ok(())
-                }
-                Err(err) => Err(err),
+            })?;
+            if let Some(err) = untouched.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                return Err(Fault::Raised(err));
             }
-        })?;
-        if let Some(err) = untouched.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(Fault::Raised(err));
-        }
-        let returned = returned.into_inner().unwrap_or_else(|e| e.into_inner());
-        // Booleans, not counts: how many objects a race makes depends on
-        // how many threads pass the check together, which the verdict (and
-        // so the report) must not.
-        let one_object = returned
-            .iter()
-            .map(|objects| {
+            errors.extend(raised);
+            right_class &= wrong_class.into_inner() == 0;
+            for objects in returned.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 let mut ids: Vec<usize> = objects.iter().map(|o| o.as_ptr() as usize).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                Value::Bool(ids.len() == 1)
-            })
-            .collect();
-        drop(returned);
-        let _ = py;
+                one_object &= ids.len() == 1;
+            }
+            for cls in &classes {
+                let log = fixtures.getattr("constructions")?.call1((cls.bind(py),))?;
+                once &= log.len()? == 1;
+            }
+        }
+        errors.sort();
+        errors.dedup();
         Ok(Value::record([
             (
                 "errors",
                 Value::List(errors.into_iter().map(Value::Str).collect()),
             ),
-            ("one_object_per_class", Value::List(one_object)),
-            (
-                "all_of_the_class_called",
-                Value::Bool(wrong_class.into_inner() == 0),
-            ),
+            // One boolean: where a race constructs twice, whether the
+            // threads also got different objects depends on the turns.
+            ("constructed_once_one_object", Value::Bool(once && one_object)),
+            ("all_of_the_class_called", Value::Bool(right_class)),
         ]))
     }
+}
+
+/// Where the thread hammer's threads wait for one another in the turns:
+/// `spin(arrive, total)` announces itself and spins until `total` threads
+/// have, compiled as if from the candidate's directory so that the turns
+/// trace it (and a thread that steps in it is back in the rotation).
+pub fn turns_spin<'py>(candidate: &Candidate<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let file = candidate.file("_pyinterview_turns.py");
+    let file = std::ffi::CString::new(file.to_string_lossy().into_owned())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let module = pyo3::types::PyModule::from_code(
+        candidate.py,
+        c"def spin(arrive, total):\n    arrive(1)\n    while arrive(0) < total:\n        pass\n",
+        &file,
+        c"_pyinterview_turns",
+    )?;
+    module.getattr("spin")
+}
+
+/// The `arrive` of [`turns_spin`]: `arrive(1)` counts a thread in,
+/// `arrive(0)` reads the count, first pausing a millisecond (without the
+/// GIL) while some of the `total` threads are still to come, so that the
+/// spin does not take the processor and the interpreter from the threads it
+/// waits for.
+pub fn turns_arrive(py: Python<'_>, total: usize) -> PyResult<Py<PyAny>> {
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let arrive = PyCFunction::new_closure(py, None, None, move |args, _| {
+        let n: usize = args.get_item(0)?.extract()?;
+        if n == 0 && arrived.load(SeqCst) < total {
+            args.py()
+                .detach(|| std::thread::sleep(std::time::Duration::from_millis(1)));
+        }
+        PyResult::Ok(arrived.fetch_add(n, SeqCst) + n)
+    })?;
+    Ok(arrive.into_any().unbind())
 }
 
 #[cfg(test)]
