@@ -61,6 +61,11 @@ const PRELOAD: &[&str] = &[
     "pathlib",
     "urllib.parse",
     "ipaddress",
+    // Before the native modules below: `_asyncio` imported first imports
+    // asyncio while half-initialised, and asyncio then keeps its pure-Python
+    // task bookkeeping (current_task() is None in every task, so TaskGroup
+    // cannot find its parent).
+    "asyncio",
 ];
 /// Loads the standard library's extension modules (`lib-dynload`) in the
 /// worker, because a confined child cannot map new executable code (see
