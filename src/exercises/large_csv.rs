@@ -1398,7 +1398,8 @@ mod tests {
         let bytes = write_csv(&table);
         assert_eq!(*parsed.ends.last().unwrap(), bytes.len());
         let large = write_csv(&generate(1, LARGE_ROWS, true));
-        assert!(large.len() > 8 * (1 << 20), "{}", large.len());
+        // Far more than the 512 KiB a call may peak at (about 6.5 MiB).
+        assert!(large.len() > 6 * (1 << 20), "{}", large.len());
     }
 
     #[test]
