@@ -14,7 +14,8 @@
 //! ```
 //!
 //! Each file is graded in a submission whose other exercises hold the
-//! reference solutions, which must keep full marks. Afterwards no process
+//! reference solutions; three of them, graded by the same worker afterwards,
+//! must keep full marks. Afterwards no process
 //! it started may survive, and nothing may have been written outside its
 //! scratch directory.
 
@@ -212,6 +213,9 @@ impl Listener {
     }
 }
 
+/// The exercises graded beside each hostile file (see its use).
+const OTHERS: [&str; 4] = ["list_tuple", "generators", "lru_cache", "decorators"];
+
 #[test]
 fn every_hostile_submission_costs_only_its_own_checks() {
     let mut files: Vec<_> = std::fs::read_dir(root().join("tests/hostile"))
@@ -270,12 +274,17 @@ fn every_hostile_submission_costs_only_its_own_checks() {
         let mut result =
             grade_submission(&mut sandbox, dir.path(), &options).expect("grading runs");
         let elapsed = started.elapsed();
+        // Three other exercises, graded by the same worker afterwards: two
+        // quick ones and one under the thread hammer are enough to show the
+        // hostile file cost nothing beyond its own checks. (All of them, for
+        // each of sixty files, made this test most of CI's time.)
         let others = GradeOptions {
             seed: 1,
-            exercises: exercises::ids()
-                .into_iter()
-                .filter(|id| *id != case.exercise)
-                .map(str::to_string)
+            exercises: OTHERS
+                .iter()
+                .filter(|id| **id != case.exercise)
+                .take(3)
+                .map(|id| id.to_string())
                 .collect(),
             ..GradeOptions::default()
         };
