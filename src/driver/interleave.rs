@@ -112,7 +112,11 @@ impl Turns {
 #[derive(Debug)]
 pub struct Baton {
     turns: Mutex<Turns>,
-    changed: Condvar,
+    /// One condition variable per thread, so that handing the turn on
+    /// wakes the thread that takes it and no other: with one shared
+    /// variable, every step woke every waiting thread only for all but one
+    /// to sleep again, and a step cost four context switches, not one.
+    wake: Vec<Condvar>,
 }
 
 impl Baton {
@@ -127,7 +131,7 @@ impl Baton {
                 holder_idle: None,
                 arrived: 0,
             }),
-            changed: Condvar::new(),
+            wake: (0..threads).map(|_| Condvar::new()).collect(),
         })
     }
 
@@ -136,8 +140,7 @@ impl Baton {
     fn wait_for_turn(&self, mut turns: std::sync::MutexGuard<'_, Turns>, me: usize) {
         while turns.current != me {
             let holder = turns.current;
-            let (guard, waited) = self
-                .changed
+            let (guard, waited) = self.wake[me]
                 .wait_timeout(turns, PATIENCE)
                 .unwrap_or_else(|e| e.into_inner());
             turns = guard;
@@ -155,7 +158,7 @@ impl Baton {
                     turns.blocked[holder] = true;
                 }
                 turns.current = turns.next_after(holder);
-                self.changed.notify_all();
+                self.wake[turns.current].notify_one();
             }
         }
     }
@@ -168,7 +171,7 @@ impl Baton {
         turns.blocked[me] = false;
         turns.clocks[me] = thread_cpu_clock();
         turns.arrived += 1;
-        self.changed.notify_all();
+        self.wake_all();
         let everyone = turns.running.len();
         let deadline = std::time::Instant::now() + START_PATIENCE;
         while turns.arrived < everyone {
@@ -176,8 +179,7 @@ impl Baton {
             if left.is_zero() {
                 break; // a thread that never starts must not stall the rest
             }
-            let (guard, _) = self
-                .changed
+            let (guard, _) = self.wake[me]
                 .wait_timeout(turns, left)
                 .unwrap_or_else(|e| e.into_inner());
             turns = guard;
@@ -191,7 +193,7 @@ impl Baton {
         turns.blocked[me] = false;
         if turns.current == me {
             turns.current = turns.next_after(me);
-            self.changed.notify_all();
+            self.wake[turns.current].notify_one();
         }
         self.wait_for_turn(turns, me);
     }
@@ -204,14 +206,13 @@ impl Baton {
         turns.blocked[me] = false;
         if turns.current == me {
             turns.current = turns.next_after(me);
-            self.changed.notify_all();
+            self.wake[turns.current].notify_one();
         }
         // Back in the rotation once the lock is released, then a turn. A
         // lock released by a thread outside the hammer says nothing to the
         // turns: after a patience without news, look at the lock again.
         while turns.waiting_on[me].is_some() {
-            let (guard, waited) = self
-                .changed
+            let (guard, waited) = self.wake[me]
                 .wait_timeout(turns, PATIENCE)
                 .unwrap_or_else(|e| e.into_inner());
             turns = guard;
@@ -225,12 +226,12 @@ impl Baton {
     /// `lock` was released: the threads waiting for it rejoin the rotation.
     fn released(&self, lock: usize) {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
-        for waiting in turns.waiting_on.iter_mut() {
+        for (thread, waiting) in turns.waiting_on.iter_mut().enumerate() {
             if *waiting == Some(lock) {
                 *waiting = None;
+                self.wake[thread].notify_one();
             }
         }
-        self.changed.notify_all();
     }
 
     /// Thread `me` is done with its calls.
@@ -240,7 +241,11 @@ impl Baton {
         if turns.current == me {
             turns.current = turns.next_after(me);
         }
-        self.changed.notify_all();
+        self.wake_all();
+    }
+
+    fn wake_all(&self) {
+        self.wake.iter().for_each(Condvar::notify_one);
     }
 }
 

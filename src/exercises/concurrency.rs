@@ -1010,18 +1010,9 @@ impl ScriptedExercise for ConcurrencyExercise {
                 let n: i64 = n.extract()?;
                 let threads: usize = threads.extract()?;
                 let counter = counter.clone().unbind();
-                // All the threads meet before their first call, then spin in
-                // traced code until every one is back in the turns (out of
-                // the barrier they are presumed blocked until they step), so
-                // that all take turns from the first increment.
-                let barrier = std::sync::Barrier::new(threads);
-                let spin = crate::exercises::singleton::turns_spin(candidate)?.unbind();
-                let arrive = crate::exercises::singleton::turns_arrive(candidate.py, threads)?;
-                let errors = hammer(candidate, threads, calls_each.extract()?, |py, _, index| {
-                    if index == 0 {
-                        py.detach(|| barrier.wait());
-                        spin.bind(py).call1((arrive.bind(py), threads))?;
-                    }
+                // Every thread is in the turns before the first increment
+                // (the hammer's start), so all take turns from the first.
+                let errors = hammer(candidate, threads, calls_each.extract()?, |py, _, _| {
                     counter.bind(py).call_method1("increment", (n,)).map(drop)
                 })?;
                 if errors.iter().any(|e| e == "NotImplementedError") {
