@@ -97,12 +97,18 @@ class spy:  # noqa: N801
 
         @functools.wraps(original)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # The record takes its place when the call starts, so a call
+            # made from inside this one (recursion) is recorded after it.
+            record = _Call(args, dict(kwargs), None, None)
+            calls.append(record)
             try:
                 result = original(*args, **kwargs)
             except BaseException as exc:
-                calls.append(_Call(args, dict(kwargs), None, exc))
+                # BaseException, not Exception: KeyboardInterrupt and the
+                # like are recorded too (and re-raised, as the same object).
+                record.exception = exc
                 raise
-            calls.append(_Call(args, dict(kwargs), result, None))
+            record.result = result
             return result
 
         self._patch: patch | None = patch_object(obj, name, wrapper)

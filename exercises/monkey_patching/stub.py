@@ -44,13 +44,21 @@ class patch:  # noqa: N801 (named like unittest.mock.patch, which it replaces)
       propagates unchanged (never swallowed).
     - Nested patches, of the same attribute or of others, unwind in order:
       leaving the inner block restores what the outer one had set.
+    - The same patch object may be entered again while it is still active
+      (`with p:` inside `with p:`, or a decorated function that calls
+      itself): it is not an error. Every entry saves what it finds and
+      every exit restores what its own entry saved, innermost first, so
+      leaving the inner block leaves the outer entry's `new` in place, and
+      once the outermost block ends exactly what was there before the
+      first entry is back (deleted again if it was not own).
     - As a decorator, `@patch(target, new)` on a function: every call of the
       decorated function runs with the patch in place and restores it when
       the call returns or raises; the wrapper forwards positional and
       keyword arguments and the return value (or exception), and keeps
       `__name__`, `__qualname__`, `__doc__` and `__wrapped__` (as
       `functools.wraps` does). The same patch object can be entered again
-      after it was left (the decorated function is called many times).
+      after it was left (the decorated function is called many times), or
+      while it is active (the decorated function calls itself: see above).
       Decorating generator or async functions is not required.
 
     >>> import pyi_targets.shapes as shapes
@@ -60,6 +68,14 @@ class patch:  # noqa: N801 (named like unittest.mock.patch, which it replaces)
     0
     >>> shapes.area is original
     True
+    >>> p = patch("pyi_targets.shapes.PI", 4)
+    >>> with p:
+    ...     with p:                # the same object, entered again
+    ...         pass
+    ...     shapes.PI              # the inner exit put back the outer's 4
+    4
+    >>> shapes.PI                  # the outer exit put back the original
+    3
     """
 
     def __init__(self, target: str, new: Any) -> None:
@@ -102,10 +118,21 @@ class spy:  # noqa: N801 (used like a function)
       `patch_object`) by a wrapper that calls the original with the same
       arguments and returns its result, or lets its exception propagate
       unchanged (the very exception object).
-    - `.calls` is a list with one record per call, in order; each record
-      has the attributes `args` (a tuple), `kwargs` (a new dict), `result`
-      (the return value, or `None` if it raised) and `exception` (the
-      exception it raised, or `None`).
+    - `.calls` is a list with one record per call, in the order the calls
+      START: a call's record takes its place in `.calls` when the call
+      begins, before the original runs, so a call made from inside another
+      spied call (a spied function that calls itself) comes AFTER the call
+      that made it: `f(2)` calling `f(1)` calling `f(0)` is recorded as
+      `(2,)`, `(1,)`, `(0,)`, not in the order the calls return. Each
+      record has the attributes `args` (a tuple), `kwargs` (a new dict),
+      `result` (the return value, or `None` if it raised) and `exception`
+      (the exception it raised, or `None`); `result` and `exception` are
+      known when the call ends (what a record shows while its call is
+      still running is not checked).
+    - Any exception is recorded and re-raised, also one that is a
+      `BaseException` but not an `Exception` (`KeyboardInterrupt`,
+      `SystemExit`, a class deriving from `BaseException` directly): the
+      record's `exception` is that very object, and it still propagates.
     - `obj` is a module (a function of it) or an instance (a method, bound:
       `args` does not include `self`); spying on a class is not required.
     - `.restore()` puts back exactly what was there (or deletes the

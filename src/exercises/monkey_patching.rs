@@ -173,6 +173,23 @@ impl Namespaces {
         }
     }
 
+    /// `shapes.layers(n)` once `shapes.layers` is `patch(PI, pi)` decorating
+    /// the original: every call, the recursive ones too, enters the same
+    /// patch, recurses, reads `PI` after the inner call returned (so after
+    /// the inner exit), and leaves. What it returns: `[PI, ...]` innermost
+    /// first (see [`shapes::layers`]).
+    pub fn patched_layers(&mut self, n: i64, pi: &Value) -> Vec<Value> {
+        self.enter(Obj::Module, "PI", pi.clone());
+        let mut out = if n > 0 {
+            self.patched_layers(n - 1, pi)
+        } else {
+            Vec::new()
+        };
+        out.push(self.get(Obj::Module, "PI").cloned().unwrap_or(Value::None));
+        self.leave();
+        out
+    }
+
     /// What `state(shapes, sq)` returns: `(label, own, getattr(.., None))`.
     pub fn state(&self) -> Value {
         Value::List(
@@ -215,6 +232,14 @@ pub mod shapes {
     pub fn label(kind: &str, area: i64) -> String {
         format!("{kind}:{area}")
     }
+
+    /// `layers(n)`: `(layers(n - 1) if n > 0 else []) + [PI]`, the
+    /// recursive call going through the module's name `layers`.
+    pub fn layers(n: i64, pi: i64) -> Vec<i64> {
+        let mut out = if n > 0 { layers(n - 1, pi) } else { Vec::new() };
+        out.push(pi);
+        out
+    }
 }
 
 /// A call of `shapes.area` through a spy: positional and keyword arguments
@@ -236,6 +261,46 @@ pub struct SpyLog {
 }
 
 impl SpyLog {
+    /// A call starts: its record takes its place now (so the calls it makes
+    /// come after it), its outcome not known yet. Returns its index.
+    pub fn start(&mut self, args: Value, kwargs: Value) -> usize {
+        self.records
+            .push((args, kwargs, Value::None, "NoneType".into()));
+        self.records.len() - 1
+    }
+
+    /// The call of record `i` ends with `outcome` (a value, or the name of
+    /// the exception's type).
+    pub fn finish(&mut self, i: usize, outcome: &Result<Value, String>) {
+        let record = &mut self.records[i];
+        match outcome {
+            Ok(v) => record.2 = v.clone(),
+            Err(e) => record.3 = e.clone(),
+        }
+    }
+
+    /// `shapes.layers(n)` through a spy on `shapes.layers`: the recursive
+    /// calls go through the spy too (see [`shapes::layers`]).
+    pub fn layers(&mut self, n: i64, pi: i64) -> Vec<Value> {
+        let i = self.start(Value::Tuple(vec![Value::Int(n)]), Value::Dict(vec![]));
+        let mut out = if n > 0 { self.layers(n - 1, pi) } else { Vec::new() };
+        out.push(Value::Int(pi));
+        self.finish(i, &Ok(Value::List(out.clone())));
+        out
+    }
+
+    /// `shapes.abort(message)` through a spy: it raises `Abort`, a
+    /// `BaseException` that is not an `Exception`.
+    pub fn abort(&mut self, message: &str) -> Result<Value, String> {
+        let i = self.start(
+            Value::Tuple(vec![Value::str(message)]),
+            Value::Dict(vec![]),
+        );
+        let outcome = Err("Abort".to_string());
+        self.finish(i, &outcome);
+        outcome
+    }
+
     /// Runs `area` as Python would (`w * h`; an int times a str repeats
     /// it, two strs raise `TypeError`; a missing or doubled argument raises
     /// `TypeError`) and records it. Returns the outcome.
@@ -274,10 +339,8 @@ impl SpyLog {
                 .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
                 .collect(),
         );
-        self.records.push(match &result {
-            Ok(v) => (args, kwargs, v.clone(), "NoneType".into()),
-            Err(e) => (args, kwargs, Value::None, e.clone()),
-        });
+        let i = self.start(args, kwargs);
+        self.finish(i, &result);
         result
     }
 }
@@ -563,6 +626,27 @@ fn patch_checks() -> Vec<Check<Script>> {
         }
         own_code(script, "g")
     };
+    // The same patch object entered again while it is active: by name in
+    // nested blocks, and as a decorator whose function calls itself.
+    let recursive = {
+        let mut ns = Namespaces::fresh();
+        let mut script = targets()
+            .bind("layers", shapes_fn("layers"))
+            .bind(
+                "g",
+                patch("pyi_targets.shapes.PI", lit(4)).call(vec![v("layers")]),
+            )
+            .set_attr(v("shapes"), "layers", v("g"), Value::None);
+        for n in [2, 1] {
+            script = script
+                .observe(
+                    shapes_fn("layers").call(vec![lit(n)]),
+                    Value::List(ns.patched_layers(n, &Value::Int(4))),
+                )
+                .observe(state(), ns.state());
+        }
+        own_code(script, "g")
+    };
     vec![
         Check::new(
             "patch_replaces_and_restores",
@@ -623,6 +707,20 @@ fn patch_checks() -> Vec<Check<Script>> {
                 blocks_script(&[block(Module, "PI", 4, Path).around(block(Module, "PI", 5, Path))]),
                 blocks_script(&[block(Shape, "kind", "outer", Path)
                     .around(block(Square, "kind", "inner", Path).raising("KeyError"))]),
+            ],
+        ),
+        Check::new(
+            "patch_reentrant",
+            "the same patch object entered again while active (with p: inside with p:, a decorated function calling itself) restores the outer's value, then the original",
+            2,
+            vec![
+                blocks_script(&[
+                    block(Module, "PI", 4, Path).around(block(Module, "PI", 4, Named)),
+                    block(Module, "PI", 5, Path),
+                ]),
+                blocks_script(&[block(Sq, "kind", "box", Object)
+                    .around(block(Sq, "kind", "box", Named).raising("KeyError"))]),
+                recursive,
             ],
         ),
         Check::new(
@@ -866,6 +964,58 @@ fn spy_checks() -> Vec<Check<Script>> {
         .observe(has_own(v("sq"), "area"), false)
         .observe(v("sq").method("area", vec![]), sq_area)
         .observe(calls_len("s"), 1);
+    // A spied function that calls itself through the spy: records in the
+    // order the calls start.
+    let nested = {
+        let mut log = SpyLog::default();
+        let mut script = own_code(
+            targets()
+                .bind("original", shapes_fn("layers"))
+                .bind("s", Expr::name("spy").call(vec![v("shapes"), lit("layers")])),
+            "s",
+        );
+        for n in [3, 0] {
+            script = script.observe(shapes_fn("layers").call(vec![lit(n)]), Value::List(log.layers(n, 3)));
+        }
+        script = script.observe(calls_len("s"), log.records.len() as i64);
+        for (i, record) in log.records.iter().enumerate() {
+            script = script.observe(record_expr("s", i as i64), record_value(record));
+        }
+        script
+            .run(v("s").method("restore", vec![]))
+            .observe(shapes_fn("layers").is(v("original")), true)
+    };
+    // An exception that is a BaseException but not an Exception.
+    let base_exception = {
+        let mut log = SpyLog::default();
+        let mut script = own_code(
+            targets()
+                .bind("original", shapes_fn("abort"))
+                .bind("s", Expr::name("spy").call(vec![v("shapes"), lit("abort")])),
+            "s",
+        );
+        for message in ["stop", "halt"] {
+            let outcome = log.abort(message);
+            script = script
+                .observe(shapes_fn("abort").call(vec![lit(message)]), outcome.unwrap_or_else(|e| raises(&e)))
+                .observe(
+                    Expr::Caught.is(
+                        v("s")
+                            .attr("calls")
+                            .item(lit(log.records.len() as i64 - 1))
+                            .attr("exception"),
+                    ),
+                    true,
+                );
+        }
+        script = script.observe(calls_len("s"), log.records.len() as i64);
+        for (i, record) in log.records.iter().enumerate() {
+            script = script.observe(record_expr("s", i as i64), record_value(record));
+        }
+        script
+            .run(v("s").method("restore", vec![]))
+            .observe(shapes_fn("abort").is(v("original")), true)
+    };
     let restore = targets()
         .bind("original", shapes_fn("area"))
         .bind("s", Expr::name("spy").call(vec![v("shapes"), lit("area")]))
@@ -894,6 +1044,18 @@ fn spy_checks() -> Vec<Check<Script>> {
             "a call that raises is recorded with its exception, which propagates as the very same object",
             2,
             vec![exceptions],
+        ),
+        Check::new(
+            "spy_records_base_exceptions",
+            "an exception that is a BaseException but not an Exception is recorded too, and propagates as the very same object",
+            2,
+            vec![base_exception],
+        ),
+        Check::new(
+            "spy_nested_call_order",
+            "a spied function calling itself: records are in the order the calls start (outer first), each with its own result",
+            2,
+            vec![nested],
         ),
         Check::new(
             "spy_on_instance",
@@ -1005,6 +1167,20 @@ def circle_area(r):
 
 def explode(message):
     raise ValueError(message, PI)
+
+
+def layers(n):
+    """PI as each level of a recursion through the module's `layers` sees it."""
+    inner = layers(n - 1) if n > 0 else []
+    return inner + [PI]
+
+
+class Abort(BaseException):
+    """Not an Exception: like KeyboardInterrupt, it ends what is running."""
+
+
+def abort(message):
+    raise Abort(message)
 
 
 class Shape:
@@ -1365,5 +1541,47 @@ mod tests {
         assert_eq!(log.records[0].1, Value::Dict(vec![(Value::str("h"), Value::Int(5))]));
         assert_eq!(shapes::square_area(3, shapes::fake_area), 6);
         assert_eq!(shapes::label("box", 9), "box:9");
+    }
+
+    #[test]
+    fn a_recursive_decorated_call_reenters_the_patch_and_unwinds_to_the_original() {
+        let mut ns = Namespaces::fresh();
+        assert_eq!(shapes::layers(2, 3), vec![3, 3, 3]);
+        // Each level reads PI after the level below left the patch: the
+        // outer levels' patch is still in place.
+        assert_eq!(
+            ns.patched_layers(2, &Value::Int(4)),
+            vec![Value::Int(4), Value::Int(4), Value::Int(4)]
+        );
+        assert_eq!(ns, Namespaces::fresh());
+        assert_eq!(ns.get(Obj::Module, "PI"), Some(&Value::Int(3)));
+    }
+
+    #[test]
+    fn a_spy_records_nested_calls_in_the_order_they_start() {
+        let mut log = SpyLog::default();
+        let list = |n: usize| Value::List(vec![Value::Int(3); n]);
+        assert_eq!(log.layers(2, 3), vec![Value::Int(3); 3]);
+        let args: Vec<Value> = log.records.iter().map(|r| r.0.clone()).collect();
+        assert_eq!(
+            args,
+            vec![
+                Value::Tuple(vec![Value::Int(2)]),
+                Value::Tuple(vec![Value::Int(1)]),
+                Value::Tuple(vec![Value::Int(0)]),
+            ]
+        );
+        assert_eq!(log.records[0].2, list(3));
+        assert_eq!(log.records[2].2, list(1));
+        assert_eq!(log.abort("stop"), Err("Abort".to_string()));
+        assert_eq!(
+            log.records[3],
+            (
+                Value::Tuple(vec![Value::str("stop")]),
+                Value::Dict(vec![]),
+                Value::None,
+                "Abort".to_string()
+            )
+        );
     }
 }
