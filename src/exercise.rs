@@ -94,6 +94,9 @@ pub trait Graded: Send + Sync {
     /// Generated checks for `seed`, with expectations from the Rust reference.
     fn generated_plan(&self, seed: u64) -> Vec<PlannedCheck>;
     fn prepare(&self, py: Python<'_>) -> PyResult<()>;
+    /// Standard modules the harness imports in every child (see
+    /// [`ScriptedExercise::harness_modules`]).
+    fn harness_modules(&self) -> &'static [&'static str];
     fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed;
 }
 
@@ -136,6 +139,17 @@ pub trait ScriptedExercise: Send + Sync + 'static {
     /// make a forbidden standard-library shortcut unavailable).
     fn prepare(&self, _py: Python<'_>) -> PyResult<()> {
         Ok(())
+    }
+
+    /// Standard modules that [`Self::prepare`], the fixtures or the probes
+    /// import in every child. The worker imports them once, from the
+    /// library's cached bytecode, before it forks the first child of the
+    /// exercise: a child compiles every import from source (see
+    /// `sandbox::audit`), which for `unittest.mock` or `importlib.metadata`
+    /// costs tens of milliseconds per child. Importing a module earlier
+    /// changes nothing `prepare` does to it.
+    fn harness_modules(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// The native observation a [`crate::script::Step::Probe`] names.
@@ -218,6 +232,10 @@ impl<E: ScriptedExercise> Graded for Scripted<E> {
         // fingerprint taken when fixtures are sealed is of the clean module.
         self.fixture_module(py)?;
         self.0.prepare(py)
+    }
+
+    fn harness_modules(&self) -> &'static [&'static str] {
+        self.0.harness_modules()
     }
 
     fn drive_json(&self, candidate: &Candidate<'_>, input: &serde_json::Value) -> Observed {

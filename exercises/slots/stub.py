@@ -3,7 +3,7 @@
 
 Write a slotted `Point`, a slotted subclass `Point3D`, and `slotted`, which
 builds such a class at run time. The grader also measures the memory of
-100,000 Points against a plain class with the same two attributes.
+10,000 Points against a plain class with the same two attributes.
 
 Run `pyinterview check slots` to test your work.
 """
@@ -31,7 +31,7 @@ class Point:
       is False, and so is `Point(1, 2) == Point3D(1, 2, 0)`). For anything
       else, return `NotImplemented` rather than raising. Hashing is not
       required (a Point is mutable).
-    - Memory: 100,000 Points must take less memory than 100,000 instances of a
+    - Memory: 10,000 Points must take less memory than 10,000 instances of a
       plain class with the same `__init__` (measured with tracemalloc).
 
     >>> p = Point(1, 2)

@@ -985,6 +985,18 @@ impl ScriptedExercise for ConcurrencyExercise {
         Some(FIXTURES)
     }
 
+    /// Not `multiprocessing.synchronize`: it takes `SemLock` from
+    /// `_multiprocessing` when imported, after `prepare` replaced it.
+    fn harness_modules(&self) -> &'static [&'static str] {
+        &[
+            "multiprocessing.pool",
+            "multiprocessing.popen_fork",
+            "multiprocessing.connection",
+            "multiprocessing.queues",
+            "concurrent.futures.thread",
+        ]
+    }
+
     fn prepare(&self, py: Python<'_>) -> PyResult<()> {
         let fixtures = crate::driver::fixtures(py, "concurrency", FIXTURES)?;
         let name: String = fixtures.getattr("__name__")?.extract()?;

@@ -1099,6 +1099,10 @@ impl ScriptedExercise for ContextManagersExercise {
         Some(FIXTURES)
     }
 
+    fn harness_modules(&self) -> &'static [&'static str] {
+        &["importlib.metadata", "importlib.resources"]
+    }
+
     fn prepare(&self, py: Python<'_>) -> PyResult<()> {
         let contextlib = py.import("contextlib")?;
         let mut prints = Vec::new();

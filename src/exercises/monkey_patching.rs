@@ -1431,6 +1431,10 @@ impl ScriptedExercise for MonkeyPatchingExercise {
         Some(FIXTURES)
     }
 
+    fn harness_modules(&self) -> &'static [&'static str] {
+        &["unittest.mock"]
+    }
+
     fn prepare(&self, py: Python<'_>) -> PyResult<()> {
         let mock = py.import("unittest.mock")?;
         let mut prints = Vec::new();

@@ -142,7 +142,7 @@ import gc as _gc
 import tracemalloc as _tracemalloc
 import weakref as _weakref
 
-_COUNT = 100_000
+_COUNT = 10_000
 # Slots must save at least this much per instance (on CPython 3.11 a slotted
 # two-attribute instance saves about 32 bytes over one with a __dict__).
 _MARGIN = 8
@@ -173,7 +173,7 @@ def _bytes_for(cls):
 
 
 def smaller_than_plain(cls):
-    """Whether 100,000 cls(1, 2) take less memory than as many plain instances."""
+    """Whether 10,000 cls(1, 2) take less memory than as many plain instances."""
     slotted = _bytes_for(cls)
     plain = _bytes_for(_Plain)
     return slotted + _MARGIN * _COUNT <= plain
@@ -498,7 +498,7 @@ fn fixed_checks() -> Vec<Check<Script>> {
 
     checks.push(Check::new(
         "point_memory",
-        "100,000 Points take less memory than as many plain instances (tracemalloc)",
+        "10,000 Points take less memory than as many plain instances (tracemalloc)",
         3,
         vec![Script::new().observe(
             Expr::fixture("smaller_than_plain").call(vec![Expr::name("Point")]),
@@ -619,6 +619,10 @@ impl ScriptedExercise for SlotsExercise {
 
     fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
         generated_checks(rng)
+    }
+
+    fn harness_modules(&self) -> &'static [&'static str] {
+        &["tracemalloc"]
     }
 
     fn fixtures(&self) -> Option<&'static str> {

@@ -61,6 +61,18 @@ const PRELOAD: &[&str] = &[
     "pathlib",
     "urllib.parse",
     "ipaddress",
+    // Every child's own set-up, and what solutions often import.
+    "__future__",
+    "faulthandler",
+    "copy",
+    "heapq",
+    "bisect",
+    "json",
+    "queue",
+    "weakref",
+    "string",
+    "contextlib",
+    "concurrent.futures",
     // Before the native modules below: `_asyncio` imported first imports
     // asyncio while half-initialised, and asyncio then keeps its pure-Python
     // task bookkeeping (current_task() is None in every task, so TaskGroup
@@ -214,6 +226,12 @@ pub fn serve(request: &RunRequest, on_check: &mut dyn FnMut(usize)) -> RunReport
         });
         return report;
     };
+    // Once per worker, from cached bytecode: the children inherit them.
+    Python::attach(|py| {
+        for module in exercise.harness_modules() {
+            let _ = py.import(*module); // what fails here fails in the child, reported there
+        }
+    });
     let mut start = 0;
     while start < total {
         let attempt = match run_child(exercise, &current, start, deadline, on_check) {
