@@ -328,6 +328,11 @@ pub fn fixtures<'py>(
     globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
     // The native counter fixtures count their real calls with.
     globals.set_item("CallCount", py.get_type::<CallCount>())?;
+    // Where `warnings` records what it has shown for code of this module (a
+    // coroutine of the fixtures' never awaited, say): made now, so that a
+    // warning fills this dict instead of adding a name to the namespace,
+    // which the fingerprint would take for tampering.
+    globals.set_item("__warningregistry__", PyDict::new(py))?;
     py.run(&code, Some(&globals), None)?;
     let print = Fingerprint::of(&globals)?;
     loaded.push((name, module.clone().unbind(), print));
@@ -353,7 +358,7 @@ pub fn seal_fixtures(py: Python<'_>) -> PyResult<()> {
 pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
     if let Some((types, print)) = SHARED.get() {
         let types: Vec<Bound<'_, PyAny>> = types.iter().map(|t| t.bind(py).clone()).collect();
-        if !Fingerprint::of_shared(py, &types)?.same_as(py, print) {
+        if !Fingerprint::of_shared(py, &types)?.same_as(print) {
             return Err(HarnessTampered::new_err(
                 "the code changed the grader's builtins or native observers (a clock or a counter)",
             ));
@@ -362,7 +367,7 @@ pub fn verify_fixtures(py: Python<'_>) -> PyResult<()> {
     let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     for (name, module, print) in loaded.iter() {
         let now = Fingerprint::of(&module.bind(py).dict())?;
-        if !now.same_as(py, print) {
+        if !now.same_as(print) {
             return Err(HarnessTampered::new_err(format!(
                 "the code changed the grader's {name} fixtures while they were in use"
             )));
@@ -379,47 +384,47 @@ pyo3::create_exception!(
 );
 
 /// Every object a fixture module (or what all fixtures share) consists of,
-/// held strongly so that no identity can be reused: each namespace entry, and
-/// for each function there (or method of a class defined there) its code,
-/// defaults and keyword defaults.
-struct Fingerprint(Vec<Py<PyAny>>);
-
-/// Two `(key, value)` items with equal keys and the very same value.
-fn same_entry<'py>(x: &Bound<'py, PyAny>, y: &Bound<'py, PyAny>) -> bool {
-    fn pair<'py>(t: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        Some((t.get_item(0).ok()?, t.get_item(1).ok()?))
-    }
-    match (pair(x), pair(y)) {
-        (Some((kx, vx)), Some((ky, vy))) => kx.eq(&ky).unwrap_or(false) && vx.is(&vy),
-        _ => false,
-    }
-}
+/// held strongly so that no identity can be reused: each namespace's keys
+/// and values in order, and for each function there (or method of a class
+/// defined there) its code, defaults and keyword defaults. One group per
+/// namespace, compared by identity alone: checked twice around every call,
+/// it must cost microseconds, so no Python comparison and no copy of the
+/// private builtins (the largest namespace) is made.
+struct Fingerprint(Vec<Vec<Py<PyAny>>>);
 
 impl Fingerprint {
     /// The namespaces (`__dict__` items) of `types`, and the private
     /// builtins with each of their functions' mutable parts.
     fn of_shared(py: Python<'_>, types: &[Bound<'_, PyAny>]) -> PyResult<Fingerprint> {
-        let mut held = Vec::new();
+        let mut groups = Vec::with_capacity(types.len() + 1);
         for ty in types {
-            let items = ty.getattr("__dict__")?.call_method0("items")?;
-            let items = py.get_type::<PyList>().call1((items,))?;
-            held.push(items.unbind());
+            let mut held = Vec::new();
+            for item in ty.getattr("__dict__")?.call_method0("items")?.try_iter()? {
+                let item = item?;
+                held.push(item.get_item(0)?.unbind());
+                held.push(item.get_item(1)?.unbind());
+            }
+            groups.push(held);
         }
-        let builtins = trusted()?.builtins.bind(py).cast::<PyDict>()?.items();
-        held.push(builtins.clone().into_any().unbind());
-        for entry in builtins.iter() {
-            Self::members(&entry.get_item(1)?, &mut held)?;
+        // Walked in place: nothing here runs Python code that could resize
+        // the dict under the walk (a function's parts are plain slots).
+        let mut held = Vec::new();
+        for (key, value) in trusted()?.builtins.bind(py).cast::<PyDict>()?.iter() {
+            held.push(key.unbind());
+            Self::members(&value, &mut held)?;
         }
-        Ok(Fingerprint(held))
+        groups.push(held);
+        Ok(Fingerprint(groups))
     }
 
     /// A fixture module's namespace: each entry, and the members of
     /// the classes defined there.
     fn of(globals: &Bound<'_, PyDict>) -> PyResult<Fingerprint> {
         let mut held = Vec::new();
-        let items = globals.items();
-        held.push(items.clone().into_any().unbind());
-        for entry in items.iter() {
+        // A snapshot: reading a class's `__dict__` may run a metaclass's
+        // code, which must not change what is being walked.
+        for entry in globals.items().iter() {
+            held.push(entry.get_item(0)?.unbind());
             let value = entry.get_item(1)?;
             Self::members(&value, &mut held)?;
             if value.is_instance_of::<pyo3::types::PyType>() {
@@ -432,30 +437,29 @@ impl Fingerprint {
                 }
             }
         }
-        Ok(Fingerprint(held))
+        Ok(Fingerprint(vec![held]))
     }
 
     /// A function's mutable parts; anything else as itself.
     fn members(value: &Bound<'_, PyAny>, held: &mut Vec<Py<PyAny>>) -> PyResult<()> {
         held.push(value.clone().unbind());
         if value.is_instance_of::<pyo3::types::PyFunction>() {
-            for part in ["__code__", "__defaults__", "__kwdefaults__"] {
+            for part in [
+                pyo3::intern!(value.py(), "__code__"),
+                pyo3::intern!(value.py(), "__defaults__"),
+                pyo3::intern!(value.py(), "__kwdefaults__"),
+            ] {
                 held.push(value.getattr(part)?.unbind());
             }
         }
         Ok(())
     }
 
-    fn same_as(&self, py: Python<'_>, other: &Fingerprint) -> bool {
-        // The item lists are compared entry by entry: same keys, same objects.
+    /// The very same objects, in the same order, namespace by namespace.
+    fn same_as(&self, other: &Fingerprint) -> bool {
         self.0.len() == other.0.len()
             && self.0.iter().zip(&other.0).all(|(a, b)| {
-                let (a, b) = (a.bind(py), b.bind(py));
-                if let (Ok(a), Ok(b)) = (a.cast::<PyList>(), b.cast::<PyList>()) {
-                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same_entry(&x, &y))
-                } else {
-                    a.is(b)
-                }
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_ptr() == y.as_ptr())
             })
     }
 }

@@ -165,16 +165,40 @@ impl Cgroup {
 
 impl Drop for Cgroup {
     fn drop(&mut self) {
-        // The processes were killed just before; the kernel may need a moment
-        // to release them before the directory can go.
-        for dir in &self.dirs {
-            for _ in 0..100 {
-                match std::fs::remove_dir(dir) {
-                    Ok(()) => break,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
-                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
-                }
+        // The processes were killed, but a namespace's init may still be
+        // tearing its namespaces down (its reaping is left for later, see
+        // `worker`): what cannot go yet is retired, and removed by a later
+        // call of [`remove_retired`] instead of waited for here.
+        let mut retired = RETIRED.lock().unwrap_or_else(|e| e.into_inner());
+        for dir in self.dirs.drain(..) {
+            if !removed(&dir) {
+                retired.push(dir);
             }
         }
+    }
+}
+
+/// Cgroups whose processes had not all gone when they were dropped.
+static RETIRED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes `dir`, or says it cannot go yet (processes still in it).
+fn removed(dir: &Path) -> bool {
+    match std::fs::remove_dir(dir) {
+        Ok(()) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+/// Removes the retired cgroups that can go now; with `patience`, waits up to
+/// that long for the others (at the worker's exit).
+pub fn remove_retired(patience: std::time::Duration) {
+    let until = std::time::Instant::now() + patience;
+    let mut retired = RETIRED.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        retired.retain(|dir| !removed(dir));
+        if retired.is_empty() || std::time::Instant::now() >= until {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }

@@ -283,6 +283,11 @@ fn initialize(home: &Path) -> Result<(), String> {
         config.write_bytecode = 0;
         config.install_signal_handlers = 0;
         config.parse_argv = 0;
+        // String hashes, and so the order of sets of strings, the same on
+        // every run: a file must get the same grade every time, also one
+        // that leans on an order Python does not promise.
+        config.use_hash_seed = 1;
+        config.hash_seed = 0;
         let status = ffi::PyConfig_SetBytesString(&mut config, &mut config.home, home.as_ptr());
         if ffi::PyStatus_Exception(status) != 0 {
             ffi::PyConfig_Clear(&mut config);

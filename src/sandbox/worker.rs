@@ -169,6 +169,25 @@ pub fn main() -> i32 {
         if write_frame(&mut replies, &WorkerReply::Done(Box::new(report))).is_err() {
             return 0; // the grader has gone away
         }
+        // What the last child left to the kernel's teardown (see
+        // `ended_cleanly`) is gone before the next request is read.
+        reap_children(Duration::from_secs(2));
+        super::cgroup::remove_retired(Duration::from_millis(500));
+    }
+}
+
+/// Reaps every child of this worker (all were killed, or are exiting), for
+/// up to `patience`.
+fn reap_children(patience: Duration) {
+    let until = Instant::now() + patience;
+    loop {
+        match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(WaitStatus::StillAlive) | Err(_) => return, // none left (ECHILD), or out of patience
+            Ok(_) => {}
+        }
     }
 }
 
@@ -849,6 +868,7 @@ fn run_child(
     let (outer_uid, outer_gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     static CHILDREN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tag = CHILDREN.fetch_add(1, Ordering::Relaxed).to_string();
+    super::cgroup::remove_retired(Duration::ZERO);
     let cgroup = Cgroup::create(&tag, request.limits.memory_mb, request.limits.processes);
     let key: SealKey = rand::random();
     let output_nonce: u64 = rand::random();
@@ -1267,7 +1287,13 @@ fn supervise(
                 Ok(other) => status = Some(other),
             }
         }
-        if (status.is_some() && !open[0]) || malformed.is_some() {
+        // The namespace's init closes the result pipe as it exits; tearing
+        // its namespaces down takes a few milliseconds more before it can be
+        // waited for. When it reported that the checks' process exited
+        // cleanly after its last message, that wait is left to a later
+        // reaping (see `ended_cleanly`).
+        let ended = status.is_some() || ended_cleanly(&messages);
+        if (ended && !open[0]) || malformed.is_some() {
             break;
         }
         let now = Instant::now();
@@ -1375,6 +1401,10 @@ fn supervise(
 
     // Whatever happened, nothing of this child's group survives it.
     let _ = killpg(pid, Signal::SIGKILL);
+    if status.is_none() && !open[0] && malformed.is_none() && ended_cleanly(&messages) {
+        // Reaped later, by `reap_orphans` (this worker is its parent).
+        status = Some(WaitStatus::Exited(pid, 0));
+    }
     if status.is_none() {
         status = wait_child(pid, true, &mut cpu).ok();
     }
@@ -1473,6 +1503,18 @@ fn reap_orphans() {
         if status == WaitStatus::StillAlive {
             break;
         }
+    }
+}
+
+/// Whether a namespace's init reported, as its last frame after `Done`,
+/// that the process that ran the checks exited with status 0: nothing is
+/// left to learn from the init's own exit.
+fn ended_cleanly(messages: &[ChildMessage]) -> bool {
+    match messages {
+        [.., ChildMessage::Done, ChildMessage::Ended { wait_status }] => {
+            libc::WIFEXITED(*wait_status) && libc::WEXITSTATUS(*wait_status) == 0
+        }
+        _ => false,
     }
 }
 
