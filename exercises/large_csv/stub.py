@@ -1,8 +1,8 @@
 """A CSV larger than memory: stream it.
 
 A file too big for memory is read the way `csv.reader` reads it: one row at a
-time, keeping only what the answer needs. Here the file does not even exist
-as a whole: the grader streams it to you through a pipe as you read.
+time, keeping only what the answer needs. Here the file often does not even
+exist as a whole: the grader streams it to you through a pipe as you read.
 
 Run `pyinterview check large_csv` to test your work.
 
@@ -26,14 +26,21 @@ The files (the same for all three functions):
 
 Memory: each call is measured with tracemalloc (started just before your
 function is called and stopped when it returns, or for `iter_rows` when the
-generator is exhausted), and its PEAK traced memory must stay under 512 KiB,
-while the files streamed are about 6.5 MiB (12,000 rows). Reading the file
-row by row with `csv.reader`/`csv.DictReader` over the open file (default
-buffering) peaks around 300 KiB as measured (the measure includes the
-grader's own bookkeeping); reading it whole (`f.read()`, `readlines()`,
-`list(reader)`), or keeping a row, a dict or a (value, position) pair for
-every row, does not fit. tracemalloc itself is the
-grader's while this exercise is graded: do not start, stop or reset it.
+generator is exhausted). What is checked is that memory does NOT GROW WITH
+THE FILE: each function is called on a file of 500 rows and on one of 2,000
+rows of the same shape (both regular files), and its peak traced memory on
+the larger file may exceed its peak on the smaller one by less than 3,000
+bytes (2 bytes per extra row). Reading the file row by row with
+`csv.reader`/`csv.DictReader` over the open file (default buffering),
+keeping only running totals (`aggregate`) or the best `n` rows (`top_n`),
+grows by a few hundred bytes at most. Keeping ANYTHING per row does not fit,
+however small: a list with one int per row (even `1` appended each time) is
+8 or more bytes a row, and so are reading the file whole (`f.read()`,
+`readlines()`, `list(reader)`), a set of seen ids, or a (value, position)
+pair for every row. Calls on the pipes must also peak under 512 KiB (a
+sanity bound that any streaming solution is far below). tracemalloc itself
+is the grader's while this exercise is graded: do not start, stop or reset
+it.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def aggregate(path: str, key: str, value: str) -> dict[str, tuple[int, int]]:
     key `""` is a key like any other, spaces are kept). Returns a plain
     `dict` of `(count, total)` tuples of ints; a file with a header and no
     rows gives `{}`. Memory: see the module docstring (one pass, O(number of
-    distinct keys)).
+    distinct keys): running totals per key, nothing kept per row).
 
     For the file
         city,amount
@@ -92,8 +99,11 @@ def top_n(path: str, column: str, n: int) -> list[dict[str, str]]:
 def iter_rows(path: str) -> Iterator[dict[str, str]]:
     """A generator (a function with `yield`) of the file's rows as dicts, in order.
 
-    Lazy: calling it reads nothing; each `next()` reads only as far as the
-    next row. In particular the first row is yielded as soon as the header
+    Lazy: calling it only creates the generator: it does not open the file
+    or read anything (not even the header); the file is opened by the first
+    `next()`. So `rows = iter_rows("no/such/file.csv")` returns a generator
+    without error, and `next(rows)` raises `FileNotFoundError` (the one
+    `open()` raises). Each `next()` reads only as far as the next row. In particular the first row is yielded as soon as the header
     and that row have arrived, before the rest of the file is even written
     (the grader checks this with a pipe it fills row by row as your rows
     come out), and the second and third rows likewise. The file is closed

@@ -46,6 +46,15 @@ class Singleton(type):
       it has an instance, exactly one construction happens (`__init__` runs
       once) and every thread gets the same object. Threads creating
       instances of different classes at once get one instance per class.
+    - A class's `__init__` may construct ANOTHER class made with
+      `Singleton` (a common pattern: `Service.__init__` does
+      `self.config = Config()`). That works, from any thread, and each
+      class is still constructed once: `Service()` returns with
+      `Service().config is Config()`. (The grader calls `Service()` in a
+      thread of its own: a thread that waits for a lock it already holds,
+      taken for `Service` and wanted again for `Config`, never returns, and
+      fails that check.) What happens when a class's `__init__` calls that
+      SAME class again is not specified, and not checked.
     - `Singleton.reset(cls)` forgets the instance of exactly `cls` (not that
       of its subclasses or of its bases) and returns None; the next call of
       `cls` constructs a new instance (running `__init__` again, with that

@@ -13,6 +13,20 @@
 //! candidate's code at a time, so a check-then-create without a lock lets
 //! every thread pass the check before any creates, on every run, and a
 //! locked one constructs exactly once, on every run.
+//!
+//! A singleton whose `__init__` constructs another singleton class
+//! (`nested_singletons`) must not deadlock: with one global non-reentrant
+//! lock, the thread constructing `Service` holds it and waits for it again
+//! to construct `Config`. `Service()` runs in a harness thread while the
+//! probe watches it natively: ended, or asleep (kernel state `S`/`D`) with
+//! no CPU time used over [`ASLEEP_SAMPLES`] samples 10 ms apart, a deadlock.
+//! A thread that can run is in state `R` however loaded the machine, so
+//! load never makes a correct solution look blocked, and a deadlock costs
+//! about 100 ms, not a timeout. The blocked thread is then freed by
+//! releasing the held locks found where a metaclass keeps its lock (see
+//! [`release_held_locks`]), so the checks after it do not block on it. A
+//! class calling ITSELF in its `__init__` is left unspecified (the stub says
+//! so): reentrant locks recurse, per-class locks deadlock, neither is wrong.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -157,6 +171,24 @@ def counted_class(meta, name, base=None, kind="plain"):
     if kind == "falsy":
         namespace["__len__"] = lambda self: 0
     cls = meta(name, (base,) if base is not None else (), namespace)
+    _LOGS[id(cls)] = (cls, log)
+    return cls
+
+
+def nested_class(meta, name, inner):
+    """A class `name` made with metaclass `meta` whose __init__ constructs
+    `inner()` (another class of the metaclass) and keeps it as self.inner,
+    logging every construction as counted_class does."""
+    log = []
+
+    def __init__(self, *args, **kwargs):
+        log.append((args, dict(kwargs)))
+        self.inner = inner()
+        self.args = args
+        self.kwargs = kwargs
+
+    namespace = {"__init__": __init__, "__module__": "harness", "__qualname__": name}
+    cls = meta(name, (), namespace)
     _LOGS[id(cls)] = (cls, log)
     return cls
 
@@ -504,6 +536,28 @@ fn fixed() -> Vec<Check<Scenario>> {
     ]
 }
 
+/// A singleton constructed inside another's `__init__` (the reference:
+/// both constructed once, the inner one being `Config()`'s instance).
+fn nested_check() -> Check<Script> {
+    Check::new(
+        "nested_singletons",
+        "a singleton whose __init__ constructs another singleton class: no deadlock, each constructed once",
+        3,
+        vec![Script::new().probe(
+            "nested",
+            "class Config(metaclass=Singleton): ...; class Service(metaclass=Singleton): \
+             def __init__(self): self.inner = Config(); then Service() in a harness thread, \
+             which must return (a thread asleep on a lock it holds itself is a deadlock)",
+            vec![Expr::name("Singleton")],
+            Value::record([
+                (NESTED_CALL, Value::str("returned")),
+                (NESTED_INNER, Value::Bool(true)),
+                (NESTED_LOGS, Value::pair(1, 1)),
+            ]),
+        )],
+    )
+}
+
 /// Random scenarios over a small hierarchy: `Base`, `Left(Base)`,
 /// `Leaf(Left)`, `Right(Base)` and an unrelated `Other` (sometimes falsy,
 /// sometimes fragile), with calls and resets in random order.
@@ -560,7 +614,9 @@ impl ScriptedExercise for SingletonExercise {
     }
 
     fn fixed(&self) -> Vec<Check<Script>> {
-        fixed().into_iter().map(|c| c.map(script)).collect()
+        let mut checks: Vec<Check<Script>> = fixed().into_iter().map(|c| c.map(script)).collect();
+        checks.push(nested_check());
+        checks
     }
 
     fn generated(&self, rng: &mut Rng) -> Vec<Check<Script>> {
@@ -588,6 +644,9 @@ impl ScriptedExercise for SingletonExercise {
         name: &str,
         args: &[Bound<'py, PyAny>],
     ) -> Observed {
+        if let ("nested", [meta]) = (name, args) {
+            return nested_probe(candidate, meta);
+        }
         let ([meta, names, threads, calls_each, runs], "construct_threads") = (args, name) else {
             return Err(crate::exercise::unknown_probe(name, args.len()));
         };
@@ -675,6 +734,193 @@ impl ScriptedExercise for SingletonExercise {
     }
 }
 
+// ---- a singleton constructed inside another's __init__ ---------------------
+
+/// How many samples in a row, [`SAMPLE`] apart, the harness thread must be
+/// asleep (kernel state `S` or `D`) without using any CPU time before it is
+/// presumed blocked for good. A thread that can run is in state `R`, even
+/// while it waits for a core on a loaded machine, and is never counted; a
+/// correct `Service()` takes well under a millisecond of CPU and never
+/// sleeps.
+const ASLEEP_SAMPLES: u32 = 10;
+const SAMPLE: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// The harness thread's progress: its kernel id once it runs, and how its
+/// call ended.
+#[derive(Default)]
+struct Nested {
+    tid: Option<i32>,
+    ended: Option<Result<Py<PyAny>, PyErr>>,
+}
+
+/// The kernel's CPU-time clock of thread `tid` (`MAKE_THREAD_CPUCLOCK(tid,
+/// CPUCLOCK_SCHED)`, what `pthread_getcpuclockid` gives on Linux).
+fn cpu_time_of(tid: i32) -> Option<std::time::Duration> {
+    let clock = (!tid << 3) | 4 | 2;
+    let now = nix::time::clock_gettime(nix::time::ClockId::from_raw(clock)).ok()?;
+    Some(std::time::Duration::new(
+        now.tv_sec() as u64,
+        now.tv_nsec() as u32,
+    ))
+}
+
+/// Whether thread `tid` of this process is asleep (state `S` or `D` in
+/// `/proc/self/task/<tid>/stat`); `None` when that cannot be read.
+fn asleep(tid: i32) -> Option<bool> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    // "tid (comm) S ...": the state follows the last ')'.
+    let state = stat.rsplit_once(')')?.1.trim_start().chars().next()?;
+    Some(matches!(state, 'S' | 'D'))
+}
+
+/// Waits until the harness thread has ended (true) or is blocked for good:
+/// asleep with no CPU time used over [`ASLEEP_SAMPLES`] samples in a row.
+/// A thread that keeps running is waited for (the worker's deadline ends a
+/// loop that never stops).
+fn wait_ended_or_blocked(state: &(Mutex<Nested>, std::sync::Condvar)) -> bool {
+    let (lock, changed) = state;
+    let mut nested = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let mut last: Option<std::time::Duration> = None;
+    let mut still = 0;
+    loop {
+        if nested.ended.is_some() {
+            return true;
+        }
+        let (guard, waited) = changed
+            .wait_timeout(nested, SAMPLE)
+            .unwrap_or_else(|e| e.into_inner());
+        nested = guard;
+        if !waited.timed_out() || nested.ended.is_some() {
+            continue;
+        }
+        let Some(tid) = nested.tid else { continue };
+        let used = cpu_time_of(tid);
+        let Some(sleeping) = asleep(tid) else {
+            // Gone without a word (it panicked): nothing to wait for.
+            return false;
+        };
+        if sleeping && used.is_some() && used == last {
+            still += 1;
+            if still >= ASLEEP_SAMPLES {
+                return false;
+            }
+        } else {
+            still = 0;
+        }
+        last = used;
+    }
+}
+
+/// Releases the candidate's locks that are held, found where a metaclass
+/// keeps its lock: the metaclass's (and its bases') attributes, and the
+/// globals, closure and defaults of its `__call__`. Frees a thread blocked
+/// on a lock it holds itself, so that it ends and the checks after this one
+/// do not block on that lock too.
+fn release_held_locks(meta: &Bound<'_, PyAny>) -> PyResult<()> {
+    use crate::driver::interleave::TurnLock;
+    let mut places: Vec<Bound<'_, PyAny>> = vec![];
+    for klass in meta.getattr("__mro__")?.try_iter()? {
+        let klass = klass?;
+        if let Ok(dict) = klass.getattr("__dict__") {
+            places.extend(dict.call_method0("values")?.try_iter()?.flatten());
+        }
+    }
+    if let Ok(call) = meta.getattr("__dict__")?.get_item("__call__") {
+        if let Ok(globals) = call.getattr("__globals__") {
+            places.extend(globals.call_method0("values")?.try_iter()?.flatten());
+        }
+        for name in ["__closure__", "__defaults__"] {
+            if let Ok(items) = call.getattr(name)
+                && !items.is_none()
+            {
+                for item in items.try_iter()?.flatten() {
+                    match item.getattr("cell_contents") {
+                        Ok(inside) => places.push(inside),
+                        Err(_) => places.push(item),
+                    }
+                }
+            }
+        }
+    }
+    for place in places {
+        if place.is_instance_of::<TurnLock>() && place.call_method0("locked")?.is_truthy()? {
+            place.call_method0("release")?;
+        }
+    }
+    Ok(())
+}
+
+const NESTED_CALL: &str = "Service() (in a harness thread)";
+const NESTED_INNER: &str = "service.inner is Config()";
+const NESTED_LOGS: &str = "constructions of (Service, Config)";
+
+/// `nested(meta)`: `Config` and `Service` made with `meta`, the latter's
+/// `__init__` calling `Config()`; `Service()` is called in a harness thread,
+/// which either ends or is found blocked (a lock held by the thread itself,
+/// see [`wait_ended_or_blocked`]); then whether its `inner` is `Config()`
+/// and how many times each class was constructed.
+fn nested_probe<'py>(candidate: &Candidate<'py>, meta: &Bound<'py, PyAny>) -> Observed {
+    let py = candidate.py;
+    let fixtures = crate::driver::fixtures(py, "singleton", FIXTURES)?;
+    let config = fixtures.getattr("counted_class")?.call1((meta, "Config"))?;
+    let service = fixtures
+        .getattr("nested_class")?
+        .call1((meta, "Service", &config))?;
+    let state: Arc<(Mutex<Nested>, std::sync::Condvar)> = Arc::default();
+    let thread_state = state.clone();
+    let call = service.clone().unbind();
+    std::thread::Builder::new()
+        .name("singleton-nested".into())
+        .spawn(move || {
+            let tid = nix::unistd::gettid().as_raw();
+            let (lock, changed) = &*thread_state;
+            lock.lock().unwrap_or_else(|e| e.into_inner()).tid = Some(tid);
+            let ended = Python::attach(|py| call.bind(py).call0().map(Bound::unbind));
+            lock.lock().unwrap_or_else(|e| e.into_inner()).ended = Some(ended);
+            changed.notify_all();
+        })
+        .map_err(|e| Fault::Raised(pyo3::exceptions::PyRuntimeError::new_err(e.to_string())))?;
+    let ended = py.detach(|| wait_ended_or_blocked(&state));
+    let called = if ended {
+        let outcome = state
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .ended
+            .take();
+        match outcome {
+            Some(Ok(made)) => Ok(made.into_bound(py)),
+            Some(Err(err)) if err.is_instance_of::<PyNotImplementedError>(py) => {
+                return Err(Fault::Raised(err));
+            }
+            Some(Err(err)) => Err(Value::Raised(crate::driver::exception_type_name(py, &err))),
+            None => Err(Value::str("no outcome")),
+        }
+    } else {
+        // Free it, so that it ends and the checks after this one do not
+        // find the lock held; wait for it the same way.
+        release_held_locks(meta)?;
+        py.detach(|| wait_ended_or_blocked(&state));
+        Err(Value::str("blocked: the thread sleeps on a lock it holds (deadlock)"))
+    };
+    let (returned, inner) = match called {
+        Ok(made) => {
+            let inner = made.getattr("inner")?;
+            let again = config.call0()?;
+            (Value::str("returned"), Value::Bool(inner.is(&again)))
+        }
+        Err(why) => (why, Value::None),
+    };
+    let log = |cls: &Bound<'py, PyAny>| -> PyResult<i64> {
+        Ok(fixtures.getattr("constructions")?.call1((cls,))?.len()? as i64)
+    };
+    Ok(Value::record([
+        (NESTED_CALL, returned),
+        (NESTED_INNER, inner),
+        (NESTED_LOGS, Value::pair(log(&service)?, log(&config)?)),
+    ]))
+}
+
 /// Where the thread hammer's threads wait for one another in the turns:
 /// `spin(arrive, total)` announces itself and spins until `total` threads
 /// have, compiled as if from the candidate's directory so that the turns
@@ -746,6 +992,41 @@ mod tests {
         assert_eq!(r.call(2, Kind::Fragile, &args(&[7])).map(|s| r.made_with(s).args.clone()), Some(vec![7]));
         assert_eq!(r.log(2).repr(), "[((-1,), {}), ((7,), {})]");
         assert_eq!(r.log(0).repr(), "[((1,), {}), ((3,), {})]");
+    }
+
+    #[test]
+    fn a_thread_asleep_on_a_lock_is_found_blocked_and_an_ending_one_ended() {
+        let state: Arc<(Mutex<Nested>, std::sync::Condvar)> = Arc::default();
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let watched = state.clone();
+        let thread = std::thread::spawn(move || {
+            watched.0.lock().unwrap().tid = Some(nix::unistd::gettid().as_raw());
+            held.recv().unwrap();
+        });
+        assert!(!wait_ended_or_blocked(&state), "asleep with no CPU: blocked");
+        release.send(()).unwrap();
+        thread.join().unwrap();
+
+        let state: Arc<(Mutex<Nested>, std::sync::Condvar)> = Arc::default();
+        let watched = state.clone();
+        let thread = std::thread::spawn(move || {
+            let (lock, changed) = &*watched;
+            lock.lock().unwrap().tid = Some(nix::unistd::gettid().as_raw());
+            // Busy for a while (state R, CPU used), then done.
+            let mut x = 0u64;
+            for i in 0..20_000_000u64 {
+                x = std::hint::black_box(x.wrapping_add(i));
+            }
+            // A lazy error: made without the interpreter.
+            let err = pyo3::exceptions::PyRuntimeError::new_err("done");
+            lock.lock().unwrap().ended = Some(Err(err));
+            changed.notify_all();
+        });
+        assert!(wait_ended_or_blocked(&state));
+        thread.join().unwrap();
+        let me = nix::unistd::gettid().as_raw();
+        assert_eq!(asleep(me), Some(false), "this thread is running");
+        assert!(cpu_time_of(me).is_some());
     }
 
     #[test]
