@@ -22,7 +22,10 @@
 //! no CPU time used over [`ASLEEP_SAMPLES`] samples 10 ms apart, a deadlock.
 //! A thread that can run is in state `R` however loaded the machine, so
 //! load never makes a correct solution look blocked, and a deadlock costs
-//! about 100 ms, not a timeout. The blocked thread is then freed by
+//! about 100 ms, not a timeout. Where Landlock keeps `/proc` (and so the
+//! state) out of reach, which is the usual case, only the CPU clock is
+//! read, and a deadlock is presumed after [`IDLE_SAMPLES`] samples (half a
+//! second) without CPU time used. The blocked thread is then freed by
 //! releasing the held locks found where a metaclass keeps its lock (see
 //! [`release_held_locks`]), so the checks after it do not block on it. A
 //! class calling ITSELF in its `__init__` is left unspecified (the stub says
@@ -34,7 +37,6 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use pyo3::exceptions::PyNotImplementedError;
 use pyo3::prelude::*;
-use pyo3::types::PyCFunction;
 use rand::RngExt;
 
 use crate::driver::{Candidate, Fault, Observed, hammer};
@@ -631,8 +633,8 @@ impl ScriptedExercise for SingletonExercise {
     /// times, fresh classes of those names are made with `meta` (by the
     /// fixtures' `counted_class`), then the thread hammer calls
     /// `classes[t % len]()` from `threads` threads, `calls_each` times each,
-    /// the threads first meeting at a barrier so that all are in the turns
-    /// before any calls. Observes the exceptions raised and, over all the
+    /// all of them in the turns before any calls (the hammer's start).
+    /// Observes the exceptions raised and, over all the
     /// runs, whether each class was constructed once, whether all the calls
     /// of a class returned one object, and whether every object is exactly
     /// of the class called, all decided on the native side, as booleans: how
@@ -656,11 +658,9 @@ impl ScriptedExercise for SingletonExercise {
         let threads: usize = threads.extract()?;
         let calls_each: usize = calls_each.extract()?;
         let runs: usize = runs.extract()?;
-        let spin = turns_spin(candidate)?.unbind();
         let mut errors: Vec<String> = vec![];
         let (mut once, mut one_object, mut right_class) = (true, true, true);
         for _ in 0..runs {
-            let arrive = turns_arrive(py, threads)?;
             let classes: Vec<Py<PyAny>> = names
                 .iter()
                 .map(|n| {
@@ -674,15 +674,7 @@ impl ScriptedExercise for SingletonExercise {
                 Mutex::new((0..classes.len()).map(|_| vec![]).collect());
             let untouched: Mutex<Option<PyErr>> = Mutex::new(None);
             let wrong_class = AtomicUsize::new(0);
-            let barrier = std::sync::Barrier::new(threads);
-            let raised = hammer(candidate, threads, calls_each, |py, me, index| {
-                if index == 0 {
-                    py.detach(|| barrier.wait());
-                    // Out of the barrier the threads are presumed blocked
-                    // until each makes a step: a spin in traced code brings
-                    // every one back into the turns before any calls.
-                    spin.bind(py).call1((arrive.bind(py), threads))?;
-                }
+            let raised = hammer(candidate, threads, calls_each, |py, me, _| {
                 let k = me % classes.len();
                 let cls = classes[k].bind(py);
                 match cls.call0() {
@@ -743,6 +735,11 @@ impl ScriptedExercise for SingletonExercise {
 /// correct `Service()` takes well under a millisecond of CPU and never
 /// sleeps.
 const ASLEEP_SAMPLES: u32 = 10;
+/// The same where the thread's state cannot be read (Landlock keeps `/proc`
+/// out of the sandbox's reach): samples in a row without any CPU time used.
+/// A thread that can run gets a core well within that however loaded the
+/// machine; only a deadlocked solution waits it out.
+const IDLE_SAMPLES: u32 = 50;
 const SAMPLE: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// The harness thread's progress: its kernel id once it runs, and how its
@@ -794,20 +791,25 @@ fn wait_ended_or_blocked(state: &(Mutex<Nested>, std::sync::Condvar)) -> bool {
             continue;
         }
         let Some(tid) = nested.tid else { continue };
-        let used = cpu_time_of(tid);
-        let Some(sleeping) = asleep(tid) else {
-            // Gone without a word (it panicked): nothing to wait for.
+        let Some(used) = cpu_time_of(tid) else {
+            // Its clock is gone with it (it panicked): nothing to wait for.
             return false;
         };
-        if sleeping && used.is_some() && used == last {
-            still += 1;
-            if still >= ASLEEP_SAMPLES {
-                return false;
+        let needed = match asleep(tid) {
+            Some(false) => None, // running, or waiting for a core
+            Some(true) => Some(ASLEEP_SAMPLES),
+            None => Some(IDLE_SAMPLES),
+        };
+        match needed {
+            Some(needed) if last == Some(used) => {
+                still += 1;
+                if still >= needed {
+                    return false;
+                }
             }
-        } else {
-            still = 0;
+            _ => still = 0,
         }
-        last = used;
+        last = Some(used);
     }
 }
 
@@ -921,40 +923,6 @@ fn nested_probe<'py>(candidate: &Candidate<'py>, meta: &Bound<'py, PyAny>) -> Ob
     ]))
 }
 
-/// Where the thread hammer's threads wait for one another in the turns:
-/// `spin(arrive, total)` announces itself and spins until `total` threads
-/// have, compiled as if from the candidate's directory so that the turns
-/// trace it (and a thread that steps in it is back in the rotation).
-pub fn turns_spin<'py>(candidate: &Candidate<'py>) -> PyResult<Bound<'py, PyAny>> {
-    let file = candidate.file("_pyinterview_turns.py");
-    let file = std::ffi::CString::new(file.to_string_lossy().into_owned())
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    let module = pyo3::types::PyModule::from_code(
-        candidate.py,
-        c"def spin(arrive, total):\n    arrive(1)\n    while arrive(0) < total:\n        pass\n",
-        &file,
-        c"_pyinterview_turns",
-    )?;
-    module.getattr("spin")
-}
-
-/// The `arrive` of [`turns_spin`]: `arrive(1)` counts a thread in,
-/// `arrive(0)` reads the count, first pausing a millisecond (without the
-/// GIL) while some of the `total` threads are still to come, so that the
-/// spin does not take the processor and the interpreter from the threads it
-/// waits for.
-pub fn turns_arrive(py: Python<'_>, total: usize) -> PyResult<Py<PyAny>> {
-    let arrived = Arc::new(AtomicUsize::new(0));
-    let arrive = PyCFunction::new_closure(py, None, None, move |args, _| {
-        let n: usize = args.get_item(0)?.extract()?;
-        if n == 0 && arrived.load(SeqCst) < total {
-            args.py()
-                .detach(|| std::thread::sleep(std::time::Duration::from_millis(1)));
-        }
-        PyResult::Ok(arrived.fetch_add(n, SeqCst) + n)
-    })?;
-    Ok(arrive.into_any().unbind())
-}
 
 #[cfg(test)]
 mod tests {
