@@ -794,10 +794,10 @@ fn fixed() -> Vec<Check<Call>> {
                 3,
                 vec![
                     Call::BucketThreads {
-                        capacity: 64.0,
+                        capacity: 16.0,
                         tokens: 1.0,
                         threads: 4,
-                        calls_each: 25,
+                        calls_each: 8,
                     },
                     Call::BucketThreads {
                         capacity: 10.0,
