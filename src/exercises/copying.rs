@@ -761,6 +761,9 @@ pub fn random_graph(rng: &mut Rng, size: usize) -> Graph {
         let targets: Vec<usize> = (0..size)
             .filter(|&t| kinds[from] != Kind::Tuple || kinds[t] != Kind::Tuple || t > from)
             .collect();
+        if targets.is_empty() {
+            continue; // a tuple can only point at later tuples, and there are none
+        }
         let t = targets[rng.random_range(0..targets.len())];
         let at = rng.random_range(0..=edges[from].len());
         edges[from].insert(at, Edge::Node(t));

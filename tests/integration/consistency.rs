@@ -196,6 +196,26 @@ fn generated_checks_depend_on_the_seed_only() {
     }
 }
 
+/// Any seed makes a plan: `grade --seed` takes any u64, and a generator that
+/// panics on one (an empty range drawn from, say) takes the grader down with
+/// it. Plans are pure Rust and cheap, so many seeds are tried, not one.
+#[test]
+fn every_seed_makes_a_plan() {
+    let seeds = (0..200u64).chain([u64::MAX, u64::MAX / 2, 1 << 32, 20_261_205]);
+    for seed in seeds {
+        for exercise in exercises::all() {
+            let plan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                exercise.generated_plan(seed)
+            }));
+            assert!(
+                plan.is_ok_and(|checks| !checks.is_empty()),
+                "{}: seed {seed} makes no plan",
+                exercise.id()
+            );
+        }
+    }
+}
+
 /// The ids of every check an exercise can run: its fixed checks and the
 /// generated ones (whose ids do not depend on the seed).
 fn check_ids(id: &str) -> Vec<&'static str> {
