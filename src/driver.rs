@@ -328,6 +328,14 @@ pub fn fixtures<'py>(
     globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
     // The native counter fixtures count their real calls with.
     globals.set_item("CallCount", py.get_type::<CallCount>())?;
+    // What fixtures count candidate-built objects with (see `tracked_objects`).
+    let tracked = pyo3::types::PyCFunction::new_closure(
+        py,
+        Some(c"tracked_objects"),
+        Some(c"gc.get_objects(), frozen objects included"),
+        |args, _| tracked_objects(args.py()).map(Bound::unbind),
+    )?;
+    globals.set_item("tracked_objects", tracked)?;
     // Where `warnings` records what it has shown for code of this module (a
     // coroutine of the fixtures' never awaited, say): made now, so that a
     // warning fills this dict instead of adding a name to the namespace,
@@ -537,6 +545,8 @@ struct Trusted {
     generator_type: Py<PyAny>,
     settrace: Py<PyAny>,
     gc_objects: Py<PyAny>,
+    gc_freeze: Py<PyAny>,
+    gc_unfreeze: Py<PyAny>,
 }
 
 static TRUSTED: std::sync::OnceLock<Trusted> = std::sync::OnceLock::new();
@@ -552,6 +562,8 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
         generator_type: types.getattr("GeneratorType")?.unbind(),
         settrace: sys.getattr("settrace")?.unbind(),
         gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
+        gc_freeze: py.import("gc")?.getattr("freeze")?.unbind(),
+        gc_unfreeze: py.import("gc")?.getattr("unfreeze")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
     let native = [
@@ -581,11 +593,26 @@ pub fn next_of<'py>(it: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     trusted()?.next.bind(it.py()).call1((it,))
 }
 
+/// Every object the garbage collector tracks, for counting what candidate
+/// code built, with the builtins captured before candidate code ran.
+/// `gc.get_objects()` leaves out the permanent generation, where the child
+/// froze the worker's objects (see `sandbox::child`) and where candidate
+/// code could freeze what it built (`gc.freeze()`) to hide it from a count:
+/// so the permanent generation is thawed for the listing and frozen again
+/// after it (two list splices; the listing itself is ~1 ms).
+pub fn tracked_objects(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let trusted = trusted()?;
+    trusted.gc_unfreeze.bind(py).call0()?;
+    let objects = trusted.gc_objects.bind(py).call0();
+    trusted.gc_freeze.bind(py).call0()?;
+    objects
+}
+
 /// How many objects of exactly type `ty` are alive (that the garbage
 /// collector tracks): e.g. to tell that candidate code built one of a
 /// forbidden kind, however it reached the type.
 pub fn live_instances(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let objects = trusted()?.gc_objects.bind(py).call0()?;
+    let objects = tracked_objects(py)?;
     let mut count = 0;
     for object in objects.try_iter()? {
         if object?.get_type().is(ty) {

@@ -284,9 +284,7 @@ fn parse_literal(text: &str) -> Value {
 /// Helpers loaded before the candidate's module: the function partials wrap,
 /// a lookalike that is not a partial, and the detector of functools' partial.
 const FIXTURES: &str = r#"
-import gc as _gc
-
-_get_objects = _gc.get_objects
+_get_objects = tracked_objects  # native: gc.get_objects, frozen objects included
 _MRO = type.__dict__["__mro__"]
 _QUALNAME = type.__dict__["__qualname__"]
 _MODULE = type.__dict__["__module__"]

@@ -586,13 +586,13 @@ pub fn random_spec(rng: &mut Rng) -> Hierarchy {
 
 // ---- the c3 probe ----------------------------------------------------------
 
-/// `gc.isenabled`, `gc.disable`, `gc.enable`, `gc.get_objects`, captured
-/// before candidate code ran.
-static GC: OnceLock<[Py<PyAny>; 4]> = OnceLock::new();
+/// `gc.isenabled`, `gc.disable`, `gc.enable`, captured before candidate
+/// code ran.
+static GC: OnceLock<[Py<PyAny>; 3]> = OnceLock::new();
 
 /// The type objects alive now (held, so no address is reused).
-fn live_types<'py>(get_objects: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let objects = get_objects.call0()?;
+fn live_types(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyAny>>> {
+    let objects = crate::driver::tracked_objects(py)?;
     let objects = objects.cast::<PyList>().map_err(PyErr::from)?;
     Ok(objects
         .iter()
@@ -622,7 +622,7 @@ fn c3_probe<'py>(
     let gc = GC
         .get()
         .ok_or_else(|| PyRuntimeError::new_err("internal: gc not captured"))?;
-    let [isenabled, disable, enable, get_objects] = gc.each_ref().map(|f| f.bind(py).clone());
+    let [isenabled, disable, enable] = gc.each_ref().map(|f| f.bind(py).clone());
     let names: HashSet<String> = match extract(bases) {
         Value::Dict(entries) => entries
             .iter()
@@ -636,10 +636,10 @@ fn c3_probe<'py>(
     let was_enabled = isenabled.call0()?.is_truthy()?;
     disable.call0()?;
     let outcome = (|| {
-        let before = live_types(&get_objects)?;
+        let before = live_types(py)?;
         let seen: HashSet<usize> = before.iter().map(|t| t.as_ptr() as usize).collect();
         let outcome = c3_func.call1((bases, name));
-        let after = live_types(&get_objects)?;
+        let after = live_types(py)?;
         let new: Vec<&Bound<'_, PyAny>> = after
             .iter()
             .filter(|t| !seen.contains(&(t.as_ptr() as usize)))
@@ -788,7 +788,6 @@ impl ScriptedExercise for MroExercise {
             get("isenabled")?,
             get("disable")?,
             get("enable")?,
-            get("get_objects")?,
         ]);
         Ok(())
     }

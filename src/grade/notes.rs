@@ -11,6 +11,10 @@ const SIGNS: &[(&[&str], &str)] = &[
         "walks the garbage collector's objects",
     ),
     (
+        &["gc.freeze", "gc.unfreeze"],
+        "moves objects out of the garbage collector's sight (gc.freeze)",
+    ),
+    (
         &[
             "sys._getframe",
             "inspect.currentframe",
