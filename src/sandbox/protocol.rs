@@ -47,7 +47,7 @@ pub struct RunRequest {
 
 /// Most time the timing pass may take after the checks; the worker gives a
 /// child no longer than this (and a margin) once every check has reported.
-pub const TIMING_BUDGET: std::time::Duration = std::time::Duration::from_millis(400);
+pub const TIMING_BUDGET: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What the worker sends the grader while it serves a request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
