@@ -258,6 +258,14 @@ pub fn tracer<'py>(
 ) -> PyResult<Bound<'py, PyCFunction>> {
     let this: Arc<Mutex<Option<Py<PyCFunction>>>> = Arc::new(Mutex::new(None));
     let handle = this.clone();
+    // Before 3.11, `sys.settrace` copies a frame's fast locals and cells
+    // into `f_locals` before every trace call and writes them back after it
+    // (`PyFrame_LocalsToFast`). A step waits for its turn with the GIL
+    // released, so a cell another thread rebinds meanwhile (a `nonlocal`
+    // counter the lock guards) would be put back to its old value: a lost
+    // update no lock prevents. Reading `f_locals` after the wait takes a
+    // fresh copy, and the write-back changes nothing.
+    let refresh_locals = py.version_info() < (3, 11);
     let function = PyCFunction::new_closure(
         py,
         Some(c"pyinterview_interleave"),
@@ -292,6 +300,9 @@ pub fn tracer<'py>(
                 "opcode" => {
                     let baton = baton.clone();
                     py.detach(|| baton.step(me));
+                    if refresh_locals {
+                        frame.getattr("f_locals")?;
+                    }
                     Ok(itself())
                 }
                 _ => Ok(itself()),
