@@ -336,6 +336,13 @@ pub fn fixtures<'py>(
         |args, _| tracked_objects(args.py()).map(Bound::unbind),
     )?;
     globals.set_item("tracked_objects", tracked)?;
+    let count = pyo3::types::PyCFunction::new_closure(
+        py,
+        Some(c"count_tracked"),
+        Some(c"count_tracked(predicate): tracked objects whose type the predicate accepts"),
+        |args, _| count_tracked(args.py(), &args.get_item(0)?),
+    )?;
+    globals.set_item("count_tracked", count)?;
     // Where `warnings` records what it has shown for code of this module (a
     // coroutine of the fixtures' never awaited, say): made now, so that a
     // warning fills this dict instead of adding a name to the namespace,
@@ -606,6 +613,31 @@ pub fn tracked_objects(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let objects = trusted.gc_objects.bind(py).call0();
     trusted.gc_freeze.bind(py).call0()?;
     objects
+}
+
+/// How many tracked objects (see [`tracked_objects`]) have a type that
+/// `predicate(type)` accepts, the predicate called once per type: a
+/// fixture's test of a type (its MRO, say) without a Python loop over every
+/// object of the heap.
+pub fn count_tracked(py: Python<'_>, predicate: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let objects = tracked_objects(py)?;
+    // The listing holds every object, so no type in it can die and have
+    // its address reused while the answers are kept by address.
+    let mut answers: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
+    let mut count = 0;
+    for object in objects.try_iter()? {
+        let ty = object?.get_type();
+        let accepted = match answers.get(&(ty.as_ptr() as usize)) {
+            Some(&accepted) => accepted,
+            None => {
+                let accepted = predicate.call1((&ty,))?.is_truthy()?;
+                answers.insert(ty.as_ptr() as usize, accepted);
+                accepted
+            }
+        };
+        count += usize::from(accepted);
+    }
+    Ok(count)
 }
 
 /// How many objects of exactly type `ty` are alive (that the garbage

@@ -284,7 +284,6 @@ fn parse_literal(text: &str) -> Value {
 /// Helpers loaded before the candidate's module: the function partials wrap,
 /// a lookalike that is not a partial, and the detector of functools' partial.
 const FIXTURES: &str = r#"
-_get_objects = tracked_objects  # native: gc.get_objects, frozen objects included
 _MRO = type.__dict__["__mro__"]
 _QUALNAME = type.__dict__["__qualname__"]
 _MODULE = type.__dict__["__module__"]
@@ -314,7 +313,7 @@ def _is_functools_partial(t):
 
 
 def _functools_partials():
-    return sum(1 for o in _get_objects() if _is_functools_partial(type(o)))
+    return count_tracked(_is_functools_partial)  # native, one call per type
 
 
 def own_partial(partial, func):
