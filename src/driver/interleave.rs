@@ -385,6 +385,71 @@ mod tests {
         assert_eq!(log, [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
     }
 
+    /// A thread that hands a lock on sits out until the next holder
+    /// releases it, so what the two run after their critical sections
+    /// interleaves (with plain turns the first always finished first).
+    #[test]
+    fn a_thread_that_hands_a_lock_on_leaves_it_with_the_next_holder() {
+        const LOCK: usize = 1;
+        let baton = Baton::new(3);
+        let owner: Arc<Mutex<Option<usize>>> = Arc::new(Mutex::new(None));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        std::thread::scope(|scope| {
+            for me in 0..3 {
+                let (baton, owner, log) = (baton.clone(), owner.clone(), log.clone());
+                scope.spawn(move || {
+                    baton.start(me);
+                    // Only the thread whose turn it is runs between calls
+                    // of the baton, so this stands in for TurnLock::acquire.
+                    loop {
+                        let mut held = owner.lock().unwrap();
+                        if held.is_none() {
+                            *held = Some(me);
+                            break;
+                        }
+                        drop(held);
+                        baton.wait_for_lock(me, LOCK);
+                    }
+                    for _ in 0..3 {
+                        log.lock().unwrap().push((me, "in"));
+                        baton.step(me);
+                    }
+                    *owner.lock().unwrap() = None;
+                    baton.released(me, LOCK);
+                    for _ in 0..3 {
+                        log.lock().unwrap().push((me, "after"));
+                        baton.step(me);
+                    }
+                    baton.finish(me);
+                });
+            }
+        });
+        let log = log.lock().unwrap().clone();
+        let after: Vec<usize> = log
+            .iter()
+            .filter(|(_, phase)| *phase == "after")
+            .map(|(thread, _)| *thread)
+            .collect();
+        // Some thread's "after" steps have another thread's in between.
+        let interleaved = after.iter().enumerate().any(|(i, &a)| {
+            after[i + 1..]
+                .iter()
+                .position(|&b| b != a)
+                .is_some_and(|j| after[i + 1 + j..].contains(&a))
+        });
+        assert!(interleaved, "{log:?}");
+        // And the lock still excluded: no "in" step of two threads at once.
+        let mut inside = None;
+        for (thread, phase) in &log {
+            if *phase == "in" {
+                assert!(inside.is_none_or(|t| t == *thread), "{log:?}");
+                inside = Some(*thread);
+            } else if inside == Some(*thread) {
+                inside = None;
+            }
+        }
+    }
+
     /// A thread that stops stepping (blocked) is skipped, and rejoins.
     #[test]
     fn a_blocked_thread_is_skipped_until_it_steps_again() {
