@@ -328,14 +328,7 @@ pub fn fixtures<'py>(
     globals.set_item("__builtins__", trusted()?.builtins.bind(py))?;
     // The native counter fixtures count their real calls with.
     globals.set_item("CallCount", py.get_type::<CallCount>())?;
-    // What fixtures count candidate-built objects with (see `tracked_objects`).
-    let tracked = pyo3::types::PyCFunction::new_closure(
-        py,
-        Some(c"tracked_objects"),
-        Some(c"gc.get_objects(), frozen objects included"),
-        |args, _| tracked_objects(args.py()).map(Bound::unbind),
-    )?;
-    globals.set_item("tracked_objects", tracked)?;
+    // What fixtures count candidate-built objects with (see `count_tracked`).
     let count = pyo3::types::PyCFunction::new_closure(
         py,
         Some(c"count_tracked"),
@@ -563,14 +556,15 @@ pub fn capture_trusted(py: Python<'_>) -> PyResult<()> {
     let builtins = py.import("builtins")?;
     let sys = py.import("sys")?;
     let types = py.import("types")?;
+    let gc = py.import("gc")?;
     let trusted = Trusted {
         builtins: builtins.dict().copy()?.into_any().unbind(),
         next: builtins.getattr("next")?.unbind(),
         generator_type: types.getattr("GeneratorType")?.unbind(),
         settrace: sys.getattr("settrace")?.unbind(),
-        gc_objects: py.import("gc")?.getattr("get_objects")?.unbind(),
-        gc_freeze: py.import("gc")?.getattr("freeze")?.unbind(),
-        gc_unfreeze: py.import("gc")?.getattr("unfreeze")?.unbind(),
+        gc_objects: gc.getattr("get_objects")?.unbind(),
+        gc_freeze: gc.getattr("freeze")?.unbind(),
+        gc_unfreeze: gc.getattr("unfreeze")?.unbind(),
     };
     let _ = TRUSTED.set(trusted);
     let native = [
@@ -616,10 +610,11 @@ pub fn tracked_objects(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// How many tracked objects (see [`tracked_objects`]) have a type that
-/// `predicate(type)` accepts, the predicate called once per type: a
-/// fixture's test of a type (its MRO, say) without a Python loop over every
-/// object of the heap.
-pub fn count_tracked(py: Python<'_>, predicate: &Bound<'_, PyAny>) -> PyResult<usize> {
+/// `accept` accepts, asked once per type.
+fn count_tracked_by(
+    py: Python<'_>,
+    mut accept: impl FnMut(&Bound<'_, pyo3::types::PyType>) -> PyResult<bool>,
+) -> PyResult<usize> {
     let objects = tracked_objects(py)?;
     // The listing holds every object, so no type in it can die and have
     // its address reused while the answers are kept by address.
@@ -630,7 +625,7 @@ pub fn count_tracked(py: Python<'_>, predicate: &Bound<'_, PyAny>) -> PyResult<u
         let accepted = match answers.get(&(ty.as_ptr() as usize)) {
             Some(&accepted) => accepted,
             None => {
-                let accepted = predicate.call1((&ty,))?.is_truthy()?;
+                let accepted = accept(&ty)?;
                 answers.insert(ty.as_ptr() as usize, accepted);
                 accepted
             }
@@ -640,18 +635,18 @@ pub fn count_tracked(py: Python<'_>, predicate: &Bound<'_, PyAny>) -> PyResult<u
     Ok(count)
 }
 
+/// How many tracked objects have a type that `predicate(type)` accepts: a
+/// fixture's test of a type (its MRO, say) without a Python loop over every
+/// object of the heap.
+pub fn count_tracked(py: Python<'_>, predicate: &Bound<'_, PyAny>) -> PyResult<usize> {
+    count_tracked_by(py, |ty| predicate.call1((ty,))?.is_truthy())
+}
+
 /// How many objects of exactly type `ty` are alive (that the garbage
 /// collector tracks): e.g. to tell that candidate code built one of a
 /// forbidden kind, however it reached the type.
 pub fn live_instances(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let objects = tracked_objects(py)?;
-    let mut count = 0;
-    for object in objects.try_iter()? {
-        if object?.get_type().is(ty) {
-            count += 1;
-        }
-    }
-    Ok(count)
+    count_tracked_by(py, |candidate| Ok(candidate.is(ty)))
 }
 
 /// Whether `obj` is a generator object: its exact type is compared with the
